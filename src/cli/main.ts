@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { runContainer, planContainer } from '../core/container.js';
+import { DEFAULT_LIBRARY_DIR } from '../core/jail/config.js';
+import { hostFacts } from '../core/jail/host-facts.js';
+import { ConfigError, MicroContainerError, PrivilegeError } from '../core/errors.js';
+import { applyRootShortcut, parseContainerArgs } from './argv.js';
+import { CONTAINER_USAGE, MICRO_CONTAINER_USAGE } from './usage.js';
+import { VERSION } from '../core/version.js';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/** Which face the program shows, from the name it was started by. Pure. */
+export function commandName(argv1: string | undefined): 'container' | 'containerize' | 'micro-container' {
+  const base = path.basename(argv1 ?? '');
+  if (base === 'container' || base === 'containerize') return base;
+  return 'micro-container';
+}
+
+/**
+ * Not root: run this same command again through `sudo -n`, which keeps the caller's
+ * identity in SUDO_UID/SUDO_GID (that is how GitHub's runners give root).
+ */
+/** ARGV: the whole command line as given (it is run again, unchanged, as root). */
+function elevate(argv: string[]): number {
+  const check = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+  if (check.error || check.status !== 0) {
+    throw new PrivilegeError(
+      'micro-container needs root for mounts and namespaces: run it as root, or give this user passwordless sudo (sudo -n true must work)',
+    );
+  }
+  const args = ['-n', '--', process.execPath, ...process.execArgv, process.argv[1], ...argv];
+  const execve = (process as unknown as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
+  // Node 23.11+ can become sudo, so no process of ours sits between the caller and the jail.
+  if (execve) execve('/usr/bin/env', ['env', 'sudo', ...args], process.env);
+  const r = spawnSync('sudo', args, { stdio: 'inherit' });
+  return r.status ?? 125;
+}
+
+async function container(argv: string[], io: CliIo): Promise<number> {
+  let args = parseContainerArgs(argv);
+  if (args.help) {
+    io.out(CONTAINER_USAGE + '\n');
+    return 0;
+  }
+  if (args.version) {
+    io.out(`micro-container ${VERSION}\n`);
+    return 0;
+  }
+  const facts = hostFacts();
+  args = applyRootShortcut(args, path.resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
+  if (args.dryRun) {
+    io.out(planContainer(args.config, facts).launcher);
+    return 0;
+  }
+  if ((process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
+  return runContainer(args.config, facts);
+}
+
+/** The CLI: argv (without node and script) -> exit status. Errors become 125 + a message. */
+export async function main(argv: string[], name = commandName(process.argv[1]), io: CliIo = stdio): Promise<number> {
+  try {
+    if (name === 'container') return await container(argv, io);
+    if (name === 'containerize') {
+      io.err('containerize: not available yet in this version of micro-container (the /trees build roots come in a later release)\n');
+      return 125;
+    }
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      io.out(MICRO_CONTAINER_USAGE + '\n');
+      return sub === undefined ? 125 : 0;
+    }
+    if (sub === '--version') {
+      io.out(`micro-container ${VERSION}\n`);
+      return 0;
+    }
+    if (sub === 'run') return await container(rest, io);
+    if (sub === 'container') return await container(rest, io);
+    throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
+  } catch (e) {
+    if (e instanceof MicroContainerError) {
+      io.err(`${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err(`${name}: internal error: ${(e as Error).stack ?? e}\n`);
+    return 125;
+  }
+}

@@ -1,0 +1,34 @@
+export const CONTAINER_USAGE = `usage: container [-] [-d librarydir] [-b basedir] [-l lowerdir] [-n name] [-w workdir]
+                 [-u user:group] [[-v hostvolume:guestvolume[:ro]]...] [-i initscript]
+                 [-s shutdownscript] [-e NAME=value]... [--hostname NAME] [--rm] [--dry-run]
+                 [[--] command args...]
+       container NAME [command args...]     (when librarydir/root-NAME exists)
+
+Runs the command (default: the user's shell) in an overlayfs + namespace jail whose root
+is the overlay of lowerdir (default /) and the container's upper layer in basedir.
+
+  -              a login shell, as after su -
+  -d librarydir  roots and container state (default /var/lib/micro-container)
+  -b basedir     upper layers (default $HOME/.app of the invoking user)
+  -l lowerdir    the root, and more directories to stack under it: dir[:dir...]
+  -n name        the container's name; its upper layer is basedir/app-NAME
+  -w workdir     where the command starts (default: the user's home, else /)
+  -u user:group  names from the container's /etc/passwd and /etc/group, or numbers
+                 (default: the invoking user, also under sudo)
+  -v host:guest  a volume; :ro makes it read-only (recursively). May repeat.
+  -i initscript  host script run as: initscript init ROOTDIR UID GID, before the command
+  -s shutdownscript  host script run as: shutdownscript shutdown ROOTDIR UID GID, after it
+  -e NAME=value  environment for the command. May repeat.
+  --rm           a throwaway upper layer (in memory), gone when the command ends
+  --dry-run      print the launcher (a POSIX sh script that does all of this) and exit
+
+Exit status: the command's own; 125 when the jail could not be set up; 126 not
+executable; 127 not found. A second run of a running container joins it.`;
+
+export const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
+       micro-container --version | --help
+
+  run            what \`container\` does (see micro-container run --help)
+
+The same program answers as \`container\` (the original tool's syntax) and
+\`containerize\` (build roots under /trees).`;

@@ -1,0 +1,563 @@
+# ---------------------------------------------------------------------------
+# The fixed part of every launcher. Above it, the generated prelude sets the MC_*
+# variables and the mc_volumes/mc_extra_env functions; nothing below depends on Node.
+#
+# Stages (one file, re-run by itself):
+#   main   on the host: lock, then create the jail (owner) or enter the live one (join)
+#   pid1   PID 1 of the jail: mounts, user lookup, starter, pivot_root, reaper
+#   keeper only with init/shutdown scripts: a copy of the pre-pivot mount namespace
+#          (host tree + mounted root) that runs them "on the host"
+# Every tool is the host's util-linux, run before the jail's root replaces the host's;
+# after pivot_root only sh builtins run, so the jail needs nothing of its own.
+# ---------------------------------------------------------------------------
+
+mc_say() { printf 'micro-container: %s\n' "$*" >&2; }
+mc_die() { mc_say "$*"; exit 125; }
+
+# mc_q WORD: WORD quoted for sh, in MC_Q.
+mc_q() {
+  mc_s=$1 MC_Q=
+  while :; do
+    case $mc_s in
+      *\'*) MC_Q="$MC_Q${mc_s%%\'*}'\\''"; mc_s=${mc_s#*\'} ;;
+      *) MC_Q="'$MC_Q$mc_s'"; return ;;
+    esac
+  done
+}
+
+# mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.
+mc_fsesc() {
+  case $1 in
+    *[\ \	\\\
+]*) ;;
+    *) MC_E=$1; return ;;
+  esac
+  mc_s=$1 MC_E=
+  while [ -n "$mc_s" ]; do
+    mc_c=${mc_s%"${mc_s#?}"}; mc_s=${mc_s#?}
+    case $mc_c in
+      ' ') MC_E="$MC_E\\040" ;;
+      '	') MC_E="$MC_E\\011" ;;
+      '\') MC_E="$MC_E\\134" ;;
+      '
+') MC_E="$MC_E\\012" ;;
+      *) MC_E="$MC_E$mc_c" ;;
+    esac
+  done
+}
+
+# mc_resolve PATH LAYER...: PATH as the container sees it, with every symlink followed
+# inside the container (absolute targets start again at its root, `..` stops at it), in
+# MC_RES. LAYER... are searched top-down as overlayfs does; with MC_WHITEOUTS=1 a character
+# device in a layer is a whiteout that hides the layers below. Mount targets are resolved
+# this way, never by the host, so a root whose /etc or /proc is a symlink cannot make us
+# mount or create anything outside it.
+mc_resolve() {
+  mc_rest=$1 mc_cur= mc_links=0; shift
+  while :; do
+    while :; do case $mc_rest in /*) mc_rest=${mc_rest#/} ;; *) break ;; esac; done
+    [ -n "$mc_rest" ] || break
+    case $mc_rest in
+      */*) mc_c=${mc_rest%%/*} mc_rest=${mc_rest#*/} ;;
+      *) mc_c=$mc_rest mc_rest= ;;
+    esac
+    case $mc_c in
+      .) continue ;;
+      ..) mc_cur=${mc_cur%/*}; continue ;;
+    esac
+    mc_link= mc_found=
+    for mc_l in "$@"; do
+      if [ -L "$mc_l$mc_cur/$mc_c" ]; then
+        mc_link=$(readlink -- "$mc_l$mc_cur/$mc_c") || return 1
+        mc_found=1; break
+      elif [ -e "$mc_l$mc_cur/$mc_c" ]; then
+        mc_found=1; break
+      fi
+    done
+    if [ -n "$mc_link" ]; then
+      mc_links=$((mc_links + 1))
+      [ "$mc_links" -le 40 ] || { mc_say "too many levels of symbolic links in $1"; return 1; }
+      case $mc_link in /*) mc_cur= ;; esac
+      mc_rest=$mc_link/$mc_rest
+    else
+      mc_cur=$mc_cur/$mc_c
+    fi
+    : "$mc_found"
+  done
+  MC_RES=${mc_cur:-/}
+}
+
+# mc_exists PATH LAYER...: is there something at PATH (already resolved) in the layers?
+mc_exists() {
+  mc_p=$1; shift
+  for mc_l in "$@"; do
+    if [ -e "$mc_l$mc_p" ] || [ -L "$mc_l$mc_p" ]; then
+      [ "$MC_WHITEOUTS" = 1 ] && [ -c "$mc_l$mc_p" ] && [ "$mc_l" != "$MC_BOTTOM" ] && return 1
+      return 0
+    fi
+  done
+  return 1
+}
+
+# mc_layers: the layer list for mc_resolve before the overlay is mounted (upper first).
+mc_layers() {
+  mc_ifs=$IFS; IFS=:
+  # shellcheck disable=SC2086
+  set -- $MC_LOWERS
+  IFS=$mc_ifs
+  eval "MC_BOTTOM=\${$#}"
+  MC_LAYER_ARGS="$MC_UPPER_Q"
+  for mc_l in "$@"; do mc_q "$mc_l"; MC_LAYER_ARGS="$MC_LAYER_ARGS $MC_Q"; done
+}
+
+# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved
+# inside the root first. For a bind of a file onto a path that is missing, the empty
+# file is created in the upper layer (where overlayfs would have put it).
+mc_fstab() {
+  eval "mc_resolve \"\$2\" $MC_LAYER_ARGS" || mc_die "cannot resolve $2 inside the root"
+  mc_t=$MC_RES
+  case $4 in
+    *X-mc.file*)
+      if ! eval "mc_exists \"\$mc_t\" $MC_LAYER_ARGS"; then
+        mc_d=${mc_t%/*}
+        [ -d "$MC_UPPER$mc_d" ] || mkdir -p -- "$MC_UPPER$mc_d" || mc_die "cannot create $mc_d in the upper layer"
+        : > "$MC_UPPER$mc_t" || mc_die "cannot create $mc_t in the upper layer"
+      fi
+      set -- "$1" "$2" "$3" "${4%,X-mc.file}" ;;
+    *) set -- "$1" "$2" "$3" "$4,X-mount.mkdir" ;;
+  esac
+  mc_fsesc "$1"; mc_src=$MC_E
+  mc_fsesc "$MC_ROOT$mc_t"
+  printf '%s %s %s %s 0 0\n' "$mc_src" "$MC_E" "$3" "$4" >&5
+}
+
+# mc_vol HOST GUEST ro|rw: a volume from the generated mc_volumes.
+mc_vol() {
+  [ -e "$1" ] || mc_die "volume source $1 does not exist on the host (create it, or fix the -v option)"
+  mc_o=rbind,nodev
+  [ "$3" = ro ] && mc_o=rbind,ro,nodev
+  if [ -d "$1" ]; then mc_fstab "$1" "$2" none "$mc_o"; else mc_fstab "$1" "$2" none "$mc_o,X-mc.file"; fi
+}
+
+# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).
+mc_copy() {
+  : > "$2"
+  [ -r "$1" ] || return 0
+  while IFS= read -r mc_line || [ -n "$mc_line" ]; do printf '%s\n' "$mc_line"; done < "$1" >> "$2"
+}
+
+# The per-container /dev skeleton: placeholders that host devices are bound onto, the
+# usual symlinks, pts and shm. Made once; bound, so a run costs no copy.
+mc_dev_skeleton() {
+  [ -f "$MC_STATE/dev/.mc-skeleton" ] && return 0
+  rm -rf -- "$MC_STATE/dev.new" && mkdir -p -m 0755 -- "$MC_STATE/dev.new/pts" "$MC_STATE/dev.new/shm" "$MC_STATE/dev.new/mqueue" || return 1
+  for mc_n in null zero full random urandom tty; do : > "$MC_STATE/dev.new/$mc_n" || return 1; done
+  ln -s /proc/self/fd "$MC_STATE/dev.new/fd" && ln -s /proc/self/fd/0 "$MC_STATE/dev.new/stdin" &&
+    ln -s /proc/self/fd/1 "$MC_STATE/dev.new/stdout" && ln -s /proc/self/fd/2 "$MC_STATE/dev.new/stderr" &&
+    ln -s pts/ptmx "$MC_STATE/dev.new/ptmx" && ln -s /proc/kcore "$MC_STATE/dev.new/core" || return 1
+  : > "$MC_STATE/dev.new/.mc-skeleton"
+  rm -rf -- "$MC_STATE/dev" && mv -- "$MC_STATE/dev.new" "$MC_STATE/dev"
+}
+
+# mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own
+# /etc/passwd and /etc/group. Sets MC_UID MC_GID MC_GROUPS (comma list) MC_HOME MC_SHELL MC_UNAME.
+mc_user() {
+  mc_u=${MC_USER%%:*} mc_g=
+  case $MC_USER in *:*) mc_g=${MC_USER#*:} ;; esac
+  MC_UID= MC_GID= MC_HOME= MC_SHELL= MC_UNAME=
+  if [ -r "$1/etc/passwd" ]; then
+    while IFS=: read -r mc_n _ mc_i mc_pg _ mc_h mc_sh || [ -n "$mc_n" ]; do
+      if [ "$mc_n" = "$mc_u" ] || [ "$mc_i" = "$mc_u" ]; then
+        MC_UNAME=$mc_n MC_UID=$mc_i MC_GID=$mc_pg MC_HOME=$mc_h MC_SHELL=$mc_sh; break
+      fi
+    done < "$1/etc/passwd"
+  fi
+  if [ -z "$MC_UID" ]; then
+    case $mc_u in
+      ''|*[!0-9]*) mc_die "user '$mc_u' is not in the container's /etc/passwd (use a number, or add the user to the root)" ;;
+    esac
+    MC_UID=$mc_u MC_UNAME=$mc_u
+  fi
+  if [ -n "$mc_g" ]; then
+    mc_gid=
+    if [ -r "$1/etc/group" ]; then
+      while IFS=: read -r mc_n _ mc_i _ || [ -n "$mc_n" ]; do
+        if [ "$mc_n" = "$mc_g" ] || [ "$mc_i" = "$mc_g" ]; then mc_gid=$mc_i; break; fi
+      done < "$1/etc/group"
+    fi
+    if [ -z "$mc_gid" ]; then
+      case $mc_g in
+        *[!0-9]*) mc_die "group '$mc_g' is not in the container's /etc/group (use a number, or add the group to the root)" ;;
+      esac
+      mc_gid=$mc_g
+    fi
+    MC_GID=$mc_gid
+  fi
+  [ -n "$MC_GID" ] || MC_GID=$MC_UID
+  # Supplementary groups: the primary one, then every group that lists the user by name.
+  MC_GROUPS=$MC_GID
+  if [ "$MC_UNAME" != "$MC_UID" ] && [ -r "$1/etc/group" ]; then
+    while IFS=: read -r _ _ mc_i mc_m || [ -n "$mc_i" ]; do
+      case ",$mc_m," in *",$MC_UNAME,"*) case ",$MC_GROUPS," in *",$mc_i,"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac
+    done < "$1/etc/group"
+  fi
+  [ -n "$MC_HOME" ] || MC_HOME=/
+  [ -n "$MC_SHELL" ] || MC_SHELL=/bin/sh
+}
+
+# mc_scrub: unset every exported variable; the command gets exactly the env we build.
+mc_scrub() {
+  mc_list=$(export -p)
+  mc_ifs=$IFS IFS='
+'
+  set -f
+  for mc_l in $mc_list; do
+    case $mc_l in
+      'export '*|'declare -x '*)
+        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}
+        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset "$mc_n" ;; esac ;;
+    esac
+  done 2>/dev/null
+  set +f
+  IFS=$mc_ifs
+}
+
+# mc_env: the command's environment (call after mc_user, in the process that execs).
+mc_env() {
+  mc_term=${TERM:-}
+  mc_scrub
+  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  export HOME="$MC_HOME" USER="$MC_UNAME" LOGNAME="$MC_UNAME" HOSTNAME="$MC_HOSTNAME"
+  [ -n "$mc_term" ] && export TERM="$mc_term"
+  [ "$MC_LOGIN" = 1 ] && export SHELL="$MC_SHELL"
+  mc_extra_env
+}
+
+# mc_command ARGS...: the command, quoted, in MC_ARGV: the launcher's arguments, else
+# the built-in command (empty: the user's shell, decided by mc_command_default).
+mc_command() {
+  if [ "$#" -gt 0 ]; then
+    MC_ARGV=
+    for mc_a in "$@"; do mc_q "$mc_a"; MC_ARGV="$MC_ARGV $MC_Q"; done
+  else
+    MC_ARGV=$MC_COMMAND
+  fi
+}
+
+# After mc_user: no command means the user's shell from the container's /etc/passwd,
+# a login shell (-l) with `-`; interactive by itself when stdin is a terminal.
+mc_command_default() {
+  [ -n "$MC_ARGV" ] && return 0
+  mc_q "$MC_SHELL"; MC_ARGV=$MC_Q
+  [ "$MC_LOGIN" = 1 ] && MC_ARGV="$MC_ARGV -l"
+  return 0
+}
+
+# mc_cwd: where the command starts: -w, else HOME for a login shell or when it exists, else /.
+mc_cwd() {
+  if [ -n "$MC_WORKDIR" ]; then MC_CWD=$MC_WORKDIR
+  elif [ -d "$1$MC_HOME" ]; then MC_CWD=$MC_HOME
+  else MC_CWD=/
+  fi
+}
+
+mc_starttime() {
+  read -r mc_stat < "/proc/$1/stat" 2>/dev/null || return 1
+  mc_stat=${mc_stat##*) }
+  # shellcheck disable=SC2086
+  set -- $mc_stat
+  MC_START=${20}
+}
+
+# ------------------------------------------------------------------ stage: pid1
+# PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the
+# launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.
+mc_stage_pid1() {
+  cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's
+  cd / || exit 125
+  exec 6<> "$MC_STATE/go" 3<> "$MC_STATE/started"
+  # The lifeline watcher: if the launcher dies, everything in the jail dies with it.
+  exec 5<&0 0</dev/null
+  { while read -r _ <&5; do :; done; kill -KILL -1; echo abort >&6; } &
+  mc_watcher=$!
+  exec 5<&-
+  if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
+  mc_mount || { echo "exit 125" >&4; exit 125; }
+  printf '%s\n' "$MC_HOSTNAME" > /proc/sys/kernel/hostname 2>/dev/null
+  mc_user "$MC_ROOT"
+  mc_cwd "$MC_ROOT"
+  mc_command_default
+  if [ -n "$MC_INIT$MC_SHUTDOWN" ]; then
+    echo "mounted $MC_HP $MC_UID $MC_GID" >&4
+    read -r mc_x <&6 && [ "$mc_x" = pivot ] || exit 125
+  fi
+  eval "set -- $MC_ARGV"
+  # Two processes run side by side, as a pipeline (not `&`: an async list would start
+  # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,
+  # while the host's tools are still reachable, says its host pid, and waits for `go`.
+  # The pivoter then calls pivot_root, which moves us and the starter into the jail's
+  # root, and reports; the launcher detaches the old root and says `go`.
+  mc_pivoter | mc_starter "$@"
+  mc_st=$?
+  # Stay, reaping orphans, until the launcher ends the jail with SIGUSR1 (once joined
+  # sessions have left); our exit makes the kernel kill whatever is left inside.
+  trap 'exit 0' USR1
+  echo "done $mc_st" >&4
+  exec 4>&- 6>&- 3>&-
+  wait "$mc_watcher"
+  exit 137
+}
+
+mc_pivoter() {
+  exec >/dev/null
+  read -r mc_cp <&3 || exit 125
+  cd "$MC_ROOT" && pivot_root . . || { echo "exit 125" >&4; kill -KILL "$mc_cp" 2>/dev/null; exit 125; }
+  cd /
+  echo "ready $MC_HP $mc_cp" >&4
+}
+
+mc_starter() {
+  exec 4>&- 0<&7 7<&-
+  mc_env
+  if [ "$MC_UID" = 0 ]; then
+    cd -P /proc/self && echo "${PWD##*/}" >&3; exec 3>&-
+    read -r mc_x <&6; exec 6<&-
+    [ "$mc_x" = go ] || exit 125
+    cd -- "$MC_CWD" 2>/dev/null || { mc_say "workdir $MC_CWD does not exist in the container (create it, or fix -w)"; exit 125; }
+    exec "$@"
+  fi
+  export MC_CWD
+  exec setpriv --reuid="$MC_UID" --regid="$MC_GID" --groups="$MC_GROUPS" --no-new-privs --inh-caps=-all \
+    -- /bin/sh -c 'cd -P /proc/self && echo "${PWD##*/}" >&3; exec 3>&-
+      read -r x <&6; exec 6<&-
+      [ "$x" = go ] || exit 125
+      cd -- "$MC_CWD" 2>/dev/null || { printf "micro-container: workdir %s is not there for this user (create it, or fix -w)\n" "$MC_CWD" >&2; exit 125; }
+      unset MC_CWD; exec "$@"' mc-starter "$@"
+}
+
+# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).
+mc_mount() {
+  mc_layers
+  MC_WHITEOUTS=1
+  exec 5> "$MC_STATE/fstab"
+  mc_fsesc "$MC_LOWERS"; mc_lo=$MC_E
+  mc_fsesc "$MC_UPPER"; mc_up=$MC_E
+  mc_fsesc "$MC_WORK"; mc_wk=$MC_E
+  mc_fsesc "$MC_ROOT"
+  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\n' "$MC_E" "$mc_lo" "$mc_up" "$mc_wk" >&5
+  mc_fstab proc /proc proc nosuid,nodev,noexec
+  mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec
+  mc_fstab "$MC_STATE/dev" /dev none bind
+  mc_dev=$MC_ROOT$MC_RES
+  for mc_n in null zero full random urandom tty; do
+    mc_fsesc "$mc_dev/$mc_n"; printf '/dev/%s %s none bind 0 0\n' "$mc_n" "$MC_E" >&5
+  done
+  mc_fsesc "$mc_dev"
+  printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\n' "$MC_E" >&5
+  printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\n' "$MC_E" >&5
+  printf 'mqueue %s/mqueue mqueue nosuid,nodev,noexec 0 0\n' "$MC_E" >&5
+  mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev
+  mc_fstab "$MC_STATE/hosts" /etc/hosts none bind,X-mc.file
+  mc_fstab "$MC_STATE/resolv.conf" /etc/resolv.conf none bind,X-mc.file
+  mc_volumes
+  exec 5>&-
+  mount -c -a -T "$MC_STATE/fstab" || { mc_mount_diagnose; return 1; }
+}
+
+# Only after a failure: say which rule was broken, in words a user can act on.
+mc_mount_diagnose() {
+  mc_ifs=$IFS; IFS=:
+  for mc_l in $MC_LOWERS; do
+    [ -d "$mc_l" ] || mc_say "lowerdir $mc_l is not a directory"
+  done
+  IFS=$mc_ifs
+  if [ "$(stat -c %d -- "$MC_UPPER")" != "$(stat -c %d -- "$MC_WORK")" ]; then
+    mc_say "upperdir $MC_UPPER and workdir $MC_WORK are on different filesystems; overlayfs needs them on the same one (move -b basedir)"
+  fi
+  case $(stat -f -c %T -- "$MC_UPPER") in
+    overlayfs) mc_say "upperdir $MC_UPPER is on an overlay filesystem, which overlayfs cannot use as an upper layer (use a -b basedir on a real filesystem)" ;;
+  esac
+  mc_say "could not mount the jail's filesystems (see mount's message above)"
+}
+
+# ------------------------------------------------------------------ stage: keeper
+# A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the
+# container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is
+# the `keep` fifo; EOF or "shutdown" runs the shutdown script, so it runs whatever happened.
+mc_stage_keeper() {
+  mc_st=0
+  if [ -n "$MC_INIT" ]; then
+    "$MC_INIT" init "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 9>&- 8>&-; mc_st=$?
+  fi
+  echo "init $mc_st" >&4
+  read -r _ || :
+  mc_st=0
+  if [ -n "$MC_SHUTDOWN" ]; then
+    "$MC_SHUTDOWN" shutdown "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 9>&- 8>&-; mc_st=$?
+  fi
+  echo "shutdown $mc_st" >&4
+}
+
+# ------------------------------------------------------------------ stage: main
+# basedir first: when librarydir is the same directory, basedir's creation wins.
+mc_prepare_dirs() {
+  if [ ! -d "$MC_BASE" ]; then
+    mkdir -p -- "$MC_BASE" && chown -- "$MC_OWNER" "$MC_BASE" || mc_die "cannot create basedir $MC_BASE"
+  fi
+  if [ ! -d "$MC_LIB" ]; then
+    mkdir -p -m 0700 -- "$MC_LIB" || mc_die "cannot create librarydir $MC_LIB"
+  fi
+  if [ ! -d "$MC_STATE/root" ]; then
+    mkdir -p -m 0700 -- "$MC_STATE/root" || mc_die "cannot create $MC_STATE"
+  fi
+  for mc_f in up go started life keep; do
+    [ -p "$MC_STATE/$mc_f" ] || mkfifo -m 0600 -- "$MC_STATE/$mc_f" || mc_die "cannot create $MC_STATE/$mc_f"
+  done
+  mc_dev_skeleton || mc_die "cannot create the /dev skeleton in $MC_STATE"
+  if [ "$MC_RM" = 1 ] && [ ! -d "$MC_STATE/rm" ]; then mkdir -m 0700 -- "$MC_STATE/rm" || mc_die "cannot create $MC_STATE/rm"; fi
+  if [ "$MC_RM" != 1 ] && [ ! -d "$MC_WORK" ]; then
+    [ -d "$MC_APPDIR" ] || { mkdir -p -- "$MC_APPDIR" && chown -- "$MC_OWNER" "$MC_APPDIR"; } || mc_die "cannot create appdir $MC_APPDIR"
+    # The upper layer's top directory is what the container's / looks like: root's, 0755.
+    mkdir -p -m 0755 -- "$MC_UPPER" && mkdir -p -m 0700 -- "$MC_WORK" || mc_die "cannot create $MC_UPPER and $MC_WORK"
+  fi
+}
+
+# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so
+# it is gone with the jail, also after SIGKILL.
+mc_rm_layer() {
+  mount -t tmpfs -o mode=0700 tmpfs "$MC_STATE/rm" && mkdir -m 0755 -- "$MC_UPPER" && mkdir -m 0700 -- "$MC_WORK"
+}
+
+mc_join() {
+  mc_hp=$1
+  mc_user "/proc/$mc_hp/root"
+  MC_WHITEOUTS=0
+  mc_cwd "/proc/$mc_hp/root"
+  mc_resolve "$MC_CWD" "/proc/$mc_hp/root" || exit 125
+  MC_CWD=$MC_RES
+  mc_command_default
+  eval "set -- $MC_ARGV"
+  exec 9>&-
+  mc_env
+  if [ "$MC_UID" = 0 ]; then
+    exec nsenter -t "$mc_hp" -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S 0 -G 0 -- "$@"
+  fi
+  exec setpriv --regid="$MC_GID" --groups="$MC_GROUPS" --no-new-privs \
+    nsenter -t "$mc_hp" -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S "$MC_UID" -- "$@"
+}
+
+mc_stage_main() {
+  # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).
+  [ -O / ] || mc_die "the launcher must run as root (try: sudo sh $0)"
+  mc_prepare_dirs
+  exec 9>> "$MC_STATE/lock"
+  mc_command "$@"
+  mc_tries=0
+  until flock -n 9; do
+    # The container is up: join it. Starting or stopping: wait for it.
+    if read -r mc_hp mc_st0 < "$MC_STATE/pid1" 2>/dev/null && mc_starttime "$mc_hp" && [ "$MC_START" = "$mc_st0" ]; then
+      mc_join "$mc_hp"
+    fi
+    [ "$mc_tries" = 0 ] && mc_say "container ${MC_NAME:-app} is starting or stopping; waiting"
+    mc_tries=$((mc_tries + 1))
+    [ "$mc_tries" -le 600 ] || mc_die "container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)"
+    sleep 0.1
+  done
+  mc_own
+}
+
+# We hold the lock (fd 9) until we exit: we create the jail, run it, and end it.
+mc_own() {
+  : > "$MC_STATE/pid1"
+  # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew
+  # when the host's change, kept (with what the container wrote) otherwise.
+  if ! [ "$MC_STATE/hosts" -nt /etc/hosts ]; then
+    mc_copy /etc/hosts "$MC_STATE/hosts"
+    printf '127.0.1.1\t%s\n' "$MC_HOSTNAME" >> "$MC_STATE/hosts"
+  fi
+  [ "$MC_STATE/resolv.conf" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf "$MC_STATE/resolv.conf"
+  exec 4<> "$MC_STATE/up" 7<&0
+  if [ -n "${MC_LIFELINE_FD:-}" ]; then
+    mc_life="<&$MC_LIFELINE_FD"
+  else
+    exec 8<> "$MC_STATE/life"
+    mc_life="<\"\$MC_STATE/life\""
+  fi
+  export MC_ARGV
+  {
+    exec 9>&- 8>&-
+    eval "MC_STAGE=pid1 unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"\$0\" $mc_life"
+    echo "exit $?" >&4
+  } &
+  mc_wrapper=$!
+  mc_hp= mc_cp= mc_status= mc_keeper=
+  while :; do
+    read -r mc_msg mc_a mc_b mc_c <&4 || continue
+    case $mc_msg in
+      mounted)
+        mc_hp=$mc_a
+        MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \
+          nsenter -t "$mc_hp" -m -- unshare --mount --propagation private -- /bin/sh "$0" < "$MC_STATE/keep" 9>&- 8>&- 7<&- &
+        mc_keeper=$!
+        exec 5<> "$MC_STATE/keep" ;;
+      init)
+        if [ "$mc_a" != 0 ]; then
+          mc_say "init script $MC_INIT failed with status $mc_a"
+          mc_status=125; kill -KILL "$mc_hp"
+        else
+          echo pivot > "$MC_STATE/go"
+        fi ;;
+      ready)
+        mc_hp=$mc_a mc_cp=$mc_b
+        # pivot_root left the host's root stacked on the jail's /: detach it.
+        umount -N "/proc/$mc_hp/ns/mnt" -l / || { mc_say "cannot detach the host's root from the jail"; mc_status=125; kill -KILL "$mc_hp"; continue; }
+        mc_starttime "$mc_hp" && printf '%s %s\n' "$mc_hp" "$MC_START" > "$MC_STATE/pid1"
+        trap 'kill -TERM "$mc_cp" 2>/dev/null' TERM
+        trap 'kill -HUP "$mc_cp" 2>/dev/null' HUP
+        # A terminal sends SIGINT to the whole foreground group, the command included:
+        # pass on only a SIGINT from kill(1).
+        trap '[ -t 7 ] || kill -INT "$mc_cp" 2>/dev/null' INT
+        echo go > "$MC_STATE/go" ;;
+      done)
+        mc_status=$mc_a
+        : > "$MC_STATE/pid1"
+        mc_wait_joined
+        kill -USR1 "$mc_hp" 2>/dev/null ;;
+      exit)
+        [ -n "$mc_status" ] || mc_status=$mc_a
+        [ -n "$mc_cp" ] || mc_status=125
+        break ;;
+    esac
+  done
+  wait "$mc_wrapper" 2>/dev/null
+  if [ -n "$mc_keeper" ]; then
+    echo shutdown >&5
+    while read -r mc_msg mc_a _ <&4; do [ "$mc_msg" = shutdown ] && break; done
+    [ "$mc_a" = 0 ] || mc_say "shutdown script $MC_SHUTDOWN failed with status $mc_a"
+    wait "$mc_keeper" 2>/dev/null
+  fi
+  exit "${mc_status:-125}"
+}
+# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep
+# the container up: the last one out ends it.
+mc_wait_joined() {
+  while :; do
+    mc_busy=
+    for mc_p in "/proc/$mc_hp/root/proc/"[0-9]*; do
+      [ "${mc_p##*/}" = 1 ] && continue
+      read -r mc_stat < "$mc_p/stat" 2>/dev/null || continue
+      mc_stat=${mc_stat##*) }
+      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac
+    done
+    [ -n "$mc_busy" ] || return 0
+    sleep 0.2
+  done
+}
+
+case ${MC_STAGE:-main} in
+  main) mc_stage_main "$@" ;;
+  pid1) mc_stage_pid1 ;;
+  keeper) mc_stage_keeper ;;
+  none) ;;
+  *) mc_die "unknown stage $MC_STAGE" ;;
+esac

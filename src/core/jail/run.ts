@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { chownSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { JailError } from '../errors.js';
+import { signalNumber } from '../exec.js';
+import { launcherDigest, renderLauncher } from './launcher.js';
+import type { JailSpec } from './spec.js';
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates what must exist before the launcher can be written: basedir (owned by the
+ * invoking user) first, then librarydir (0700, root), then the container's state dir.
+ * The launcher does the same for itself when it runs standalone.
+ */
+export function prepareDirs(spec: JailSpec): void {
+  const [uid, gid] = spec.owner.split(':').map(Number);
+  if (!isDir(spec.baseDir)) {
+    mkdirSync(spec.baseDir, { recursive: true });
+    chownSync(spec.baseDir, uid, gid);
+  }
+  if (!isDir(spec.libraryDir)) mkdirSync(spec.libraryDir, { recursive: true, mode: 0o700 });
+  if (!isDir(spec.stateDir)) mkdirSync(spec.stateDir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Writes the launcher for SPEC into its state dir under a name made of its digest, so a
+ * run never rewrites a launcher that another run is executing. Returns its path.
+ */
+export function writeLauncher(spec: JailSpec, text = renderLauncher(spec)): string {
+  prepareDirs(spec);
+  const file = path.join(spec.stateDir, `launcher-${launcherDigest(text)}.sh`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o700 });
+  renameSync(tmp, file);
+  return file;
+}
+
+export interface RunJailOptions {
+  /** The command; empty: the spec's built-in one, else the user's shell. */
+  command?: string[];
+  /** Extra environment for the launcher itself (not the command). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs a launcher as root with the caller's terminal, and returns the command's exit
+ * status. fd 3 is a lifeline: if this process dies (even by SIGKILL) the jail ends.
+ * SIGTERM and SIGHUP are passed on; SIGINT from a terminal reaches the jail directly.
+ */
+export function runLauncher(file: string, options: RunJailOptions = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', [file, ...(options.command ?? [])], {
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+      env: {
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
+        ...options.env,
+        MC_LIFELINE_FD: '3',
+      },
+    });
+    const forward = (sig: NodeJS.Signals) => () => {
+      if (sig === 'SIGINT' && process.stdin.isTTY) return;
+      child.kill(sig);
+    };
+    const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
+    for (const [s, h] of handlers) process.on(s, h);
+    child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      for (const [s, h] of handlers) process.off(s, h);
+      resolve(code ?? 128 + signalNumber(signal));
+    });
+  });
+}
