@@ -1,30 +1,17 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { container, hostMounts, run, scratch, sh } from '../support/host.js';
-import { buildMiniRoot } from '../support/miniroot.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { container, run, sh } from '../support/host.js';
+import { jailFixture } from '../support/fixture.js';
 
 // Everything here runs for real: root, namespaces, overlayfs. After each test the host's
 // mount table must be what it was before: the jail's mounts live in its own namespace.
-let mountsBefore: string[];
-beforeEach(() => {
-  mountsBefore = hostMounts();
-});
-afterEach(() => {
-  expect(hostMounts()).toEqual(mountsBefore);
-});
-
-const S = scratch('mc-jail-');
-const LIB = path.join(S.dir, 'lib');
-const BASE = path.join(S.dir, 'base');
-let ROOT: string;
-beforeAll(() => {
-  ROOT = buildMiniRoot(path.join(S.dir, 'miniroot'));
-});
-afterAll(() => S.cleanup());
-
-const opts = (name: string, ...more: string[]) => ['-d', LIB, '-b', BASE, '-l', ROOT, '-n', name, ...more];
+const FX = jailFixture('mc-jail-');
+const S = FX;
+const LIB = FX.lib;
+const BASE = FX.base;
+const opts = FX.opts;
 
 /** Processes whose command line is exactly ARGS (in any namespace: ps reads the host's /proc). */
 function processesMatching(args: string): string[] {
@@ -122,7 +109,7 @@ describe('the jail on a root built by the tests', () => {
   it('keeps the upper layer between runs of a name; --rm throws it away', async () => {
     expect((await container(opts('keep', '-u', '0:0', '--', 'sh', '-c', 'echo 1 > /root/state'))).code).toBe(0);
     expect((await container(opts('keep', '-u', '0:0', '--', 'cat', '/root/state'))).stdout).toBe('1\n');
-    expect(existsSync(path.join(ROOT, 'root/state'))).toBe(false);
+    expect(existsSync(path.join(FX.root, 'root/state'))).toBe(false);
     expect((await container(opts('gone', '--rm', '-u', '0:0', '--', 'sh', '-c', 'echo 1 > /root/state; cat /root/state'))).stdout).toBe('1\n');
     expect((await container(opts('gone', '--rm', '-u', '0:0', '--', 'sh', '-c', 'cat /root/state 2>&1; true'))).stdout).toMatch(/No such file/);
     expect(existsSync(path.join(BASE, 'app-gone/upper'))).toBe(false);

@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { container, hostMounts, scratch, sharedRoot } from '../support/host.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectHostMountsUnchanged } from '../support/fixture.js';
+import { container, scratch, sharedRoot } from '../support/host.js';
 
 // The real roots in ../shared/rootfs: skipped, with a message, where a clone lacks them.
-let mountsBefore: string[];
-beforeEach(() => {
-  mountsBefore = hostMounts();
-});
-afterEach(() => {
-  expect(hostMounts()).toEqual(mountsBefore);
-});
+expectHostMountsUnchanged();
 const S = scratch('mc-roots-');
 afterAll(() => S.cleanup());
 

@@ -11,6 +11,10 @@
 # after pivot_root only sh builtins run, so the jail needs nothing of its own.
 # ---------------------------------------------------------------------------
 
+# The host's tools, wherever sudo or a caller's PATH would not look (pivot_root is in sbin).
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
 mc_say() { printf 'micro-container: %s\n' "$*" >&2; }
 mc_die() { mc_say "$*"; exit 125; }
 
@@ -137,26 +141,25 @@ mc_vol() {
   mc_o=rbind,nodev
   [ "$3" = ro ] && mc_o=rbind,ro,nodev
   if [ -d "$1" ]; then mc_fstab "$1" "$2" none "$mc_o"; else mc_fstab "$1" "$2" none "$mc_o,X-mc.file"; fi
+  if [ "$3" = ro ]; then mc_fsesc "$MC_ROOT$mc_t"; MC_RO_TARGETS="$MC_RO_TARGETS $MC_E"; fi
 }
 
-# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).
-mc_copy() {
-  : > "$2"
-  [ -r "$1" ] || return 0
-  while IFS= read -r mc_line || [ -n "$mc_line" ]; do printf '%s\n' "$mc_line"; done < "$1" >> "$2"
+# mount(8) 2.38 makes only the top of an rbind read-only: remount every mount that the
+# host had inside a :ro volume read-only as well.
+mc_ro_nested() {
+  while read -r _ _ _ _ mc_mp _; do
+    for mc_t in $MC_RO_TARGETS; do
+      case $mc_mp in "$mc_t"/*)
+        mc_p=$mc_mp; mc_unesc "$mc_p"
+        mount -o remount,bind,ro "$MC_U" || { mc_say "cannot make $MC_U read-only"; return 1; } ;;
+      esac
+    done
+  done < /proc/self/mountinfo
 }
 
-# The per-container /dev skeleton: placeholders that host devices are bound onto, the
-# usual symlinks, pts and shm. Made once; bound, so a run costs no copy.
-mc_dev_skeleton() {
-  [ -f "$MC_STATE/dev/.mc-skeleton" ] && return 0
-  rm -rf -- "$MC_STATE/dev.new" && mkdir -p -m 0755 -- "$MC_STATE/dev.new/pts" "$MC_STATE/dev.new/shm" "$MC_STATE/dev.new/mqueue" || return 1
-  for mc_n in null zero full random urandom tty; do : > "$MC_STATE/dev.new/$mc_n" || return 1; done
-  ln -s /proc/self/fd "$MC_STATE/dev.new/fd" && ln -s /proc/self/fd/0 "$MC_STATE/dev.new/stdin" &&
-    ln -s /proc/self/fd/1 "$MC_STATE/dev.new/stdout" && ln -s /proc/self/fd/2 "$MC_STATE/dev.new/stderr" &&
-    ln -s pts/ptmx "$MC_STATE/dev.new/ptmx" && ln -s /proc/kcore "$MC_STATE/dev.new/core" || return 1
-  : > "$MC_STATE/dev.new/.mc-skeleton"
-  rm -rf -- "$MC_STATE/dev" && mv -- "$MC_STATE/dev.new" "$MC_STATE/dev"
+# mc_unesc WORD: undo mountinfo's octal escapes (\040 and friends), in MC_U.
+mc_unesc() {
+  MC_U=$(printf '%b' "$1")
 }
 
 # mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own
@@ -225,23 +228,18 @@ mc_scrub() {
 # mc_env: the command's environment (call after mc_user, in the process that execs).
 mc_env() {
   mc_term=${TERM:-}
-  mc_scrub
+  # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is
+  # enough. By hand, anything may be exported: scrub it all.
+  if [ "${MC_CLEAN_ENV:-}" = 1 ]; then
+    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID
+  else
+    mc_scrub
+  fi
   export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
   export HOME="$MC_HOME" USER="$MC_UNAME" LOGNAME="$MC_UNAME" HOSTNAME="$MC_HOSTNAME"
   [ -n "$mc_term" ] && export TERM="$mc_term"
   [ "$MC_LOGIN" = 1 ] && export SHELL="$MC_SHELL"
   mc_extra_env
-}
-
-# mc_command ARGS...: the command, quoted, in MC_ARGV: the launcher's arguments, else
-# the built-in command (empty: the user's shell, decided by mc_command_default).
-mc_command() {
-  if [ "$#" -gt 0 ]; then
-    MC_ARGV=
-    for mc_a in "$@"; do mc_q "$mc_a"; MC_ARGV="$MC_ARGV $MC_Q"; done
-  else
-    MC_ARGV=$MC_COMMAND
-  fi
 }
 
 # After mc_user: no command means the user's shell from the container's /etc/passwd,
@@ -261,24 +259,22 @@ mc_cwd() {
   fi
 }
 
-mc_starttime() {
-  read -r mc_stat < "/proc/$1/stat" 2>/dev/null || return 1
-  mc_stat=${mc_stat##*) }
-  # shellcheck disable=SC2086
-  set -- $mc_stat
-  MC_START=${20}
-}
-
 # ------------------------------------------------------------------ stage: pid1
 # PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the
 # launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.
 mc_stage_pid1() {
   cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's
   cd / || exit 125
-  exec 6<> "$MC_STATE/go" 3<> "$MC_STATE/started"
-  # The lifeline watcher: if the launcher dies, everything in the jail dies with it.
+  exec 8>&- 9>&- 6<> "$MC_STATE/go" 3<> "$MC_STATE/started"
+  # The lifeline watcher: "signal NAME" lines are passed to the launcher's loop, which
+  # signals the command; EOF means whoever started us is gone: everything inside dies.
   exec 5<&0 0</dev/null
-  { while read -r _ <&5; do :; done; kill -KILL -1; echo abort >&6; } &
+  {
+    while read -r mc_l <&5; do
+      case $mc_l in 'signal '*) echo "$mc_l" >&4 ;; esac
+    done
+    kill -KILL -1; echo abort >&6
+  } &
   mc_watcher=$!
   exec 5<&-
   if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
@@ -299,9 +295,10 @@ mc_stage_pid1() {
   # root, and reports; the launcher detaches the old root and says `go`.
   mc_pivoter | mc_starter "$@"
   mc_st=$?
-  # Stay, reaping orphans, until the launcher ends the jail with SIGUSR1 (once joined
-  # sessions have left); our exit makes the kernel kill whatever is left inside.
-  trap 'exit 0' USR1
+  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once
+  # joined sessions have left and the shutdown script has run); our exit status is the
+  # launcher's, and our exit makes the kernel kill whatever is left inside.
+  trap 'exit "$mc_st"' USR1
   echo "done $mc_st" >&4
   exec 4>&- 6>&- 3>&-
   wait "$mc_watcher"
@@ -310,8 +307,10 @@ mc_stage_pid1() {
 
 mc_pivoter() {
   exec >/dev/null
-  read -r mc_cp <&3 || exit 125
-  cd "$MC_ROOT" && pivot_root . . || { echo "exit 125" >&4; kill -KILL "$mc_cp" 2>/dev/null; exit 125; }
+  read -r mc_cp <&3 || { echo abort >&6; exit 125; }
+  # On failure the starter is told to give up (it is blocked reading fd 6), so the
+  # pipeline, and PID 1 with it, ends with 125.
+  cd "$MC_ROOT" && pivot_root . . || { mc_say "pivot_root into $MC_ROOT failed"; echo abort >&6; exit 125; }
   cd /
   echo "ready $MC_HP $mc_cp" >&4
 }
@@ -349,9 +348,12 @@ mc_mount() {
   mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec
   mc_fstab "$MC_STATE/dev" /dev none bind
   mc_dev=$MC_ROOT$MC_RES
-  for mc_n in null zero full random urandom tty; do
-    mc_fsesc "$mc_dev/$mc_n"; printf '/dev/%s %s none bind 0 0\n' "$mc_n" "$MC_E" >&5
-  done
+  read -r mc_kind < "$MC_STATE/dev/.mc-skeleton"
+  if [ "$mc_kind" = binds ]; then
+    for mc_n in null zero full random urandom tty; do
+      mc_fsesc "$mc_dev/$mc_n"; printf '/dev/%s %s none bind 0 0\n' "$mc_n" "$MC_E" >&5
+    done
+  fi
   mc_fsesc "$mc_dev"
   printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\n' "$MC_E" >&5
   printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\n' "$MC_E" >&5
@@ -359,9 +361,11 @@ mc_mount() {
   mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev
   mc_fstab "$MC_STATE/hosts" /etc/hosts none bind,X-mc.file
   mc_fstab "$MC_STATE/resolv.conf" /etc/resolv.conf none bind,X-mc.file
+  MC_RO_TARGETS=
   mc_volumes
   exec 5>&-
   mount -c -a -T "$MC_STATE/fstab" || { mc_mount_diagnose; return 1; }
+  [ -z "$MC_RO_TARGETS" ] || mc_ro_nested
 }
 
 # Only after a failure: say which rule was broken, in words a user can act on.
@@ -380,20 +384,80 @@ mc_mount_diagnose() {
   mc_say "could not mount the jail's filesystems (see mount's message above)"
 }
 
+# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so
+# it is gone with the jail, also after SIGKILL.
+mc_rm_layer() {
+  mount -t tmpfs -o mode=0700 tmpfs "$MC_STATE/rm" && mkdir -m 0755 -- "$MC_UPPER" && mkdir -m 0700 -- "$MC_WORK"
+}
+
+# PID 1 stops reading here: the rest of the file is for the launcher on the host.
+case ${MC_STAGE:-main} in pid1) mc_stage_pid1; exit ;; esac
+
+# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).
+mc_copy() {
+  : > "$2"
+  [ -r "$1" ] || return 0
+  while IFS= read -r mc_line || [ -n "$mc_line" ]; do printf '%s\n' "$mc_line"; done < "$1" >> "$2"
+}
+
+# The per-container /dev skeleton, made once: the usual symlinks, pts/shm/mqueue, and
+# real device nodes for null zero full random urandom tty, so a run binds one directory
+# instead of six devices. Where librarydir's filesystem is mounted nodev, the nodes would
+# not work: then they are empty files that the host's devices are bound onto at each run.
+mc_dev_skeleton() {
+  mc_kind=
+  read -r mc_kind 2>/dev/null < "$MC_STATE/dev/.mc-skeleton"
+  case $mc_kind in nodes|binds) return 0 ;; esac
+  mc_new=$MC_STATE/dev.new
+  rm -rf -- "$mc_new" && mkdir -p -m 0755 -- "$mc_new/pts" "$mc_new/shm" "$mc_new/mqueue" || return 1
+  ln -s /proc/self/fd "$mc_new/fd" && ln -s /proc/self/fd/0 "$mc_new/stdin" &&
+    ln -s /proc/self/fd/1 "$mc_new/stdout" && ln -s /proc/self/fd/2 "$mc_new/stderr" &&
+    ln -s pts/ptmx "$mc_new/ptmx" && ln -s /proc/kcore "$mc_new/core" || return 1
+  mc_kind=nodes
+  mknod -m 0666 "$mc_new/null" c 1 3 && mknod -m 0666 "$mc_new/zero" c 1 5 && mknod -m 0666 "$mc_new/full" c 1 7 &&
+    mknod -m 0666 "$mc_new/random" c 1 8 && mknod -m 0666 "$mc_new/urandom" c 1 9 && mknod -m 0666 "$mc_new/tty" c 5 0 &&
+    { : > "$mc_new/null"; } 2>/dev/null || mc_kind=binds
+  if [ "$mc_kind" = binds ]; then
+    for mc_n in null zero full random urandom tty; do rm -f -- "$mc_new/$mc_n" && : > "$mc_new/$mc_n" || return 1; done
+  fi
+  echo "$mc_kind" > "$mc_new/.mc-skeleton"
+  rm -rf -- "$MC_STATE/dev" && mv -- "$mc_new" "$MC_STATE/dev"
+}
+
+# mc_command ARGS...: the command, quoted, in MC_ARGV: the launcher's arguments, else
+# the built-in command (empty: the user's shell, decided by mc_command_default).
+mc_command() {
+  if [ "$#" -gt 0 ]; then
+    MC_ARGV=
+    for mc_a in "$@"; do mc_q "$mc_a"; MC_ARGV="$MC_ARGV $MC_Q"; done
+  else
+    MC_ARGV=$MC_COMMAND
+  fi
+}
+
+mc_starttime() {
+  read -r mc_stat < "/proc/$1/stat" 2>/dev/null || return 1
+  mc_stat=${mc_stat##*) }
+  # shellcheck disable=SC2086
+  set -- $mc_stat
+  MC_START=${20}
+}
+
 # ------------------------------------------------------------------ stage: keeper
 # A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the
 # container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is
 # the `keep` fifo; EOF or "shutdown" runs the shutdown script, so it runs whatever happened.
 mc_stage_keeper() {
+  exec 4> "$MC_STATE/up"
   mc_st=0
   if [ -n "$MC_INIT" ]; then
-    "$MC_INIT" init "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 9>&- 8>&-; mc_st=$?
+    "$MC_INIT" init "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 4>&-; mc_st=$?
   fi
   echo "init $mc_st" >&4
   read -r _ || :
   mc_st=0
   if [ -n "$MC_SHUTDOWN" ]; then
-    "$MC_SHUTDOWN" shutdown "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 9>&- 8>&-; mc_st=$?
+    "$MC_SHUTDOWN" shutdown "$MC_ROOT" "$MC_KUID" "$MC_KGID" </dev/null 4>&-; mc_st=$?
   fi
   echo "shutdown $mc_st" >&4
 }
@@ -403,6 +467,9 @@ mc_stage_keeper() {
 mc_prepare_dirs() {
   if [ ! -d "$MC_BASE" ]; then
     mkdir -p -- "$MC_BASE" && chown -- "$MC_OWNER" "$MC_BASE" || mc_die "cannot create basedir $MC_BASE"
+  fi
+  if [ "$MC_RM" != 1 ] && [ ! -d "$MC_APPDIR" ]; then
+    mkdir -p -- "$MC_APPDIR" && chown -- "$MC_OWNER" "$MC_APPDIR" || mc_die "cannot create appdir $MC_APPDIR"
   fi
   if [ ! -d "$MC_LIB" ]; then
     mkdir -p -m 0700 -- "$MC_LIB" || mc_die "cannot create librarydir $MC_LIB"
@@ -416,16 +483,9 @@ mc_prepare_dirs() {
   mc_dev_skeleton || mc_die "cannot create the /dev skeleton in $MC_STATE"
   if [ "$MC_RM" = 1 ] && [ ! -d "$MC_STATE/rm" ]; then mkdir -m 0700 -- "$MC_STATE/rm" || mc_die "cannot create $MC_STATE/rm"; fi
   if [ "$MC_RM" != 1 ] && [ ! -d "$MC_WORK" ]; then
-    [ -d "$MC_APPDIR" ] || { mkdir -p -- "$MC_APPDIR" && chown -- "$MC_OWNER" "$MC_APPDIR"; } || mc_die "cannot create appdir $MC_APPDIR"
     # The upper layer's top directory is what the container's / looks like: root's, 0755.
     mkdir -p -m 0755 -- "$MC_UPPER" && mkdir -p -m 0700 -- "$MC_WORK" || mc_die "cannot create $MC_UPPER and $MC_WORK"
   fi
-}
-
-# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so
-# it is gone with the jail, also after SIGKILL.
-mc_rm_layer() {
-  mount -t tmpfs -o mode=0700 tmpfs "$MC_STATE/rm" && mkdir -m 0755 -- "$MC_UPPER" && mkdir -m 0700 -- "$MC_WORK"
 }
 
 mc_join() {
@@ -466,9 +526,10 @@ mc_stage_main() {
   mc_own
 }
 
-# We hold the lock (fd 9) until we exit: we create the jail, run it, and end it.
+# We hold the lock (fd 9) until we exit. The launcher's own process becomes the jail's
+# `unshare` (so its exit status is the command's, and killing it kills the jail:
+# --kill-child); a loop beside it answers PID 1's messages on the `up` fifo.
 mc_own() {
-  : > "$MC_STATE/pid1"
   # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew
   # when the host's change, kept (with what the container wrote) otherwise.
   if ! [ "$MC_STATE/hosts" -nt /etc/hosts ]; then
@@ -477,67 +538,76 @@ mc_own() {
   fi
   [ "$MC_STATE/resolv.conf" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf "$MC_STATE/resolv.conf"
   exec 4<> "$MC_STATE/up" 7<&0
+  # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is
+  # not, so the command starts with the signal dispositions we were given.
+  # It holds the lock too, so the next run of this container waits until it is gone.
+  # (exec, not redirections on the call: dash would keep saved copies of the fds open.)
+  ( exec 4>&- 7<&- < "$MC_STATE/up"; mc_loop ) &
+  export MC_ARGV MC_STAGE=pid1
   if [ -n "${MC_LIFELINE_FD:-}" ]; then
-    mc_life="<&$MC_LIFELINE_FD"
-  else
-    exec 8<> "$MC_STATE/life"
-    mc_life="<\"\$MC_STATE/life\""
+    eval "exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"\$0\" <&$MC_LIFELINE_FD"
   fi
-  export MC_ARGV
-  {
-    exec 9>&- 8>&-
-    eval "MC_STAGE=pid1 unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"\$0\" $mc_life"
-    echo "exit $?" >&4
-  } &
-  mc_wrapper=$!
-  mc_hp= mc_cp= mc_status= mc_keeper=
-  while :; do
-    read -r mc_msg mc_a mc_b mc_c <&4 || continue
+  # By hand: the lifeline is a fifo that only we (then our unshare) hold open.
+  exec 8<> "$MC_STATE/life"
+  exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh "$0" < "$MC_STATE/life"
+}
+
+# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and
+# "signal NAME" from the lifeline; "exit N" when it failed. EOF: PID 1 is gone.
+mc_loop() {
+  mc_hp= mc_cp= mc_keeper=
+  while read -r mc_msg mc_a mc_b mc_c; do
     case $mc_msg in
       mounted)
         mc_hp=$mc_a
         MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \
-          nsenter -t "$mc_hp" -m -- unshare --mount --propagation private -- /bin/sh "$0" < "$MC_STATE/keep" 9>&- 8>&- 7<&- &
+          nsenter -t "$mc_hp" -m -- unshare --mount --propagation private -- /bin/sh "$0" < "$MC_STATE/keep" &
         mc_keeper=$!
         exec 5<> "$MC_STATE/keep" ;;
       init)
         if [ "$mc_a" != 0 ]; then
           mc_say "init script $MC_INIT failed with status $mc_a"
-          mc_status=125; kill -KILL "$mc_hp"
+          mc_end_keeper
+          echo abort > "$MC_STATE/go"
         else
           echo pivot > "$MC_STATE/go"
         fi ;;
       ready)
         mc_hp=$mc_a mc_cp=$mc_b
         # pivot_root left the host's root stacked on the jail's /: detach it.
-        umount -N "/proc/$mc_hp/ns/mnt" -l / || { mc_say "cannot detach the host's root from the jail"; mc_status=125; kill -KILL "$mc_hp"; continue; }
+        if ! umount -N "/proc/$mc_hp/ns/mnt" -l /; then
+          mc_say "cannot detach the host's root from the jail"
+          echo abort > "$MC_STATE/go"; continue
+        fi
         mc_starttime "$mc_hp" && printf '%s %s\n' "$mc_hp" "$MC_START" > "$MC_STATE/pid1"
-        trap 'kill -TERM "$mc_cp" 2>/dev/null' TERM
-        trap 'kill -HUP "$mc_cp" 2>/dev/null' HUP
-        # A terminal sends SIGINT to the whole foreground group, the command included:
-        # pass on only a SIGINT from kill(1).
-        trap '[ -t 7 ] || kill -INT "$mc_cp" 2>/dev/null' INT
         echo go > "$MC_STATE/go" ;;
+      signal)
+        [ -n "$mc_cp" ] && kill -s "$mc_a" "$mc_cp" 2>/dev/null ;;
       done)
-        mc_status=$mc_a
         : > "$MC_STATE/pid1"
         mc_wait_joined
-        kill -USR1 "$mc_hp" 2>/dev/null ;;
+        mc_end_keeper
+        kill -USR1 "$mc_hp" 2>/dev/null
+        return ;;
       exit)
-        [ -n "$mc_status" ] || mc_status=$mc_a
-        [ -n "$mc_cp" ] || mc_status=125
-        break ;;
+        mc_end_keeper
+        return ;;
     esac
   done
-  wait "$mc_wrapper" 2>/dev/null
-  if [ -n "$mc_keeper" ]; then
-    echo shutdown >&5
-    while read -r mc_msg mc_a _ <&4; do [ "$mc_msg" = shutdown ] && break; done
-    [ "$mc_a" = 0 ] || mc_say "shutdown script $MC_SHUTDOWN failed with status $mc_a"
-    wait "$mc_keeper" 2>/dev/null
-  fi
-  exit "${mc_status:-125}"
+  mc_end_keeper
 }
+
+# Runs the shutdown script (in the keeper) and waits for it; once.
+mc_end_keeper() {
+  [ -n "$mc_keeper" ] || return 0
+  echo shutdown >&5
+  mc_a=0
+  while read -r mc_msg mc_a _; do [ "$mc_msg" = shutdown ] && break; done
+  [ "$mc_a" = 0 ] || mc_say "shutdown script $MC_SHUTDOWN failed with status $mc_a"
+  wait "$mc_keeper" 2>/dev/null
+  mc_keeper=
+}
+
 # Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep
 # the container up: the last one out ends it.
 mc_wait_joined() {
@@ -556,7 +626,6 @@ mc_wait_joined() {
 
 case ${MC_STAGE:-main} in
   main) mc_stage_main "$@" ;;
-  pid1) mc_stage_pid1 ;;
   keeper) mc_stage_keeper ;;
   none) ;;
   *) mc_die "unknown stage $MC_STAGE" ;;

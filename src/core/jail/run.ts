@@ -15,15 +15,18 @@ function isDir(p: string): boolean {
 }
 
 /**
- * Creates what must exist before the launcher can be written: basedir (owned by the
- * invoking user) first, then librarydir (0700, root), then the container's state dir.
+ * Creates what must exist before the launcher can be written: basedir and appdir (owned
+ * by the invoking user) first, then librarydir (0700, root), then the container's state
+ * dir, so that where they are the same directory, basedir's creation wins.
  * The launcher does the same for itself when it runs standalone.
  */
 export function prepareDirs(spec: JailSpec): void {
   const [uid, gid] = spec.owner.split(':').map(Number);
-  if (!isDir(spec.baseDir)) {
-    mkdirSync(spec.baseDir, { recursive: true });
-    chownSync(spec.baseDir, uid, gid);
+  for (const dir of spec.ephemeral ? [spec.baseDir] : [spec.baseDir, spec.appDir]) {
+    if (!isDir(dir)) {
+      mkdirSync(dir, { recursive: true });
+      chownSync(dir, uid, gid);
+    }
   }
   if (!isDir(spec.libraryDir)) mkdirSync(spec.libraryDir, { recursive: true, mode: 0o700 });
   if (!isDir(spec.stateDir)) mkdirSync(spec.stateDir, { recursive: true, mode: 0o700 });
@@ -51,8 +54,9 @@ export interface RunJailOptions {
 
 /**
  * Runs a launcher as root with the caller's terminal, and returns the command's exit
- * status. fd 3 is a lifeline: if this process dies (even by SIGKILL) the jail ends.
- * SIGTERM and SIGHUP are passed on; SIGINT from a terminal reaches the jail directly.
+ * status. fd 3 is a lifeline pipe: if this process dies (even by SIGKILL) the jail ends;
+ * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
+ * as "signal NAME" lines, and the launcher passes them to the command.
  */
 export function runLauncher(file: string, options: RunJailOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,11 +67,14 @@ export function runLauncher(file: string, options: RunJailOptions = {}): Promise
         ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
         ...options.env,
         MC_LIFELINE_FD: '3',
+        MC_CLEAN_ENV: '1',
       },
     });
+    const lifeline = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+    lifeline.on('error', () => undefined); // the jail may be gone already
     const forward = (sig: NodeJS.Signals) => () => {
       if (sig === 'SIGINT' && process.stdin.isTTY) return;
-      child.kill(sig);
+      lifeline.write(`signal ${sig.slice(3)}\n`);
     };
     const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
     for (const [s, h] of handlers) process.on(s, h);
