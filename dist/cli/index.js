@@ -261,6 +261,14 @@ function writeLauncher(spec, text = renderLauncher(spec)) {
     (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
     return file;
 }
+function parentIsSudo(ppid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${ppid}/comm`, 'utf8').trim() === 'sudo';
+    }
+    catch {
+        return false;
+    }
+}
 /**
  * Runs a launcher as root with the caller's terminal, and returns the command's exit
  * status. fd 3 is a lifeline pipe: if this process dies (even by SIGKILL) the jail ends;
@@ -289,8 +297,16 @@ function runLauncher(file, options = {}) {
         const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
         for (const [s, h] of handlers)
             process.on(s, h);
+        // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
+        // (we are re-parented), cut the lifeline so the jail ends as if we had been killed.
+        const ppid = process.ppid;
+        const underSudo = parentIsSudo(ppid);
+        const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
+        watch?.unref();
         child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
+            if (watch)
+                clearInterval(watch);
             for (const [s, h] of handlers)
                 process.off(s, h);
             resolve(code ?? 128 + signalNumber(signal));

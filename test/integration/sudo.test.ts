@@ -55,3 +55,21 @@ describe('as a non-root user with passwordless sudo', () => {
     }
   });
 });
+
+describe('killing the CLI under sudo', () => {
+  it('SIGKILL of the caller\'s process (sudo) ends the jail, leaving no process', async () => {
+    const { spawn } = await import('node:child_process');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, CLI, 'run', '-d', path.join(S.dir, 'lib'), '-l', ROOT, '-n', 'killme', '--', 'sleep', '4321'], { stdio: 'ignore', env: { PATH: process.env.PATH, HOME: `/home/${USER}` } });
+    const sleepers = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\u00004321\u0000'; } catch { return false; }
+    });
+    const until = async (cond: () => boolean) => { for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50)); return cond(); };
+    expect(await until(() => sleepers().length === 1)).toBe(true);
+    // runuser -> sudo (Node 24 becomes sudo by execve; Node 20 spawns it): kill what the caller started.
+    const sudoPid = execFileSync('pgrep', ['-u', '0', '-x', 'sudo'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    process.kill(Number(sudoPid), 'SIGKILL');
+    expect(await until(() => sleepers().length === 0)).toBe(true);
+    child.kill('SIGKILL');
+  });
+});

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chownSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JailError } from '../errors.js';
 import { signalNumber } from '../exec.js';
@@ -45,6 +45,14 @@ export function writeLauncher(spec: JailSpec, text = renderLauncher(spec)): stri
   return file;
 }
 
+function parentIsSudo(ppid: number): boolean {
+  try {
+    return readFileSync(`/proc/${ppid}/comm`, 'utf8').trim() === 'sudo';
+  } catch {
+    return false;
+  }
+}
+
 export interface RunJailOptions {
   /** The command; empty: the spec's built-in one, else the user's shell. */
   command?: string[];
@@ -78,8 +86,15 @@ export function runLauncher(file: string, options: RunJailOptions = {}): Promise
     };
     const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
     for (const [s, h] of handlers) process.on(s, h);
+    // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
+    // (we are re-parented), cut the lifeline so the jail ends as if we had been killed.
+    const ppid = process.ppid;
+    const underSudo = parentIsSudo(ppid);
+    const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
+    watch?.unref();
     child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
     child.on('close', (code, signal) => {
+      if (watch) clearInterval(watch);
       for (const [s, h] of handlers) process.off(s, h);
       resolve(code ?? 128 + signalNumber(signal));
     });
