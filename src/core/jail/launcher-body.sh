@@ -11,8 +11,9 @@
 # after pivot_root only sh builtins run, so the jail needs nothing of its own.
 # ---------------------------------------------------------------------------
 
-# The host's tools, wherever sudo or a caller's PATH would not look (pivot_root is in sbin).
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The host's own tools first (pivot_root is in sbin, where sudo's or a caller's PATH may
+# not look; every failed lookup is a wasted execve).
+PATH=/usr/bin:/usr/sbin:/bin:/sbin:/usr/local/bin:/usr/local/sbin
 export PATH
 
 mc_say() { printf 'micro-container: %s\n' "$*" >&2; }
