@@ -6,6 +6,8 @@ import { hostFacts } from '../core/jail/host-facts.js';
 import { ConfigError, MicroContainerError, PrivilegeError } from '../core/errors.js';
 import { applyRootShortcut, parseContainerArgs } from './argv.js';
 import { CONTAINER_USAGE, MICRO_CONTAINER_USAGE } from './usage.js';
+import { parseRootfsArgs } from './rootfs-args.js';
+import { rootfsCommand } from './rootfs.js';
 import { VERSION } from '../core/version.js';
 
 export interface CliIo {
@@ -83,6 +85,11 @@ export async function main(argv: string[], name = commandName(process.argv[1]), 
       return 0;
     }
     if (sub === 'run') return await container(rest, io);
+    if (sub === 'rootfs') {
+      const args = parseRootfsArgs(rest);
+      if (args.action !== 'help' && (process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
+      return await rootfsCommand(args, io);
+    }
     if (sub === 'container') return await container(rest, io);
     throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
   } catch (e) {

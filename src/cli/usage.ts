@@ -26,9 +26,11 @@ Exit status: the command's own; 125 when the jail could not be set up; 126 not
 executable; 127 not found. A second run of a running container joins it.`;
 
 export const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
+       micro-container rootfs add NAME SOURCE [--sha256 HEX] | ls [--json] | rm NAME
        micro-container --version | --help
 
   run            what \`container\` does (see micro-container run --help)
+  rootfs         root filesystems: from a URL, a tarball or a directory (see rootfs --help)
 
 The same program answers as \`container\` (the original tool's syntax) and
 \`containerize\` (build roots under /trees).`;
