@@ -29,7 +29,7 @@ function expectNothingLeft(dest: string): void {
 describe('extractArchive refuses hostile archives, naming the entry', () => {
   const compressions: Compressor[] = ['none', 'gzip', 'zstd', 'xz', 'bzip2'];
   const cases = hostileCases('/OUTSIDE');
-  it.each(cases.map((c, i) => [c.label, i, compressions[i % compressions.length]!] as const))('%s (%s)', async (_, i, compression) => {
+  it.each(cases.map((c, i) => [c.label, compressions[i % compressions.length]!, i] as const))('%s (%s)', async (_, compression, i) => {
     const { dir, outside, dest } = place();
     const c = hostileCases(outside)[i]!;
     const archive = writeArchive(dir, 'hostile.tar', buildTar(c.entries), compression);
@@ -149,8 +149,8 @@ describe('extractArchive fails cleanly', () => {
   });
 });
 
-const canBuildTree = isRoot && hasCommand('setfattr') && hasCommand('getfattr');
-if (!canBuildTree) console.warn('[skip] extract keeps what a root needs: needs root, setfattr and getfattr (apt-get install attr)');
+const canBuildTree = isRoot && ['setfattr', 'getfattr', 'setfacl', 'getfacl'].every(hasCommand);
+if (!canBuildTree) console.warn('[skip] extract keeps what a root needs: needs root, setfattr/getfattr and setfacl/getfacl (apt-get install attr acl)');
 
 describe.skipIf(!canBuildTree)('extractArchive keeps what a root needs (a tree packed by GNU tar)', () => {
   const src = path.join(S.dir, 'tree');
@@ -213,6 +213,10 @@ describe.skipIf(!canBuildTree)('extractArchive keeps what a root needs (a tree p
     expect(execFileSync('getfattr', ['-d', '-m', '-', at('bin/xattr')], { encoding: 'utf8' })).not.toContain('trusted.overlay');
     // (the source had it: the archive carried it)
     expect(execFileSync('getfattr', ['-d', '-m', '-', path.join(src, 'bin/xattr')], { encoding: 'utf8' })).toContain('trusted.overlay.opaque');
+  });
+
+  it('keeps POSIX ACLs', () => {
+    expect(execFileSync('getfacl', ['-c', '-n', at('bin/acl')], { encoding: 'utf8' })).toContain('user:4321:rw-');
   });
 
   it('keeps hard links as one inode, symlinks and fifos', () => {

@@ -194,9 +194,9 @@ export function hasCommand(cmd: string): boolean {
 /**
  * A real tree with what extraction must keep, packed by GNU tar (pax format, xattrs):
  * a setuid file, an xattr (user.test=1) and one that must go (trusted.overlay.opaque), a
- * hard link pair, names with a space and a
+ * hard link pair, a POSIX ACL, names with a space and a
  * newline, a fifo, a symlink, owners by number, /dev/null and a disk (/dev/sda). Needs
- * root (mknod, chown) and setfattr.
+ * root (mknod, chown), setfattr and setfacl.
  */
 export function buildRealTree(root: string): void {
   mkdirSync(path.join(root, 'dev'), { recursive: true });
@@ -208,6 +208,8 @@ export function buildRealTree(root: string): void {
   execFileSync('setfattr', ['-n', 'user.test', '-v', '1', path.join(root, 'bin/xattr')]);
   // An overlay xattr: not the archive's to set (dropped, with a note).
   execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', path.join(root, 'bin/xattr')]);
+  writeFileSync(path.join(root, 'bin/acl'), 'acl\n');
+  execFileSync('setfacl', ['-m', 'u:4321:rw', path.join(root, 'bin/acl')]);
   writeFileSync(path.join(root, 'bin/a'), 'linked\n');
   linkSync(path.join(root, 'bin/a'), path.join(root, 'bin/b'));
   writeFileSync(path.join(root, 'home/user/with space'), 'space\n');
@@ -229,7 +231,7 @@ export function buildRealTree(root: string): void {
   chmodSync(root, 0o700);
 }
 
-/** Packs ROOT with GNU tar the way rootfs archives are made (./ first, numeric owners, xattrs). */
+/** Packs ROOT with GNU tar the way rootfs archives are made (./ first, numeric owners, xattrs, ACLs). */
 export function packTree(root: string, archive: string, compress: '-z' | '--zstd' | '-J'): void {
-  execFileSync('tar', ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--format=posix', '-C', root, compress, '-cf', archive, '.']);
+  execFileSync('tar', ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--format=posix', '-C', root, compress, '-cf', archive, '.']);
 }

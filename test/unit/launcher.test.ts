@@ -38,8 +38,9 @@ describe('renderLauncher', () => {
     const file = path.join(dir, 'l.sh');
     writeFileSync(file, renderLauncher(spec));
     execFileSync('/bin/sh', ['-n', file]);
-    // Source the prelude and the quoting helpers only, and expand the built-in command.
-    const out = execFileSync('/bin/sh', ['-c', `MC_STAGE=none; . ${renderPrelude(spec).length ? "'" + file + "'" : ''} 2>/dev/null; eval "set -- $MC_COMMAND"; printf '<%s>' "$@"`]).toString();
+    // Source the whole launcher with the `none` stage (defines, runs nothing), then expand
+    // the built-in command as the launcher does.
+    const out = execFileSync('/bin/sh', ['-c', `MC_STAGE=none; . '${file}'; eval "set -- $MC_COMMAND"; printf '<%s>' "$@"`]).toString();
     expect(out).toBe("<make><it's>");
   });
 });
