@@ -337,3 +337,14 @@ async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe('a terminal', () => {
+  it('with no command and a terminal on stdin, the user\'s shell is interactive, and its status is ours', async () => {
+    // script(1) gives the CLI a real pty; the shell (root's, from the host's own passwd:
+    // this runs over the host's /) reads our lines from it.
+    const cmd = [process.execPath, CLI, 'run', '-d', LIB, '-b', BASE, '-n', 'tty', '--rm', '-u', '0:0'].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = await run('script', ['-qec', cmd, '/dev/null'], { input: 'echo $((6*7)) $-\nexit 3\n' });
+    const out = r.stdout.replace(/\r/g, '');
+    expect([r.code, out]).toEqual([3, expect.stringMatching(/42 [A-Za-z]*i[A-Za-z]*\s/)]); // `i` in $-: interactive
+  });
+});
