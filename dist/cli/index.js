@@ -2745,7 +2745,7 @@ function commandName(argv1) {
 function elevate(argv) {
     const check = (0,external_node_child_process_namespaceObject.spawnSync)('sudo', ['-n', 'true'], { stdio: 'ignore' });
     if (check.error || check.status !== 0) {
-        throw new PrivilegeError('micro-container needs root for mounts and namespaces: run it as root, or give this user passwordless sudo (sudo -n true must work)');
+        throw new PrivilegeError('root is needed for mounts and namespaces: run as root, or give this user passwordless sudo (sudo -n true must work)');
     }
     const args = ['-n', '--', process.execPath, ...process.execArgv, process.argv[1], ...argv];
     const execve = process.execve;

@@ -36,7 +36,7 @@ function elevate(argv: string[]): number {
   const check = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
   if (check.error || check.status !== 0) {
     throw new PrivilegeError(
-      'micro-container needs root for mounts and namespaces: run it as root, or give this user passwordless sudo (sudo -n true must work)',
+      'root is needed for mounts and namespaces: run as root, or give this user passwordless sudo (sudo -n true must work)',
     );
   }
   const args = ['-n', '--', process.execPath, ...process.execArgv, process.argv[1], ...argv];

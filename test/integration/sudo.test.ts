@@ -49,7 +49,7 @@ describe('as a non-root user with passwordless sudo', () => {
     try {
       const r = await asRunner(['-l', ROOT, '--', 'true']);
       expect(r.code).toBe(125);
-      expect(r.stderr).toMatch(/needs root.*passwordless sudo/);
+      expect(r.stderr).toMatch(/root is needed.*passwordless sudo/);
     } finally {
       writeFileSync(`/etc/sudoers.d/${USER}`, `${USER} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
     }
