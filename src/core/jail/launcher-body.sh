@@ -58,7 +58,7 @@ mc_fsesc() {
 # this way, never by the host, so a root whose /etc or /proc is a symlink cannot make us
 # mount or create anything outside it.
 mc_resolve() {
-  mc_rest=$1 mc_cur= mc_links=0; shift
+  mc_rest=$1 mc_path=$1 mc_cur= mc_links=0; shift
   while :; do
     while :; do case $mc_rest in /*) mc_rest=${mc_rest#/} ;; *) break ;; esac; done
     [ -n "$mc_rest" ] || break
@@ -70,24 +70,23 @@ mc_resolve() {
       .) continue ;;
       ..) mc_cur=${mc_cur%/*}; continue ;;
     esac
-    mc_link= mc_found=
+    mc_link=
     for mc_l in "$@"; do
       if [ -L "$mc_l$mc_cur/$mc_c" ]; then
         mc_link=$(readlink -- "$mc_l$mc_cur/$mc_c") || return 1
-        mc_found=1; break
+        break
       elif [ -e "$mc_l$mc_cur/$mc_c" ]; then
-        mc_found=1; break
+        break
       fi
     done
     if [ -n "$mc_link" ]; then
       mc_links=$((mc_links + 1))
-      [ "$mc_links" -le 40 ] || { mc_say "too many levels of symbolic links in $1"; return 1; }
+      [ "$mc_links" -le 40 ] || { mc_say "too many levels of symbolic links in $mc_path"; return 1; }
       case $mc_link in /*) mc_cur= ;; esac
       mc_rest=$mc_link/$mc_rest
     else
       mc_cur=$mc_cur/$mc_c
     fi
-    : "$mc_found"
   done
   MC_RES=${mc_cur:-/}
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JailError } from '../errors.js';
 import { signalNumber } from '../exec.js';
@@ -39,6 +39,8 @@ export function prepareDirs(spec: JailSpec): void {
 export function writeLauncher(spec: JailSpec, text = renderLauncher(spec)): string {
   prepareDirs(spec);
   const file = path.join(spec.stateDir, `launcher-${launcherDigest(text)}.sh`);
+  // Named by its content: when it is there, it is this text (written whole, by rename).
+  if (existsSync(file)) return file;
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o700 });
   renameSync(tmp, file);

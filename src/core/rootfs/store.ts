@@ -67,7 +67,7 @@ export class RootStore {
   }
 
   hasRoot(id: string): boolean {
-    return existsSync(path.join(this.rootDir(id)));
+    return existsSync(this.rootDir(id));
   }
 
   /**
