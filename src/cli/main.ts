@@ -5,7 +5,9 @@ import { DEFAULT_LIBRARY_DIR } from '../core/jail/config.js';
 import { hostFacts } from '../core/jail/host-facts.js';
 import { ConfigError, MicroContainerError, PrivilegeError } from '../core/errors.js';
 import { applyRootShortcut, parseContainerArgs } from './argv.js';
-import { CONTAINER_USAGE, MICRO_CONTAINER_USAGE } from './usage.js';
+import { CONTAINER_USAGE, CONTAINERIZE_USAGE, MICRO_CONTAINER_USAGE } from './usage.js';
+import { parseContainerizeArgs } from './containerize-args.js';
+import { planContainerize, runContainerize } from '../core/trees/containerize.js';
 import { parseRootfsArgs } from './rootfs-args.js';
 import { rootfsCommand } from './rootfs.js';
 import { VERSION } from '../core/version.js';
@@ -67,14 +69,29 @@ async function container(argv: string[], io: CliIo): Promise<number> {
   return runContainer(args.config, facts);
 }
 
+async function containerize(argv: string[], io: CliIo): Promise<number> {
+  const args = parseContainerizeArgs(argv);
+  if (args.help) {
+    io.out(CONTAINERIZE_USAGE + '\n');
+    return 0;
+  }
+  if (args.version) {
+    io.out(`micro-container ${VERSION}\n`);
+    return 0;
+  }
+  if (args.dryRun) {
+    io.out(planContainerize(args.config).launcher);
+    return 0;
+  }
+  if ((process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
+  return runContainerize(args.config);
+}
+
 /** The CLI: argv (without node and script) -> exit status. Errors become 125 + a message. */
 export async function main(argv: string[], name = commandName(process.argv[1]), io: CliIo = stdio): Promise<number> {
   try {
     if (name === 'container') return await container(argv, io);
-    if (name === 'containerize') {
-      io.err('containerize: not available yet in this version of micro-container (the /trees build roots come in a later release)\n');
-      return 125;
-    }
+    if (name === 'containerize') return await containerize(argv, io);
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
       io.out(MICRO_CONTAINER_USAGE + '\n');
@@ -91,6 +108,7 @@ export async function main(argv: string[], name = commandName(process.argv[1]), 
       return await rootfsCommand(args, io);
     }
     if (sub === 'container') return await container(rest, io);
+    if (sub === 'containerize') return await containerize(rest, io);
     throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
   } catch (e) {
     if (e instanceof MicroContainerError) {

@@ -27,10 +27,36 @@ executable; 127 not found. A second run of a running container joins it.`;
 
 export const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
        micro-container rootfs add NAME SOURCE [--sha256 HEX] | ls [--json] | rm NAME
+       micro-container containerize [containerize options] GROUP INSTANCE [command args...]
        micro-container --version | --help
 
   run            what \`container\` does (see micro-container run --help)
   rootfs         root filesystems: from a URL, a tarball or a directory (see rootfs --help)
+  containerize   what \`containerize\` does: build roots under /trees
 
 The same program answers as \`container\` (the original tool's syntax) and
 \`containerize\` (build roots under /trees).`;
+
+
+export const CONTAINERIZE_USAGE = `usage: containerize [--trees DIR] [--overlay] [-w DIR] [--dry-run] GROUP INSTANCE [command args...]
+
+Runs the command (default: bash, else sh) as root in the build root DIR/GROUP/INSTANCE,
+writing into it. DIR is --trees, else $MICRO_CONTAINER_TREES, else /trees.
+DIR/GROUP/.container/ must exist; every script in it is optional:
+  bind ROOT GROUP INSTANCE  after the namespace is made, before anything is mounted
+  profile                   inside the root (chroot), once the container is up
+  stop ROOT PID             when the last session ends, before anything is unmounted
+  unbind ROOT               at the very end, outside the root, after the unmounts
+  cgroup-name               (plain file) the parent cgroup (default: containerize)
+  unshare-options           (plain file) more namespaces: --uts --ipc --net --pid ...,
+                            --propagation slave|private|shared|unchanged (default slave)
+/proc, /sys and /dev come from the host (with --pid, /proc is the container's own) and
+/tmp is a fresh tmpfs. A second containerize of a live instance joins it; the last one
+to leave tears it down, killing whatever is left in its cgroup.
+
+  --trees DIR    where the groups are
+  --overlay      leave the tree as it is: writes go to DIR/GROUP/.overlay/INSTANCE/upper
+  -w DIR         where the command starts, inside the root (default /)
+  --dry-run      print the launcher (a POSIX sh script that does all of this) and exit
+
+Exit status: the command's own; 125 when the container could not be started.`;

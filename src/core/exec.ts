@@ -14,13 +14,24 @@ export interface ExecResult {
 
 /** Runs a command to completion, capturing its output. Never throws for a non-zero exit. */
 export function execCapture(file: string, args: string[], options: SpawnOptions = {}): Promise<ExecResult> {
+  return execCaptureFds(file, args, [], options);
+}
+
+/**
+ * execCapture that also gives the child our open files FDS as its fds 3, 4, ...: for
+ * flock(1), which locks an open file description that we keep after it exits.
+ */
+export function execCaptureFds(file: string, args: string[], fds: number[], options: SpawnOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe', ...fds] });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
+    // options.signal: node kills the child and reports an AbortError at once; the result
+    // waits for 'close' instead (a death by killSignal), so that a caller cleaning up what
+    // the child was writing knows it has stopped writing.
+    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
     child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), signal, stdout, stderr }));
   });
 }

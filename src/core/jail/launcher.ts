@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LAUNCHER_BODY } from './launcher-body.gen.js';
+import { LAUNCHER_BODY, SH_COMMON } from './launcher-body.gen.js';
 import type { JailSpec } from './spec.js';
 
 /** WORD quoted for POSIX sh. Pure. */
@@ -7,9 +7,14 @@ export function shQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `NAME='value'` for a launcher's prelude; booleans as 1 and 0. Pure. */
+export function shVar(name: string, value: string | boolean): string {
+  return `${name}=${shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
+}
+
 /** The generated prelude: the spec as sh variables and two functions. Pure. */
 export function renderPrelude(spec: JailSpec): string {
-  const v = (k: string, val: string | boolean) => `${k}=${shQuote(typeof val === 'boolean' ? (val ? '1' : '0') : val)}`;
+  const v = shVar;
   const volumes = spec.volumes.map((x) => `  mc_vol ${shQuote(x.host)} ${shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
   const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${shQuote(val)}`);
   return [
@@ -50,7 +55,7 @@ export function renderPrelude(spec: JailSpec): string {
 
 /** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
 export function renderLauncher(spec: JailSpec): string {
-  return renderPrelude(spec) + LAUNCHER_BODY;
+  return renderPrelude(spec) + SH_COMMON + LAUNCHER_BODY;
 }
 
 /** A short digest of the launcher text: its file name, so runs never rewrite a live one. */

@@ -33,18 +33,23 @@ export function prepareDirs(spec: JailSpec): void {
 }
 
 /**
- * Writes the launcher for SPEC into its state dir under a name made of its digest, so a
- * run never rewrites a launcher that another run is executing. Returns its path.
+ * Writes launcher TEXT into DIR under a name made of its digest, so a run never rewrites
+ * a launcher that another run is executing. Returns its path.
  */
-export function writeLauncher(spec: JailSpec, text = renderLauncher(spec)): string {
-  prepareDirs(spec);
-  const file = path.join(spec.stateDir, `launcher-${launcherDigest(text)}.sh`);
+export function writeLauncherIn(dir: string, text: string): string {
+  const file = path.join(dir, `launcher-${launcherDigest(text)}.sh`);
   // Named by its content: when it is there, it is this text (written whole, by rename).
   if (existsSync(file)) return file;
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o700 });
   renameSync(tmp, file);
   return file;
+}
+
+/** Writes the launcher for SPEC into its state dir (made first). Returns its path. */
+export function writeLauncher(spec: JailSpec, text = renderLauncher(spec)): string {
+  prepareDirs(spec);
+  return writeLauncherIn(spec.stateDir, text);
 }
 
 function parentIsSudo(ppid: number): boolean {
