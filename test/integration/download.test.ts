@@ -11,6 +11,7 @@ import {
   sequence,
   serveBytes,
   serveFile,
+  serveFileCached,
   stall,
   startProxy,
   startServer,
@@ -69,6 +70,7 @@ beforeAll(async () => {
   payload = await payloadFile(fixture.dir);
   const routes: Record<string, Handler> = {
     '/files/root.tar.gz': serveFile(payload.file),
+    '/cached/root.tar.gz': serveFileCached(payload.file),
     '/abs': (req, res) => redirect(302, `http://127.0.0.1:${server.port}/rel/start`)(req, res),
     '/rel/start': redirect(301, '../files/root.tar.gz'),
     '/see-other': redirect(303, '/files/root.tar.gz'),
@@ -128,10 +130,39 @@ describe('download', () => {
     const dest = path.join(out, 'root.tar.gz');
     const url = `${server.origin}/files/root.tar.gz`;
     const r = await download(url, dest, { sha256: payload.sha256.toUpperCase() });
-    expect(r).toEqual({ path: dest, sha256: payload.sha256, size: payload.size, url });
+    expect(r).toEqual({ path: dest, sha256: payload.sha256, size: payload.size, url, validators: {} });
     expect(await sha256File(dest)).toBe(payload.sha256);
     expect(readdirSync(out)).toEqual(['root.tar.gz']);
     expect(server.requests[0]!.headers['accept-encoding']).toBe('identity');
+  });
+
+  it('sends the validators it is given, and on 304 writes nothing and says notModified', async () => {
+    const dest = path.join(out, 'root.tar.gz');
+    const url = `${server.origin}/cached/root.tar.gz`;
+    const first = await download(url, dest);
+    expect(first.validators.etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(first.validators.lastModified).toMatch(/GMT$/);
+    expect(first.notModified).toBeUndefined();
+
+    const dest2 = path.join(out, 'again.tar.gz');
+    const again = await download(url, dest2, { validators: first.validators });
+    expect(again).toMatchObject({ notModified: true, size: 0, sha256: '', validators: first.validators });
+    expect(existsSync(dest2)).toBe(false);
+    expect(readdirSync(out)).toEqual(['root.tar.gz']);
+    const req = server.requests.at(-1)!;
+    expect(req.headers['if-none-match']).toBe(first.validators.etag);
+    expect(req.headers['if-modified-since']).toBe(first.validators.lastModified);
+
+    // Stale validators: the server sends the whole archive.
+    const fresh = await download(url, dest, { validators: { etag: '"other"' } });
+    expect(fresh.notModified).toBeUndefined();
+    expect(fresh.sha256).toBe(payload.sha256);
+  });
+
+  it('treats a 304 it did not ask for as an error', async () => {
+    extra['/extra/unasked'] = status(304);
+    await expect(download(`${server.origin}/extra/unasked`, path.join(out, 'x'))).rejects.toThrow(/HTTP 304/);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('replaces an existing destination only with a complete download', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, container, run, scratch, SHARED_ROOTFS } from '../support/host.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
-import { serveFile, startServer, type TestServer } from '../support/http-server.js';
+import { serveFile, serveFileCached, startServer, type TestServer } from '../support/http-server.js';
 import { buildMiniRoot } from '../support/miniroot.js';
 
 // `micro-container rootfs add|ls|rm` for real: archives served over HTTP on 127.0.0.1, as
@@ -24,7 +24,7 @@ beforeAll(async () => {
   archive = path.join(S.dir, 'mini.tar.zst');
   execFileSync('tar', ['--numeric-owner', '--zstd', '-C', root, '-cf', archive, '.']);
   digest = execFileSync('sha256sum', [archive], { encoding: 'utf8' }).split(' ')[0];
-  server = await startServer({ '/mini.tar.zst': serveFile(archive), '/alpine.tar.gz': serveFile(path.join(SHARED_ROOTFS, 'alpine-minirootfs-3.20.3-x86_64.tar.gz')) });
+  server = await startServer({ '/mini.tar.zst': serveFile(archive), '/cached.tar.zst': serveFileCached(path.join(S.dir, 'cached.tar.zst')), '/alpine.tar.gz': serveFile(path.join(SHARED_ROOTFS, 'alpine-minirootfs-3.20.3-x86_64.tar.gz')) });
 });
 afterAll(async () => {
   await server?.close();
@@ -69,6 +69,46 @@ describe('rootfs add from a URL', () => {
     expect(r.stderr + r.stdout).toContain(want);
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(LIB, 'root-alpine/etc/alpine-release'), 'utf8')).toBe('3.20.3\n');
+  });
+});
+
+describe('rootfs add of a URL added before, without --sha256', () => {
+  it('asks the server whether it changed (ETag), and downloads only when it did', async () => {
+    const served = path.join(S.dir, 'cached.tar.zst');
+    execFileSync('cp', [archive, served]);
+    const url = `${server.origin}/cached.tar.zst`;
+    const first = await rootfs('add', 'c1', url);
+    expect(first.code).toBe(0);
+    const before = server.requests.length;
+    const again = await rootfs('add', 'c2', url);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`${url} has not changed since it was downloaded`);
+    expect(again.stderr).toContain(`using root ${digest}`);
+    expect(again.stderr).not.toMatch(/downloading|extracting/);
+    const asked = server.requests.slice(before);
+    expect(asked.length).toBe(1);
+    expect(asked[0].headers['if-none-match']).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(readlinkSync(path.join(LIB, 'root-c2'))).toBe(`store/roots/${digest}`);
+
+    // The archive changes on the server: the next add downloads the new one.
+    const other = buildMiniRoot(path.join(S.dir, 'mini2'));
+    writeFileSync(path.join(other, 'etc/version'), 'two\n');
+    execFileSync('tar', ['--numeric-owner', '--zstd', '-C', other, '-cf', served, '.']);
+    const changed = await rootfs('add', 'c3', url);
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).not.toContain('has not changed');
+    expect(readFileSync(path.join(LIB, 'root-c3/etc/version'), 'utf8')).toBe('two\n');
+    expect(readlinkSync(path.join(LIB, 'root-c3'))).not.toBe(`store/roots/${digest}`);
+  });
+
+  it('downloads again when the server sends no validators (nothing to ask with)', async () => {
+    const before = server.hits('/mini.tar.zst');
+    const r = await rootfs('add', 'plain', `${server.origin}/mini.tar.zst`);
+    expect(r.code).toBe(0);
+    expect(server.hits('/mini.tar.zst')).toBe(before + 1);
+    expect(readlinkSync(path.join(LIB, 'root-plain'))).toBe(`store/roots/${digest}`);
+    // The tests below count what uses the stored root: take these names away.
+    for (const name of ['c1', 'c2', 'c3', 'plain']) expect((await rootfs('rm', name)).code).toBe(0);
   });
 });
 

@@ -71,6 +71,9 @@ export async function addRoot(store: RootStore, name: string, source: string, op
       store.link(name, want);
       return { entry: entryOf(store, name), sha256: want, downloaded: false, extracted: false };
     }
+    // Without a pin, a URL downloaded before is asked "changed since?" (ETag/Last-Modified).
+    const known = want ? undefined : store.urlRecord(source);
+    const validators = known && (known.etag || known.lastModified) ? { etag: known.etag, lastModified: known.lastModified } : undefined;
     if (want && existsSync(store.archivePath(want))) {
       archive = store.archivePath(want);
       digest = want;
@@ -80,6 +83,7 @@ export async function addRoot(store: RootStore, name: string, source: string, op
       let last = 0;
       const result = await download(source, tmp, {
         sha256: want,
+        validators,
         onProgress: (p) => {
           const now = Date.now();
           if (now - last >= 1000 || (p.total !== undefined && p.received === p.total)) {
@@ -88,10 +92,16 @@ export async function addRoot(store: RootStore, name: string, source: string, op
           }
         },
       });
+      if (result.notModified && known) {
+        log(`${source} has not changed since it was downloaded (${known.fetchedAt}); using root ${known.sha256} (pin it with --sha256 ${known.sha256})`);
+        store.link(name, known.sha256);
+        return { entry: entryOf(store, name), sha256: known.sha256, downloaded: false, extracted: false };
+      }
       digest = result.sha256;
       archive = store.archivePath(digest);
       renameSync(tmp, archive);
       downloaded = true;
+      store.recordUrl({ url: source, sha256: digest, ...result.validators, fetchedAt: new Date().toISOString() });
     }
   } else {
     archive = path.resolve(source);

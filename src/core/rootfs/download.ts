@@ -41,6 +41,18 @@ export interface DownloadOptions {
    * with a private CA. NODE_EXTRA_CA_CERTS does the same for the whole process.
    */
   ca?: string | Buffer | Array<string | Buffer>;
+  /**
+   * What an earlier download of the URL answered: sent as If-None-Match/If-Modified-Since,
+   * so that an unchanged archive is not downloaded again (the result says notModified and
+   * nothing is written).
+   */
+  validators?: Validators;
+}
+
+/** An HTTP response's cache validators, as the server sent them. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface DownloadResult {
@@ -50,6 +62,10 @@ export interface DownloadResult {
   size: number;
   /** The URL the bytes came from, after redirects. */
   url: string;
+  /** The server said 304 Not Modified to the validators given: nothing was written, sha256 and size are ''/0. */
+  notModified?: boolean;
+  /** The response's ETag and Last-Modified, to send next time. */
+  validators: Validators;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -97,6 +113,7 @@ export async function download(url: string, destFile: string, options: DownloadO
     timeoutMs: count(options.timeoutMs, 30_000) || 30_000,
     maxRedirects: count(options.maxRedirects, 10),
     onProgress: options.onProgress,
+    validators: options.validators,
     ca: options.ca === undefined ? undefined : [...defaultCAs(), ...[options.ca].flat()],
   };
   for (let attempt = 0; ; attempt++) {
@@ -212,6 +229,7 @@ interface Settings {
   timeoutMs: number;
   maxRedirects: number;
   onProgress: DownloadOptions['onProgress'];
+  validators: Validators | undefined;
   ca: Array<string | Buffer> | undefined;
 }
 
@@ -219,6 +237,11 @@ interface Settings {
 async function attemptOnce(start: URL, s: Settings, last: { url: URL }): Promise<DownloadResult> {
   const { res, timedOut } = await fetchFollowingRedirects(start, s, last);
   const url = last.url;
+  const validators = validatorsOf(res);
+  if (res.statusCode === 304) {
+    res.destroy();
+    return { path: s.dest, sha256: '', size: 0, url: url.href, notModified: true, validators: { ...s.validators, ...validators } };
+  }
   const total = contentLength(res);
   const temp = path.join(path.dirname(s.dest), `.${path.basename(s.dest)}.${randomBytes(6).toString('hex')}.part`);
   const hash = createHash('sha256');
@@ -268,11 +291,21 @@ async function attemptOnce(start: URL, s: Settings, last: { url: URL }): Promise
       throw diskFailure(s.dest, e);
     }
     renamed = true;
-    return { path: s.dest, sha256: digest, size: received, url: url.href };
+    return { path: s.dest, sha256: digest, size: received, url: url.href, validators };
   } finally {
     res.destroy();
     if (!renamed) await rm(temp, { force: true }).catch(() => undefined);
   }
+}
+
+/** The ETag and Last-Modified a response carries. Weak ETags count: they are for exactly this. */
+function validatorsOf(res: http.IncomingMessage): Validators {
+  const v: Validators = {};
+  const etag = res.headers.etag;
+  const lastModified = res.headers['last-modified'];
+  if (etag) v.etag = etag;
+  if (lastModified) v.lastModified = lastModified;
+  return v;
 }
 
 /** GETs `start`, following redirects, up to a 200 response whose body is not read yet. */
@@ -285,6 +318,8 @@ async function fetchFollowingRedirects(start: URL, s: Settings, last: { url: URL
     const { res } = response;
     const status = res.statusCode ?? 0;
     if (status === 200 || status === 203) return response;
+    // Only an answer to our own validators means "what you have is current".
+    if (status === 304 && (s.validators?.etag || s.validators?.lastModified)) return response;
     res.destroy();
     if (!REDIRECT_STATUSES.has(status)) throw statusFailure(status, res.statusMessage);
     const location = res.headers.location;
@@ -326,6 +361,8 @@ async function get(url: URL, s: Settings): Promise<Response> {
     accept: '*/*',
     // The digest is of the bytes as served: no transparent decompression.
     'accept-encoding': 'identity',
+    ...(s.validators?.etag && { 'if-none-match': s.validators.etag }),
+    ...(s.validators?.lastModified && { 'if-modified-since': s.validators.lastModified }),
   };
   let request: () => http.ClientRequest;
   if (proxy && url.protocol === 'http:') {

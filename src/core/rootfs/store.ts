@@ -16,6 +16,15 @@ export interface RootEntry {
   addedAt: string;
 }
 
+/** What the last download of a URL gave: its digest and the server's validators. */
+export interface UrlRecord {
+  url: string;
+  sha256: string;
+  etag?: string;
+  lastModified?: string;
+  fetchedAt: string;
+}
+
 interface RootMeta {
   id: string;
   source: string;
@@ -38,6 +47,9 @@ export function validDigest(hex: string): boolean {
  *   store/archives/SHA256    archives as downloaded (kept: a re-add never downloads again)
  *   store/roots/ID/          extracted roots, complete (renamed into place when done)
  *   store/roots/ID.json      where each came from
+ *   store/urls/H.json        the last download of each URL (H: sha256 of the URL): its
+ *                            digest and validators, so that adding the same URL again
+ *                            without --sha256 asks the server "changed?" instead of downloading
  *   root-NAME -> store/roots/ID
  */
 export class RootStore {
@@ -60,6 +72,29 @@ export class RootStore {
   }
   lockPath(id: string): string {
     return path.join(this.libraryDir, 'store', 'locks', `${id}.lock`);
+  }
+
+  urlRecordPath(url: string): string {
+    return path.join(this.libraryDir, 'store', 'urls', `${createHash('sha256').update(url).digest('hex')}.json`);
+  }
+
+  /** The last download of URL, when it is recorded and its archive's root is still in the store. */
+  urlRecord(url: string): UrlRecord | undefined {
+    try {
+      const r = JSON.parse(readFileSync(this.urlRecordPath(url), 'utf8')) as UrlRecord;
+      return r.url === url && validDigest(r.sha256) && this.hasRoot(r.sha256) ? r : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records a download of URL (atomically: a reader sees the old record or the new one). */
+  recordUrl(record: UrlRecord): void {
+    const file = this.urlRecordPath(record.url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
+    renameSync(tmp, file);
   }
 
   checkName(name: string): void {
