@@ -67,7 +67,14 @@ describe('killing the CLI under sudo', () => {
     const until = async (cond: () => boolean) => { for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 50)); return cond(); };
     expect(await until(() => sleepers().length === 1)).toBe(true);
     // runuser -> sudo (Node 24 becomes sudo by execve; Node 20 spawns it): kill what the caller started.
-    const sudoPid = execFileSync('pgrep', ['-u', '0', '-x', 'sudo'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    // Only the sudo under our child: other sudo processes may be running on the machine.
+    const parentOf = (pid: string) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+    const descends = (pid: string) => {
+      for (let p = Number(pid), n = 0; p > 1 && n < 20; p = parentOf(String(p)), n++) if (p === child.pid) return true;
+      return false;
+    };
+    const sudoPid = execFileSync('pgrep', ['-u', '0', '-x', 'sudo'], { encoding: 'utf8' }).trim().split('\n').filter(descends).pop()!;
+    expect(sudoPid).toBeDefined();
     process.kill(Number(sudoPid), 'SIGKILL');
     expect(await until(() => sleepers().length === 0)).toBe(true);
     child.kill('SIGKILL');
