@@ -10,6 +10,8 @@ import { parseContainerizeArgs } from './containerize-args.js';
 import { planContainerize, runContainerize } from '../core/trees/containerize.js';
 import { parseRootfsArgs } from './rootfs-args.js';
 import { rootfsCommand } from './rootfs.js';
+import { parseTreesArgs } from './trees-args.js';
+import { treesCommand } from './trees.js';
 import { VERSION } from '../core/version.js';
 
 export interface CliIo {
@@ -108,6 +110,11 @@ export async function main(argv: string[], name = commandName(process.argv[1]), 
       return await rootfsCommand(args, io);
     }
     if (sub === 'container') return await container(rest, io);
+    if (sub === 'trees') {
+      const args = parseTreesArgs(rest);
+      if (args.action !== 'help' && args.action !== 'ls' && (process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
+      return await treesCommand(args, io);
+    }
     if (sub === 'containerize') return await containerize(rest, io);
     throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
   } catch (e) {

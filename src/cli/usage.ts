@@ -28,11 +28,13 @@ executable; 127 not found. A second run of a running container joins it.`;
 export const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
        micro-container rootfs add NAME SOURCE [--sha256 HEX] | ls [--json] | rm NAME
        micro-container containerize [containerize options] GROUP INSTANCE [command args...]
+       micro-container trees clone GROUP TEMPLATE INSTANCE | ls [GROUP] | rm GROUP INSTANCE
        micro-container --version | --help
 
   run            what \`container\` does (see micro-container run --help)
   rootfs         root filesystems: from a URL, a tarball or a directory (see rootfs --help)
   containerize   what \`containerize\` does: build roots under /trees
+  trees          clone (by reflink), list and remove /trees instances (see trees --help)
 
 The same program answers as \`container\` (the original tool's syntax) and
 \`containerize\` (build roots under /trees).`;
