@@ -1,11 +1,12 @@
 import { ConfigError } from '../errors.js';
+import type { LayerCompression } from './oci-spec.js';
 
-/**
- * How a saved layer is compressed. zstd is the default: `zstd -T0 -3` packs faster than
- * gzip by several times and OCI runtimes (podman, containerd) read `tar+zstd` layers; gzip
- * is there for consumers that do not (older Docker).
- */
-export type LayerCompression = 'zstd' | 'gzip' | 'none';
+// How a saved layer is compressed: zstd is the default, as `zstd -T0 -3` packs faster than
+// gzip by several times and OCI runtimes (podman, containerd) read `tar+zstd` layers; gzip
+// is there for consumers that do not (older Docker). The type and the media types are the
+// OCI spec's (oci-spec.ts).
+export type { LayerCompression } from './oci-spec.js';
+export { layerMediaType } from './oci-spec.js';
 
 export const LAYER_COMPRESSIONS: readonly LayerCompression[] = ['zstd', 'gzip', 'none'];
 
@@ -33,17 +34,5 @@ export function compressorCommand(c: LayerCompression): { file: string; args: st
       return { file: 'gzip', args: ['-6', '-n', '-c'] };
     case 'none':
       return undefined;
-  }
-}
-
-/** The OCI media type of a layer blob so compressed. */
-export function layerMediaType(c: LayerCompression): string {
-  switch (c) {
-    case 'zstd':
-      return 'application/vnd.oci.image.layer.v1.tar+zstd';
-    case 'gzip':
-      return 'application/vnd.oci.image.layer.v1.tar+gzip';
-    case 'none':
-      return 'application/vnd.oci.image.layer.v1.tar';
   }
 }
