@@ -9,3 +9,34 @@ export { planContainer, runContainer } from './container.js';
 export { ConfigError, JailError, MicroContainerError, PrivilegeError } from './errors.js';
 export { currentInvoker, resolveInvoker, parsePasswd, type Invoker, type PasswdEntry } from './identity.js';
 export { VERSION } from './version.js';
+
+// Root filesystems: the content-addressed store, downloads, safe extraction.
+export { RootStore, type RootEntry } from './rootfs/store.js';
+export { addRoot, type AddRootOptions, type AddRootResult } from './rootfs/add.js';
+export { download, type DownloadOptions, type DownloadResult } from './rootfs/download.js';
+export { extractArchive, type ExtractOptions, type ExtractResult } from './rootfs/extract.js';
+export { RootfsError } from './rootfs/errors.js';
+
+// /trees build roots and containerize.
+export { planContainerize, runContainerize } from './trees/containerize.js';
+export { buildContainerizeSpec, type ContainerizeConfig, type ContainerizeSpec } from './trees/containerize-spec.js';
+export { cloneInstance, ensureInstance, removeInstance, TreesError, type CloneOptions, type CloneResult } from './trees/clone.js';
+export { listGroups, listInstances } from './trees/layout.js';
+
+// Image layers and OCI export.
+export { saveLayer, type SaveLayerOptions, type SavedLayer } from './image/layer-save.js';
+export { applyLayer, type ApplyLayerOptions, type AppliedLayer } from './image/layer-apply.js';
+export { parseLayerCompression, type LayerCompression } from './image/layer-compression.js';
+export { exportOciLayout, type OciExportInput, type OciExportResult, type OciLayerInput } from './image/oci-export.js';
+export { rootLayerFromDirectory, layerFromArchive } from './image/oci-layer-source.js';
+export { ImageError } from './image/errors.js';
+
+// The Actions cache, over archives micro-container wrote.
+export { saveArchive, restoreArchive, type CacheCallOptions, type SaveArchiveResult, type RestoreArchiveResult } from './cache/archive-cache.js';
+export { rootCacheKey, imageCacheKey, imageRestoreKeys, userImageKey } from './cache/keys.js';
+export { cacheAvailable, type CacheAvailability } from './cache/availability.js';
+export { ArchiveCacheError } from './cache/errors.js';
+
+// Networks and cgroups.
+export { DEFAULT_POOL, parsePool, allocate, release, list as listNetworkLeases, renderHosts, type Lease, type Pool } from './net/index.js';
+export { ContainerCgroup, detectCgroupLayout, hostCgroupLayout, parseCpus, parseMemory, parsePids, containerExit, type CgroupLayout, type CgroupLimits } from './cgroup/index.js';
