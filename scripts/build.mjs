@@ -1,4 +1,4 @@
-// Bundles the CLI and the library with ncc into dist/ (ESM, with a package.json of
+// Bundles the CLI, the library and the action's main and post steps with ncc into dist/ (ESM, with a package.json of
 // "type": "module" beside each bundle), as users run them.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
@@ -6,6 +6,9 @@ import { mkdirSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:f
 const bundles = [
   ['src/cli/index.ts', 'dist/cli'],
   ['src/core/index.ts', 'dist/lib'],
+  // The GitHub Action (action.yml): main and post.
+  ['src/action/main.ts', 'dist/main'],
+  ['src/action/post.ts', 'dist/post'],
 ];
 for (const [entry, out] of bundles) {
   rmSync(out, { recursive: true, force: true });

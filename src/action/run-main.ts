@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { planContainer } from '../core/container.js';
+import { ConfigError } from '../core/errors.js';
+import { currentInvoker, type Invoker } from '../core/identity.js';
+import { hostFacts } from '../core/jail/host-facts.js';
+import { runLauncher, writeLauncher } from '../core/jail/run.js';
+import { parseInputs, type ActionConfig, type InputName } from './inputs.js';
+import { jailConfig, planJob, shellCommand, stepEnvironment, type JobPlan } from './plan.js';
+import { elevate } from './privilege.js';
+import { resolveRoot } from './root.js';
+import { encodePlanState, type MainState, type PhaseRecord } from './state.js';
+import { renderWrapper } from './wrapper.js';
+
+/** A phase's outcome: a value, words for the summary, and whether it went well (default: it returned). */
+type Phased<T> = { value: T; detail: string; ok?: boolean };
+
+class Phases {
+  constructor(private readonly state: MainState, private readonly persist: () => void) {}
+
+  /** Runs FN in a log group, timed; records it (also when it throws) for post's summary. */
+  async run<T>(phase: string, fn: () => Promise<Phased<T>>): Promise<T> {
+    const t0 = performance.now();
+    const record = (ok: boolean, detail: string) => {
+      const r: PhaseRecord = { phase, ms: Math.round(performance.now() - t0), detail, ok };
+      this.state.phases.push(r);
+      this.persist();
+    };
+    core.startGroup(phase);
+    try {
+      const { value, detail, ok } = await fn();
+      record(ok ?? true, detail);
+      return value;
+    } catch (e) {
+      record(false, (e as Error).message);
+      throw e;
+    } finally {
+      core.endGroup();
+    }
+  }
+}
+
+/** Files and directories main makes in RUNNER_TEMP are the runner user's: the runner removes RUNNER_TEMP itself. */
+function ownedByRunner(p: string, who: Invoker): void {
+  chownSync(p, who.uid, who.gid);
+}
+
+/** Writes the shell wrapper atomically (temp name in the same directory, then rename). */
+function installWrapper(plan: JobPlan, text: string, who: Invoker): void {
+  const parent = path.dirname(plan.wrapperDir);
+  mkdirSync(parent, { recursive: true });
+  ownedByRunner(parent, who);
+  mkdirSync(plan.wrapperDir, { recursive: true });
+  ownedByRunner(plan.wrapperDir, who);
+  const tmp = `${plan.wrapperPath}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o755 });
+  chmodSync(tmp, 0o755);
+  ownedByRunner(tmp, who);
+  renameSync(tmp, plan.wrapperPath);
+}
+
+/** Warnings for inputs that are parsed and recorded but not acted on by this version. */
+function notYetWired(cfg: ActionConfig): void {
+  if (cfg.network !== 'host') {
+    throw new ConfigError(`input 'network': '${cfg.network}' is not available in this version of the action; remove it (the container shares the host's network)`);
+  }
+  if (cfg.imageCacheKey || cfg.saveImage) {
+    core.warning('image-cache-key / save-image: images are not restored or saved by this version of the action; the container starts from the root and its layer is discarded');
+  }
+}
+
+async function mainAsRoot(): Promise<void> {
+  const env = process.env;
+  const who = currentInvoker();
+  const state: MainState = { phases: [] };
+  const persist = () => core.saveState('main', JSON.stringify(state));
+  const phases = new Phases(state, persist);
+
+  const cfg = parseInputs((n: InputName) => core.getInput(n), { env, uid: who.uid, gid: who.gid });
+  const plan = planJob(cfg, env);
+  // Recorded before anything is made: post removes what this names, whatever main reached.
+  core.saveState(
+    'plan',
+    encodePlanState({ version: 1, plan, config: { name: cfg.name, imageCacheKey: cfg.imageCacheKey, saveImage: cfg.saveImage, saveImageIf: cfg.saveImageIf, shutdown: cfg.shutdown } }),
+  );
+  notYetWired(cfg);
+  core.setOutput('image-cache-hit', 'false');
+
+  const root = await phases.run('root', async () => {
+    const r = await resolveRoot(cfg.rootfs, { libraryDir: cfg.libraryDir, name: cfg.name, sha256: cfg.rootfsSha256, log: (l) => core.info(l) });
+    core.info(`root: ${r.path} (${r.detail})`);
+    return { value: r, detail: r.detail };
+  });
+  state.rootPath = root.path;
+  core.setOutput('root-path', root.path);
+  core.setOutput('rootfs-cache-hit', 'false');
+
+  const launchers = await phases.run('setup', async () => {
+    mkdirSync(plan.jobDir, { recursive: true, mode: 0o755 });
+    const facts = hostFacts(cfg.workspacePath);
+    const write = (hooks: { init?: string; shutdown?: string }) => {
+      const { spec, launcher } = planContainer(jailConfig(cfg, plan, root.path, env, hooks), facts);
+      return { spec, file: writeLauncher(spec, launcher) };
+    };
+    const step = write({});
+    state.stateDir = step.spec.stateDir;
+    state.upperDir = step.spec.upperDir;
+    const first = cfg.init ? write({ init: cfg.init }).file : step.file;
+    if (cfg.shutdown) state.shutdownLauncher = write({ shutdown: cfg.shutdown }).file;
+    persist();
+    installWrapper(plan, renderWrapper({ name: cfg.name, shellName: cfg.shellName, launcher: step.file, shell: cfg.shell, viaSudo: who.uid !== 0 }), who);
+    core.addPath(plan.wrapperDir);
+    core.setOutput('shell-name', cfg.shellName);
+    core.info(`container '${cfg.name}': upper layer ${step.spec.upperDir}; later steps: shell: ${cfg.shellName} {0}`);
+    return { value: { first }, detail: `container ${cfg.name}, user ${step.spec.user}, shell ${cfg.shellName}` };
+  });
+
+  if (!cfg.run && !cfg.init) return;
+  const code = await phases.run('run', async () => {
+    let command = ['/bin/sh', '-c', ':'];
+    let script: string | undefined;
+    if (cfg.run) {
+      // Like the runner's own step scripts: a file in RUNNER_TEMP (mounted inside), gone after.
+      script = path.join(cfg.runnerTemp, `micro-container-run-${randomBytes(6).toString('hex')}.sh`);
+      writeFileSync(script, cfg.run.endsWith('\n') ? cfg.run : `${cfg.run}\n`, { mode: 0o644 });
+      ownedByRunner(script, who);
+      command = shellCommand(cfg.shell, script);
+    }
+    try {
+      const c = await runLauncher(launchers.first, { command, env: stepEnvironment(env) });
+      return { value: c, detail: cfg.run ? `${cfg.shell.join(' ')}: exit code ${c}` : `init script: exit code ${c}`, ok: c === 0 };
+    } finally {
+      if (script) rmSync(script, { force: true });
+    }
+  });
+  state.runExitCode = code;
+  persist();
+  core.setOutput('exit-code', String(code));
+  if (code !== 0) {
+    core.setFailed(cfg.run ? `run failed with exit code ${code}` : `the init script failed (exit code ${code})`);
+    process.exitCode = code;
+  }
+}
+
+/** The main step: as root (through sudo -n when needed), set up the container and run `run`. */
+export async function runMain(script = process.argv[1] ?? ''): Promise<void> {
+  try {
+    if (!(await elevate(script))) return;
+    await mainAsRoot();
+  } catch (e) {
+    core.setFailed((e as Error).message);
+  }
+}
