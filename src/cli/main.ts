@@ -17,11 +17,17 @@ import { VERSION } from '../core/version.js';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** stderr is a terminal: progress may be redrawn in place. */
+  errIsTTY?: boolean;
+  /** The terminal's width. */
+  columns?: () => number;
 }
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  errIsTTY: process.stderr.isTTY === true,
+  columns: () => process.stderr.columns || 80,
 };
 
 /** Which face the program shows, from the name it was started by. Pure. */

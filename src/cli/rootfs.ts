@@ -4,6 +4,7 @@ import { RootStore } from '../core/rootfs/store.js';
 import { DEFAULT_LIBRARY_DIR } from '../core/jail/config.js';
 import { ROOTFS_USAGE, type RootfsArgs } from './rootfs-args.js';
 import type { CliIo } from './main.js';
+import { TerminalProgress } from './terminal-progress.js';
 
 /** Runs a parsed `rootfs` command (as root). Returns the exit status. */
 export async function rootfsCommand(args: RootfsArgs, io: CliIo): Promise<number> {
@@ -14,7 +15,14 @@ export async function rootfsCommand(args: RootfsArgs, io: CliIo): Promise<number
   const store = new RootStore(path.resolve(args.libraryDir || DEFAULT_LIBRARY_DIR));
   switch (args.action) {
     case 'add': {
-      const r = await addRoot(store, args.name, args.source, { sha256: args.sha256, log: (l) => io.err(`${l}\n`) });
+      // On a terminal the download is a bar redrawn in place; in logs, a line a second.
+      const bar = io.errIsTTY ? new TerminalProgress(io.err, 'downloading', io.columns) : undefined;
+      const r = await addRoot(store, args.name, args.source, {
+        sha256: args.sha256,
+        log: (l) => (bar ? bar.log(l) : io.err(`${l}\n`)),
+        onProgress: bar && ((p) => bar.update(p)),
+      });
+      bar?.clear();
       io.out(`root-${r.entry.name} -> ${r.entry.path}${r.sha256 ? ` (sha256 ${r.sha256})` : ''}\n`);
       return 0;
     }

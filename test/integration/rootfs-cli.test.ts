@@ -72,6 +72,20 @@ describe('rootfs add from a URL', () => {
   });
 });
 
+describe('rootfs add on a terminal', () => {
+  it('draws the download as a bar redrawn in place, then clears it', async () => {
+    // script(1) gives the CLI a pseudo-terminal for stdout and stderr.
+    const cmd = [process.execPath, CLI, 'rootfs', 'add', 'tty', `${server.origin}/mini.tar.zst`, '-d', LIB].map((a) => `'${a}'`).join(' ');
+    const r = await run('script', ['-qefc', cmd, '/dev/null'], { env: { ...process.env, COLUMNS: '100', TERM: 'xterm' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\r\x1b\[Kdownloading \[#+\] 100%  [\d.]+ [KM]iB \/ [\d.]+ [KM]iB/);
+    // The bar is cleared before the next line, so no line of the log starts in the middle of it.
+    expect(r.stdout).toMatch(/\r\x1b\[Ksha256 of /);
+    expect(r.stdout).not.toMatch(/downloading http/);
+    expect((await rootfs('rm', 'tty')).code).toBe(0);
+  });
+});
+
 describe('rootfs add of a URL added before, without --sha256', () => {
   it('asks the server whether it changed (ETag), and downloads only when it did', async () => {
     const served = path.join(S.dir, 'cached.tar.zst');

@@ -13,6 +13,11 @@ export interface AddRootOptions {
   sha256?: string;
   /** Progress and notes for people, one line each. */
   log?: (line: string) => void;
+  /**
+   * Every chunk of a download, for a display of its own (a terminal's redrawn bar); when
+   * given, the download's progress is not also logged once a second.
+   */
+  onProgress?: (p: { received: number; total?: number }) => void;
 }
 
 export interface AddRootResult {
@@ -84,13 +89,13 @@ export async function addRoot(store: RootStore, name: string, source: string, op
       const result = await download(source, tmp, {
         sha256: want,
         validators,
-        onProgress: (p) => {
+        onProgress: options.onProgress ?? ((p) => {
           const now = Date.now();
           if (now - last >= 1000 || (p.total !== undefined && p.received === p.total)) {
             last = now;
             log(`downloading ${source}: ${formatProgress(p.received, p.total)}`);
           }
-        },
+        }),
       });
       if (result.notModified && known) {
         log(`${source} has not changed since it was downloaded (${known.fetchedAt}); using root ${known.sha256} (pin it with --sha256 ${known.sha256})`);
