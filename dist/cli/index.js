@@ -1076,6 +1076,27 @@ function formatProgress(received, total) {
     const percent = total === 0 ? 100 : Math.min(100, Math.max(0, Math.floor((received * 100) / total)));
     return `${formatBytes(received)} / ${formatBytes(total)} (${percent}%)`;
 }
+/**
+ * The line a terminal redraws while downloading: `[#########-----------]  27%  12.3 MiB /
+ * 45.0 MiB  3.1 MiB/s` in at most WIDTH columns (the bar shrinks, then the speed and the
+ * bar go), or without a bar
+ * when the size is not known. RATE is bytes per second, left out when not known yet.
+ */
+function progressBar(received, total, rate, width = 80) {
+    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${formatBytes(rate)}/s` : '';
+    if (total === undefined || !Number.isFinite(total) || total <= 0)
+        return `${formatBytes(received)}${speed}`;
+    const fraction = Math.min(1, Math.max(0, received / total));
+    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    const counts = `${percent}  ${formatBytes(received)} / ${formatBytes(total)}`;
+    // The speed goes first when the line would not fit.
+    const text = counts.length + speed.length <= width ? counts + speed : counts;
+    const barWidth = Math.min(30, width - text.length - 4);
+    if (barWidth < 5)
+        return text;
+    const filled = Math.floor(fraction * barWidth);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/rootfs/download.ts
 
@@ -2997,13 +3018,13 @@ async function addRoot(store, name, source, options = {}) {
             const result = await download(source, tmp, {
                 sha256: want,
                 validators,
-                onProgress: (p) => {
+                onProgress: options.onProgress ?? ((p) => {
                     const now = Date.now();
                     if (now - last >= 1000 || (p.total !== undefined && p.received === p.total)) {
                         last = now;
                         log(`downloading ${source}: ${formatProgress(p.received, p.total)}`);
                     }
-                },
+                }),
             });
             if (result.notModified && known) {
                 log(`${source} has not changed since it was downloaded (${known.fetchedAt}); using root ${known.sha256} (pin it with --sha256 ${known.sha256})`);
@@ -3042,7 +3063,58 @@ function entryOf(store, name) {
     return e;
 }
 
+;// CONCATENATED MODULE: ./src/cli/terminal-progress.ts
+
+/**
+ * A download's progress on a terminal: one line, redrawn in place (at most ten times a
+ * second, and once at the end), that other messages clear before they are printed. The
+ * clock and the writer are parameters so that tests can drive it.
+ */
+class TerminalProgress {
+    write;
+    label;
+    columns;
+    now;
+    shown = false;
+    lastDraw = -Infinity;
+    start;
+    constructor(write, label, columns = () => 80, now = () => Date.now()) {
+        this.write = write;
+        this.label = label;
+        this.columns = columns;
+        this.now = now;
+    }
+    update(p) {
+        const t = this.now();
+        this.start ??= t;
+        const done = p.total !== undefined && p.received >= p.total;
+        if (!done && t - this.lastDraw < 100)
+            return;
+        this.lastDraw = t;
+        const seconds = (t - this.start) / 1000;
+        const rate = seconds >= 0.5 ? p.received / seconds : undefined;
+        const width = Math.max(20, this.columns() - 1);
+        const line = `${this.label} ${progressBar(p.received, p.total, rate, width - this.label.length - 1)}`;
+        this.write(`\r\x1b[K${line.slice(0, width)}`);
+        this.shown = true;
+    }
+    /** A message line: the bar is cleared first, and redrawn by the next update. */
+    log(line) {
+        this.clear();
+        this.write(`${line}\n`);
+    }
+    /** Leaves the terminal's line as it was before the bar (call when the download ends). */
+    clear() {
+        if (!this.shown)
+            return;
+        this.write('\r\x1b[K');
+        this.shown = false;
+        this.lastDraw = -Infinity;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/rootfs.ts
+
 
 
 
@@ -3057,7 +3129,14 @@ async function rootfsCommand(args, io) {
     const store = new RootStore(external_node_path_default().resolve(args.libraryDir || DEFAULT_LIBRARY_DIR));
     switch (args.action) {
         case 'add': {
-            const r = await addRoot(store, args.name, args.source, { sha256: args.sha256, log: (l) => io.err(`${l}\n`) });
+            // On a terminal the download is a bar redrawn in place; in logs, a line a second.
+            const bar = io.errIsTTY ? new TerminalProgress(io.err, 'downloading', io.columns) : undefined;
+            const r = await addRoot(store, args.name, args.source, {
+                sha256: args.sha256,
+                log: (l) => (bar ? bar.log(l) : io.err(`${l}\n`)),
+                onProgress: bar && ((p) => bar.update(p)),
+            });
+            bar?.clear();
             io.out(`root-${r.entry.name} -> ${r.entry.path}${r.sha256 ? ` (sha256 ${r.sha256})` : ''}\n`);
             return 0;
         }
@@ -3712,6 +3791,8 @@ async function treesCommand(args, io) {
 const stdio = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+    errIsTTY: process.stderr.isTTY === true,
+    columns: () => process.stderr.columns || 80,
 };
 /** Which face the program shows, from the name it was started by. Pure. */
 function commandName(argv1) {

@@ -32185,6 +32185,27 @@ function formatProgress(received, total) {
     const percent = total === 0 ? 100 : Math.min(100, Math.max(0, Math.floor((received * 100) / total)));
     return `${formatBytes(received)} / ${formatBytes(total)} (${percent}%)`;
 }
+/**
+ * The line a terminal redraws while downloading: `[#########-----------]  27%  12.3 MiB /
+ * 45.0 MiB  3.1 MiB/s` in at most WIDTH columns (the bar shrinks, then the speed and the
+ * bar go), or without a bar
+ * when the size is not known. RATE is bytes per second, left out when not known yet.
+ */
+function progressBar(received, total, rate, width = 80) {
+    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${formatBytes(rate)}/s` : '';
+    if (total === undefined || !Number.isFinite(total) || total <= 0)
+        return `${formatBytes(received)}${speed}`;
+    const fraction = Math.min(1, Math.max(0, received / total));
+    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    const counts = `${percent}  ${formatBytes(received)} / ${formatBytes(total)}`;
+    // The speed goes first when the line would not fit.
+    const text = counts.length + speed.length <= width ? counts + speed : counts;
+    const barWidth = Math.min(30, width - text.length - 4);
+    if (barWidth < 5)
+        return text;
+    const filled = Math.floor(fraction * barWidth);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/rootfs/download.ts
 
@@ -34106,13 +34127,13 @@ async function addRoot(store, name, source, options = {}) {
             const result = await download(source, tmp, {
                 sha256: want,
                 validators,
-                onProgress: (p) => {
+                onProgress: options.onProgress ?? ((p) => {
                     const now = Date.now();
                     if (now - last >= 1000 || (p.total !== undefined && p.received === p.total)) {
                         last = now;
                         log(`downloading ${source}: ${formatProgress(p.received, p.total)}`);
                     }
-                },
+                }),
             });
             if (result.notModified && known) {
                 log(`${source} has not changed since it was downloaded (${known.fetchedAt}); using root ${known.sha256} (pin it with --sha256 ${known.sha256})`);
