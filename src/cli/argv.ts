@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import type { JailConfig, Volume } from '../core/jail/config.js';
+import { NETWORK_MODES, type JailConfig, type NetworkMode, type Volume } from '../core/jail/config.js';
 
 /** The `container` command line, parsed. Pure. */
 export interface ContainerArgs {
@@ -11,6 +11,8 @@ export interface ContainerArgs {
   explicitCommand: boolean;
   /** Which options were given (the `container NAME` shortcut must not override them). */
   given: Set<string>;
+  /** `--image IMAGE`: start from a stored image (resolved in core/image/resolve.ts, not here). */
+  image?: string;
 }
 
 // Short option -> long name; every one but -v/-e takes its last value.
@@ -18,8 +20,22 @@ const VALUE_OPTIONS: Record<string, string> = {
   d: 'librarydir', b: 'basedir', l: 'lowerdir', n: 'name', w: 'workdir', u: 'user',
   v: 'volume', i: 'init', s: 'shutdown', e: 'env',
 };
-const LONG_VALUE = new Set([...Object.values(VALUE_OPTIONS), 'hostname']);
-const LONG_FLAGS = new Set(['rm', 'dry-run', 'help', 'version', 'login']);
+const LONG_VALUE = new Set([...Object.values(VALUE_OPTIONS), 'hostname', 'network', 'memory', 'pids', 'cpus', 'timeout', 'image']);
+const LONG_FLAGS = new Set(['rm', 'ephemeral', 'dry-run', 'help', 'version', 'login', 'nat']);
+
+/** `--timeout S`: a positive number of seconds (fractions allowed). Pure. */
+export function parseTimeout(text: string): number {
+  const s = /^\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(text);
+  const n = s ? Number(s[1]) : NaN;
+  if (!(n > 0) || n > 31_536_000) throw new ConfigError(`timeout '${text}' is not valid: give a number of seconds greater than 0, e.g. --timeout 600`);
+  return n;
+}
+
+/** `--network host|none|private`. Pure. */
+export function parseNetwork(text: string): NetworkMode {
+  if (!(NETWORK_MODES as readonly string[]).includes(text)) throw new ConfigError(`network '${text}' is not valid: use --network host (the default), none or private`);
+  return text as NetworkMode;
+}
 
 /** `host:guest[:ro|:rw]` -> Volume. The guest part starts at the first ':/'. Pure. */
 export function parseVolume(text: string): Volume {
@@ -55,6 +71,7 @@ export function parseContainerArgs(argv: readonly string[]): ContainerArgs {
   let help = false;
   let version = false;
   let explicitCommand = false;
+  let image: string | undefined;
   let i = 0;
 
   const set = (long: string, value: string) => {
@@ -71,15 +88,22 @@ export function parseContainerArgs(argv: readonly string[]): ContainerArgs {
       case 'shutdown': config.shutdownScript = value; break;
       case 'env': { const [k, v] = parseEnv(value); env[k] = v; break; }
       case 'hostname': config.hostname = value; break;
+      case 'network': config.network = parseNetwork(value); break;
+      case 'memory': config.memory = value; break;
+      case 'pids': config.pids = value; break;
+      case 'cpus': config.cpus = value; break;
+      case 'timeout': config.timeoutSeconds = parseTimeout(value); break;
+      case 'image': image = value; break;
     }
   };
   const flag = (long: string) => {
     given.add(long);
-    if (long === 'rm') config.ephemeral = true;
+    if (long === 'rm' || long === 'ephemeral') config.ephemeral = true;
     else if (long === 'dry-run') dryRun = true;
     else if (long === 'help') help = true;
     else if (long === 'version') version = true;
     else if (long === 'login') config.login = true;
+    else if (long === 'nat') config.nat = true;
   };
 
   while (i < argv.length) {
@@ -128,7 +152,7 @@ export function parseContainerArgs(argv: readonly string[]): ContainerArgs {
   if (volumes.length) config.volumes = volumes;
   if (Object.keys(env).length) config.env = env;
   config.command = argv.slice(i);
-  return { config, dryRun, help, version, explicitCommand, given };
+  return { config, dryRun, help, version, explicitCommand, given, ...(image !== undefined ? { image } : {}) };
 }
 
 /**

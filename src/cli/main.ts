@@ -13,6 +13,9 @@ import { rootfsCommand } from './rootfs.js';
 import { parseTreesArgs } from './trees-args.js';
 import { treesCommand } from './trees.js';
 import { VERSION } from '../core/version.js';
+import { LIFECYCLE_COMMANDS, lifecycleCommand, type LifecycleCommand } from './lifecycle.js';
+import { imageCommand } from './image.js';
+import { resolveImageConfig } from '../core/image/resolve.js';
 
 export interface CliIo {
   out(text: string): void;
@@ -68,7 +71,11 @@ async function container(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const facts = hostFacts();
-  args = applyRootShortcut(args, path.resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
+  if (args.image !== undefined) {
+    // Applying the image's layers (and fetching its base) needs root, even for --dry-run.
+    if ((process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
+    args = { ...args, config: (await resolveImageConfig(args.config, args.image, { cwd: facts.cwd, log: (l) => io.err(`${l}\n`) })).config };
+  } else args = applyRootShortcut(args, path.resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
   if (args.dryRun) {
     io.out(planContainer(args.config, facts).launcher);
     return 0;
@@ -121,7 +128,9 @@ export async function main(argv: string[], name = commandName(process.argv[1]), 
       if (args.action !== 'help' && args.action !== 'ls' && (process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
       return await treesCommand(args, io);
     }
+    if (LIFECYCLE_COMMANDS.has(sub)) return await lifecycleCommand(sub as LifecycleCommand, rest, io, () => elevate(process.argv.slice(2)));
     if (sub === 'containerize') return await containerize(rest, io);
+    if (sub === 'image') return await imageCommand(rest, io, () => elevate(process.argv.slice(2)));
     throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
   } catch (e) {
     if (e instanceof MicroContainerError) {

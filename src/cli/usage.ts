@@ -20,6 +20,15 @@ is the overlay of lowerdir (default /) and the container's upper layer in basedi
   -s shutdownscript  host script run as: shutdownscript shutdown ROOTDIR UID GID, after it
   -e NAME=value  environment for the command. May repeat.
   --rm           a throwaway upper layer (in memory), gone when the command ends
+  --image IMAGE  start from a stored image (its layers over its base root; see image --help);
+                 --ephemeral is --rm
+  --network MODE host (default: the host's network), none (only lo), or private (its own
+                 address and MAC on the micro-container bridge, kept for -n NAME)
+  --nat          with --network private: reach beyond the bridge, masqueraded
+  --memory SIZE  memory limit (512m, 2g); an out-of-memory kill exits 137 and says so
+  --pids N       most processes and threads at once
+  --cpus N       CPU time, in CPUs (1.5)
+  --timeout S    stop the command after S seconds; exit status 124
   --dry-run      print the launcher (a POSIX sh script that does all of this) and exit
 
 Exit status: the command's own; 125 when the jail could not be set up; 126 not
@@ -27,14 +36,18 @@ executable; 127 not found. A second run of a running container joins it.`;
 
 export const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
        micro-container rootfs add NAME SOURCE [--sha256 HEX] | ls [--json] | rm NAME
+       micro-container image save NAME [-o FILE] | load FILE | ls | inspect IMAGE | rm IMAGE | export IMAGE --oci DEST
        micro-container containerize [containerize options] GROUP INSTANCE [command args...]
        micro-container trees clone GROUP TEMPLATE INSTANCE | ls [GROUP] | rm GROUP INSTANCE
+       micro-container ps [--json] | exec [-u user] [-w dir] NAME cmd... | stop [--timeout S] NAME | rm NAME
        micro-container --version | --help
 
   run            what \`container\` does (see micro-container run --help)
   rootfs         root filesystems: from a URL, a tarball or a directory (see rootfs --help)
+  image          a container's upper layer saved as an image, loaded, run, exported (see image --help)
   containerize   what \`containerize\` does: build roots under /trees
   trees          clone (by reflink), list and remove /trees instances (see trees --help)
+  ps, exec, stop, rm   the running containers of a library directory (-d; see CMD --help)
 
 The same program answers as \`container\` (the original tool's syntax) and
 \`containerize\` (build roots under /trees).`;

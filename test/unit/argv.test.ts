@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRootShortcut, parseContainerArgs, parseVolume } from '../../src/cli/argv.js';
+import { applyRootShortcut, parseContainerArgs, parseNetwork, parseTimeout, parseVolume } from '../../src/cli/argv.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 describe('parseContainerArgs', () => {
@@ -17,6 +17,11 @@ describe('parseContainerArgs', () => {
     ['-e repeats', ['-e', 'A=1', '-e', 'B=x=y'], { env: { A: '1', B: 'x=y' } }],
     ['all original options', ['-', '-d', '/lib', '-b', '/base', '-l', '/low', '-n', 'n', '-w', '/w', '-u', 'u', '-i', '/i', '-s', '/s', 'cmd'],
       { login: true, libraryDir: '/lib', baseDir: '/base', lowerDirs: ['/low'], name: 'n', workdir: '/w', user: 'u', initScript: '/i', shutdownScript: '/s', command: ['cmd'] }],
+    ['network and nat', ['--network', 'private', '--nat', 'make'], { network: 'private', nat: true, command: ['make'] }],
+    ['--network=none', ['--network=none'], { network: 'none' }],
+    ['limits as written', ['--memory', '512m', '--pids=100', '--cpus', '1.5', 'cc'], { memory: '512m', pids: '100', cpus: '1.5', command: ['cc'] }],
+    ['--timeout in seconds', ['--timeout', '600', 'make'], { timeoutSeconds: 600, command: ['make'] }],
+    ['--timeout with fractions and an s', ['--timeout=1.5s'], { timeoutSeconds: 1.5 }],
   ];
   it.each(cases)('%s', (_, argv, want) => {
     expect(parseContainerArgs(argv).config).toMatchObject(want);
@@ -40,6 +45,24 @@ describe('parseContainerArgs', () => {
   it.each(bad)('refuses %s', (_, argv, msg) => {
     expect(() => parseContainerArgs(argv)).toThrow(ConfigError);
     expect(() => parseContainerArgs(argv)).toThrow(msg);
+  });
+});
+
+describe('parseTimeout and parseNetwork', () => {
+  it.each([
+    ['1', 1],
+    ['0.25', 0.25],
+    [' 30s ', 30],
+  ])('timeout %s', (text, want) => expect(parseTimeout(text)).toBe(want));
+  it.each(['0', '-1', 'x', '1m', '', '99999999999'])('refuses timeout %j', (text) => {
+    expect(() => parseTimeout(text)).toThrow(ConfigError);
+    expect(() => parseTimeout(text)).toThrow(/number of seconds greater than 0/);
+  });
+  it.each(['host', 'none', 'private'])('network %s', (m) => expect(parseNetwork(m)).toBe(m));
+  it.each(['bridge', 'HOST', ''])('refuses network %j', (m) => expect(() => parseNetwork(m)).toThrow(/use --network host \(the default\), none or private/));
+  it('refuses --nat=1 and a --network without a value', () => {
+    expect(() => parseContainerArgs(['--nat=1'])).toThrow(/takes no value/);
+    expect(() => parseContainerArgs(['--network'])).toThrow(/needs a value/);
   });
 });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { resolveInvoker, parsePasswd } from '../../src/core/identity.js';
-import { buildSpec, type SpecFacts } from '../../src/core/jail/spec.js';
+import { detectCgroupLayout, type CgroupLayout } from '../../src/core/cgroup/layout.js';
+import type { JailConfig } from '../../src/core/jail/config.js';
+import { JailError } from '../../src/core/errors.js';
+import { buildSpec, cgroupName, parseBridgeNetns, type SpecFacts } from '../../src/core/jail/spec.js';
 
 const facts = (over: Partial<SpecFacts> = {}): SpecFacts => ({
   invoker: { uid: 1001, gid: 127, name: 'runner', home: '/home/runner' },
@@ -55,6 +58,77 @@ describe('buildSpec', () => {
     expect(() => buildSpec(config, facts())).toThrow(ConfigError);
     expect(() => buildSpec(config, facts())).toThrow(msg);
   });
+});
+
+describe('buildSpec: network and cgroup', () => {
+  const V1 = detectCgroupLayout(
+    ['30 25 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory', '31 25 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids',
+      '32 25 0:28 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct', '33 25 0:29 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer',
+      '34 25 0:30 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw'].join('\n'),
+  );
+  const V2 = detectCgroupLayout('30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw');
+  const lease = { name: 'b1', ip: '10.213.0.7', prefix: 24, gateway: '10.213.0.1', mac: '02:11:22:33:44:55' };
+  const cg = cgroupName('/var/lib/micro-container', 'b1');
+
+  it('defaults to the host network, and no cgroup without a layout', () => {
+    const s = buildSpec({ name: 'b1' }, facts());
+    expect(s.network).toBe('host');
+    expect(s.cgroup).toBeUndefined();
+    expect(s.net).toBeUndefined();
+  });
+
+  it.each([
+    ['none', { name: 'b1', network: 'none' as const }, {}, { network: 'none', net: undefined }],
+    ['private: the lease on mc0, gateway route', { name: 'b1', network: 'private' as const }, { lease },
+      { network: 'private', net: { name: 'b1', ip: '10.213.0.7', prefix: 24, mac: '02:11:22:33:44:55', gateway: '10.213.0.1', bridge: 'mc0', gatewayCidr: '10.213.0.1/24', owner: '/var/lib/micro-container', netnsPid: undefined, nat: undefined } }],
+    ['private with nat and a bridge namespace', { name: 'b1', network: 'private' as const, nat: true, bridgeNetns: '/proc/42/ns/net' }, { lease, natBackend: 'nft' as const },
+      { net: { netnsPid: 42, nat: { pool: '10.213.0.0/24', backend: 'nft' } } }],
+  ])('%s', (_, config, more, want) => {
+    expect(buildSpec(config, facts(more))).toMatchObject(want);
+  });
+
+  it.each([
+    ['v1 with limits: every hierarchy, limits required', V1, { memory: '64m', pids: '20' },
+      { name: cg, limits: { memoryBytes: 64 * 1024 ** 2, pids: 20 }, oom: { file: `/sys/fs/cgroup/memory/micro-container/${cg}/memory.oom_control`, kind: 'memory.oom_control' } }],
+    ['v2 with a cpu limit: memory.events counts OOM kills', V2, { cpus: '0.5' },
+      { dirs: [`/sys/fs/cgroup/micro-container/${cg}`], oom: { file: `/sys/fs/cgroup/micro-container/${cg}/memory.events`, kind: 'memory.events' } }],
+  ])('%s', (_, layout, config, want) => {
+    const s = buildSpec({ name: 'b1', ...config }, facts({ cgroupLayout: layout }));
+    expect(s.cgroup).toMatchObject(want);
+    expect(s.cgroup!.plan.steps.every((x) => x.optional !== true || x.path.includes('unified'))).toBe(true);
+  });
+
+  it('without limits the cgroup is best effort (every step optional)', () => {
+    const s = buildSpec({ name: 'b1' }, facts({ cgroupLayout: V1 }));
+    expect(s.cgroup!.plan.steps.length).toBeGreaterThan(0);
+    expect(s.cgroup!.plan.steps.every((x) => x.optional)).toBe(true);
+    expect(s.cgroup!.plan.join.every((x) => x.optional)).toBe(true);
+  });
+
+  const NONE: CgroupLayout = { mode: 'none', v1: {} };
+  it.each([
+    ['an unknown network', { network: 'bridge' as never }, undefined, ConfigError, /not one of host, none or private/],
+    ['private without a name', { network: 'private' as const }, undefined, ConfigError, /needs a container name/],
+    ['nat without private', { name: 'b1', nat: true }, undefined, ConfigError, /--nat only applies to --network private/],
+    ['a bad bridge namespace', { name: 'b1', network: 'private' as const, bridgeNetns: '/run/netns/x' }, undefined, ConfigError, /\/proc\/PID\/ns\/net/],
+    ['a bad memory limit', { memory: '12x' }, undefined, ConfigError, /memory limit '12x' is not valid/],
+    ['limits where no cgroup can be had', { pids: '10' }, NONE, JailError, /need cgroups/],
+  ] as [string, JailConfig, CgroupLayout | undefined, typeof ConfigError, RegExp][])('refuses %s', (_, config, layout, type, msg) => {
+    expect(() => buildSpec(config, facts({ lease, cgroupLayout: layout }))).toThrow(type);
+    expect(() => buildSpec(config, facts({ lease, cgroupLayout: layout }))).toThrow(msg);
+  });
+
+  it.each([
+    ['/var/lib/micro-container', 'b1', /^b1\.[0-9a-f]{8}$/],
+    ['/var/lib/micro-container', '', /^app\.[0-9a-f]{8}$/],
+  ])('cgroupName(%s, %j)', (lib, name, want) => expect(cgroupName(lib, name)).toMatch(want));
+  it('cgroupName differs between library directories', () => expect(cgroupName('/a', 'x')).not.toBe(cgroupName('/b', 'x')));
+
+  it.each([
+    ['/proc/123/ns/net', 123],
+    ['/proc/1/ns/net', 1],
+  ])('parseBridgeNetns(%s)', (text, pid) => expect(parseBridgeNetns(text)).toBe(pid));
+  it.each(['/proc/0/ns/net', '/proc/self/ns/net', '/run/netns/x', ''])('parseBridgeNetns refuses %j', (text) => expect(() => parseBridgeNetns(text)).toThrow(ConfigError));
 });
 
 describe('resolveInvoker', () => {

@@ -35,6 +35,29 @@ export interface JailConfig {
   hostname?: string;
   /** The command; empty for the user's shell. */
   command?: string[];
+  /**
+   * `--network`: host (default: the host's network, as the original tool had), none (a
+   * network namespace with only lo up) or private (its own namespace with a veth on the
+   * micro-container bridge, the name's static address and MAC; needs a name).
+   */
+  network?: NetworkMode;
+  /** `--nat`: with private, masquerade the containers' traffic out of the bridge's namespace. */
+  nat?: boolean;
+  /** `--memory 512m`, `--pids 100`, `--cpus 1.5`: cgroup limits, as the user writes them. */
+  memory?: string;
+  pids?: string;
+  cpus?: string;
+  /** `--timeout S`: stop the command after S seconds (exit status 124). */
+  timeoutSeconds?: number;
+  /**
+   * The network namespace the bridge lives in, as /proc/PID/ns/net (default: the host's).
+   * For tests and nested set-ups (MICRO_CONTAINER_BRIDGE_NETNS), so that nothing is made
+   * in the host's namespace.
+   */
+  bridgeNetns?: string;
 }
+
+export type NetworkMode = 'host' | 'none' | 'private';
+export const NETWORK_MODES: readonly NetworkMode[] = ['host', 'none', 'private'];
 
 export const DEFAULT_LIBRARY_DIR = '/var/lib/micro-container';

@@ -172,7 +172,7 @@ mc_env() {
   # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is
   # enough. By hand, anything may be exported: scrub it all.
   if [ "${MC_CLEAN_ENV:-}" = 1 ]; then
-    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID
+    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID MC_JOIN_ONLY
   else
     mc_scrub
   fi
@@ -220,6 +220,8 @@ mc_stage_pid1() {
   exec 5<&-
   if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
   mc_mount || { echo "exit 125" >&4; exit 125; }
+  # Our own network namespace (none, private): its loopback starts down.
+  if [ "$MC_NET" != host ]; then ip link set dev lo up || { mc_say "cannot bring up lo in the container"; echo "exit 125" >&4; exit 125; }; fi
   printf '%s\n' "$MC_HOSTNAME" > /proc/sys/kernel/hostname 2>/dev/null
   mc_user "$MC_ROOT"
   mc_cwd "$MC_ROOT"
@@ -420,12 +422,17 @@ mc_join() {
   mc_command_default
   eval "set -- $MC_ARGV"
   exec 9>&-
+  # Into the container's cgroup (so stop ends this session too) and, when it has one,
+  # its network namespace.
+  mc_cg_join
+  mc_nsn=
+  [ "$MC_NET" = host ] || mc_nsn=-n
   mc_env
   if [ "$MC_UID" = 0 ]; then
-    exec nsenter -t "$mc_hp" -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S 0 -G 0 -- "$@"
+    exec nsenter -t "$mc_hp" $mc_nsn -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S 0 -G 0 -- "$@"
   fi
   exec setpriv --regid="$MC_GID" --groups="$MC_GROUPS" --no-new-privs \
-    nsenter -t "$mc_hp" -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S "$MC_UID" -- "$@"
+    nsenter -t "$mc_hp" $mc_nsn -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S "$MC_UID" -- "$@"
 }
 
 mc_stage_main() {
@@ -440,11 +447,15 @@ mc_stage_main() {
     if read -r mc_hp mc_st0 2>/dev/null < "$MC_STATE/pid1" && mc_starttime "$mc_hp" && [ "$MC_START" = "$mc_st0" ]; then
       mc_join "$mc_hp"
     fi
-    [ "$mc_tries" = 0 ] && mc_say "container ${MC_NAME:-app} is starting or stopping; waiting"
+    # A run that just ended is still cleaning up (cgroup, network) for a few ms: poll
+    # quickly, and only speak up when it takes longer.
+    [ "$mc_tries" = 25 ] && mc_say "container ${MC_NAME:-app} is starting or stopping; waiting"
     mc_tries=$((mc_tries + 1))
     [ "$mc_tries" -le 600 ] || mc_die "container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)"
-    sleep 0.1
+    if [ "$mc_tries" -le 25 ]; then sleep 0.02; else sleep 0.1; fi
   done
+  # `micro-container exec`: only ever join; never start a container that is not running.
+  [ "${MC_JOIN_ONLY:-}" != 1 ] || mc_die "container ${MC_NAME:-app} is not running (start it with micro-container run -n ${MC_NAME:-NAME} ...)"
   mc_own
 }
 
@@ -454,7 +465,9 @@ mc_stage_main() {
 mc_own() {
   # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew
   # when the host's change, kept (with what the container wrote) otherwise.
-  if ! [ "$MC_STATE/hosts" -nt /etc/hosts ]; then
+  # With a private network the CLI wrote it: the other containers by name (run by hand
+  # without the CLI, the host's copy stands in).
+  if { [ "$MC_NET" != private ] || ! [ -e "$MC_STATE/hosts" ]; } && ! [ "$MC_STATE/hosts" -nt /etc/hosts ]; then
     mc_copy /etc/hosts "$MC_STATE/hosts"
     printf '127.0.1.1\t%s\n' "$MC_HOSTNAME" >> "$MC_STATE/hosts"
   fi
@@ -464,14 +477,58 @@ mc_own() {
   # not, so the command starts with the signal dispositions we were given.
   # It holds the lock too, so the next run of this container waits until it is gone.
   # (exec, not redirections on the call: dash would keep saved copies of the fds open.)
-  ( exec 4>&- 7<&- < "$MC_STATE/up"; mc_loop ) &
+  # After the jail, the loop also removes what it leaves on the host: the cgroup and the
+  # veth (and the bridge when unused), whatever ended it, SIGKILL of the CLI included.
+  : > "$MC_STATE/oom"
+  ( exec 4>&- 7<&- < "$MC_STATE/up"; mc_loop; mc_cleanup ) &
+  # The cgroup after the loop is forked (the loop stays out of it, so killing everything
+  # in the cgroup never kills the cleanup), before unshare: PID 1 and all below are in.
+  # An empty cgroup left by a crash goes first, so its OOM count starts at zero.
+  mc_cg_remove 1
+  mc_cg_setup
   export MC_ARGV MC_STAGE=pid1
+  set -- --pid --fork --mount --uts --ipc --kill-child --propagation private
+  [ "$MC_NET" = host ] || set -- "$@" --net
   if [ -n "${MC_LIFELINE_FD:-}" ]; then
-    eval "exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"\$0\" <&$MC_LIFELINE_FD"
+    eval "exec unshare \"\$@\" -- /bin/sh \"\$0\" <&$MC_LIFELINE_FD"
   fi
   # By hand: the lifeline is a fifo that only we (then our unshare) hold open.
   exec 8<> "$MC_STATE/life"
-  exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh "$0" < "$MC_STATE/life"
+  exec unshare "$@" -- /bin/sh "$0" < "$MC_STATE/life"
+}
+
+# mc_cg_remove TRIES: removes the container's cgroup directories, trying TRIES times
+# 10 ms apart while the last processes leave them.
+mc_cg_remove() {
+  eval "set -- $1 $MC_CG_DIRS"
+  mc_n=$1; shift
+  for mc_d in "$@"; do
+    mc_t=1
+    while [ -d "$mc_d" ] && ! rmdir -- "$mc_d" 2>/dev/null; do
+      [ "$mc_t" -lt "$mc_n" ] || { [ "$mc_n" = 1 ] || mc_say "cannot remove the cgroup $mc_d: processes are still in it"; break; }
+      mc_t=$((mc_t + 1)); sleep 0.01
+    done
+  done
+}
+
+# mc_net_locked up PID | down: the network plumbing under the network's lock (the same
+# flock the CLI takes to allocate addresses), so a bridge is never removed under a
+# container that is being attached to it.
+mc_net_locked() {
+  exec 6>> "$MC_LIB/network.lock" || return 1
+  flock -w 60 6 || { mc_say "timed out waiting for $MC_LIB/network.lock"; exec 6>&-; return 1; }
+  "mc_net_$1" "${2:-}"; mc_r=$?
+  exec 6>&-
+  return "$mc_r"
+}
+
+# In the loop's process, once the jail has ended (mc_loop read `up` to its end): keep the
+# OOM count, remove the cgroup, disconnect from the bridge.
+mc_cleanup() {
+  [ -z "$MC_CG_OOM" ] || mc_copy "$MC_CG_OOM" "$MC_STATE/oom"
+  mc_cg_remove 500
+  if [ "$MC_NET" = private ]; then mc_net_locked down || mc_say "could not disconnect ${MC_NAME:-app} from its network"; fi
+  return 0
 }
 
 # PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and
@@ -501,6 +558,11 @@ mc_loop() {
           mc_say "cannot detach the host's root from the jail"
           echo abort > "$MC_STATE/go"; continue
         fi
+        # The network before the command starts (and before anyone can join).
+        if [ "$MC_NET" = private ] && ! mc_net_locked up "$mc_hp"; then
+          mc_say "cannot connect container ${MC_NAME:-app} to its network (see the message above)"
+          echo abort > "$MC_STATE/go"; continue
+        fi
         mc_starttime "$mc_hp" && printf '%s %s\n' "$mc_hp" "$MC_START" > "$MC_STATE/pid1"
         echo go > "$MC_STATE/go" ;;
       signal)
@@ -510,13 +572,22 @@ mc_loop() {
         mc_wait_joined
         mc_end_keeper
         kill -USR1 "$mc_hp" 2>/dev/null
+        mc_drain
         return ;;
       exit)
         mc_end_keeper
+        mc_drain
         return ;;
     esac
   done
   mc_end_keeper
+}
+
+# Reads the `up` fifo to its end: EOF comes when the last writer is gone, and our unshare
+# holds it open until it exits, after every process of the jail (so the clean-up that
+# follows finds the jail gone, without polling).
+mc_drain() {
+  while read -r _; do :; done
 }
 
 # Runs the shutdown script (in the keeper) and waits for it; once.

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { renderCgroupPlan } from '../cgroup/render.js';
+import { renderNetScript } from '../net/net-script.js';
 import { LAUNCHER_BODY, SH_COMMON } from './launcher-body.gen.js';
 import type { JailSpec } from './spec.js';
 
@@ -49,8 +51,37 @@ export function renderPrelude(spec: JailSpec): string {
     ...env,
     '  :',
     '}',
+    ...renderResources(spec),
     '',
   ].join('\n');
+}
+
+function indent(text: string): string[] {
+  return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
+}
+
+/**
+ * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
+ * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup (creates the
+ * cgroup, writes the limits, moves $$ in), mc_cg_join (moves $$ in: for a joining
+ * session), and mc_net_up/mc_net_down (renderNetScript; no-ops without a private network).
+ * Pure.
+ */
+export function renderResources(spec: JailSpec): string[] {
+  const v = shVar;
+  const cg = spec.cgroup;
+  const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
+  lines.push(`MC_CG_DIRS=${shQuote((cg?.dirs ?? []).map(shQuote).join(' '))}`);
+  lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
+  if (cg) {
+    lines.push('mc_cg_setup() {', ...indent(renderCgroupPlan(cg.plan)), '}');
+    lines.push('mc_cg_join() {', ...indent(renderCgroupPlan({ ...cg.plan, steps: [], join: cg.plan.join.map((j) => ({ ...j, optional: true })) })), '}');
+  } else {
+    lines.push('mc_cg_setup() { :; }', 'mc_cg_join() { :; }');
+  }
+  if (spec.net) lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
+  else lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
+  return lines;
 }
 
 /** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */

@@ -65,6 +65,19 @@ export interface RunJailOptions {
   command?: string[];
   /** Extra environment for the launcher itself (not the command). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Stop the command after this long: SIGTERM to it, then, after graceMs, the lifeline is
+   * cut (which SIGKILLs everything in a jail this run started) and the launcher is killed.
+   */
+  timeoutMs?: number;
+  /** Between SIGTERM and the end at a timeout (default 3 s). */
+  graceMs?: number;
+}
+
+export interface LauncherExit {
+  status: number;
+  /** The time limit was reached and the command was stopped. */
+  timedOut: boolean;
 }
 
 /**
@@ -73,7 +86,12 @@ export interface RunJailOptions {
  * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
  * as "signal NAME" lines, and the launcher passes them to the command.
  */
-export function runLauncher(file: string, options: RunJailOptions = {}): Promise<number> {
+export async function runLauncher(file: string, options: RunJailOptions = {}): Promise<number> {
+  return (await runLauncherDetailed(file, options)).status;
+}
+
+/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
+export function runLauncherDetailed(file: string, options: RunJailOptions = {}): Promise<LauncherExit> {
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', [file, ...(options.command ?? [])], {
       stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
@@ -99,11 +117,26 @@ export function runLauncher(file: string, options: RunJailOptions = {}): Promise
     const underSudo = parentIsSudo(ppid);
     const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
     watch?.unref();
+    let timedOut = false;
+    let hardStop: NodeJS.Timeout | undefined;
+    const limit =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            lifeline.write('signal TERM\n');
+            hardStop = setTimeout(() => {
+              lifeline.end();
+              child.kill('SIGKILL');
+            }, options.graceMs ?? 3000);
+          }, options.timeoutMs);
     child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
     child.on('close', (code, signal) => {
       if (watch) clearInterval(watch);
+      if (limit) clearTimeout(limit);
+      if (hardStop) clearTimeout(hardStop);
       for (const [s, h] of handlers) process.off(s, h);
-      resolve(code ?? 128 + signalNumber(signal));
+      resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
     });
   });
 }

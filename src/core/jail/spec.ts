@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import type { CgroupLayout } from '../cgroup/layout.js';
+import { hasLimits, parseCpus, parseMemory, parsePids, type CgroupLimits } from '../cgroup/limits.js';
+import { containerCgroupDirs, planCgroupSetup, type CgroupPlan } from '../cgroup/plan.js';
+import { ConfigError, JailError } from '../errors.js';
 import type { Invoker } from '../identity.js';
-import { DEFAULT_LIBRARY_DIR, type JailConfig, type Volume } from './config.js';
+import type { Lease } from '../net/address-table.js';
+import type { NetScriptPlan } from '../net/net-script.js';
+import type { NatBackend } from '../net/nat-rules.js';
+import { DEFAULT_LIBRARY_DIR, NETWORK_MODES, type JailConfig, type NetworkMode, type Volume } from './config.js';
 
 /**
  * Everything the launcher needs, decided: absolute paths, layers, mounts, user, command.
@@ -32,6 +39,23 @@ export interface JailSpec {
   shutdownScript: string;
   /** The built-in command; the launcher's own arguments replace it. */
   command: string[];
+  network: NetworkMode;
+  /** The container's cgroup; absent when the host's cgroup layout was not given. */
+  cgroup?: JailCgroup;
+  /** With network private: the plumbing the launcher runs (renderNetScript). */
+  net?: NetScriptPlan;
+}
+
+export interface JailCgroup {
+  /** The cgroup's name under micro-container/ (cgroupName). */
+  name: string;
+  limits: CgroupLimits;
+  /** Set-up steps; all optional (best effort) when no limit was asked for. */
+  plan: CgroupPlan;
+  /** The leaf directories, removed when the container ends. */
+  dirs: string[];
+  /** Where the kernel counts OOM kills, copied by the launcher before it removes the cgroup. */
+  oom?: { file: string; kind: 'memory.events' | 'memory.oom_control' };
 }
 
 export interface SpecFacts {
@@ -41,6 +65,84 @@ export interface SpecFacts {
   /** Does this host path exist? (Volumes must; lowerdirs must be directories.) */
   exists(p: string): boolean;
   isDirectory(p: string): boolean;
+  /** The host's cgroup layout; absent: no cgroup (and limits are refused). */
+  cgroupLayout?: CgroupLayout;
+  /** With network private: the name's allocation (made under the network lock, in Node). */
+  lease?: Lease;
+  /** iptables or nft for --nat; iptables FORWARD accepts between ports when iptables is there. */
+  natBackend?: NatBackend;
+  forwardAccept?: boolean;
+}
+
+/** The bridge micro-container's private networks use. */
+export const JAIL_BRIDGE = 'mc0';
+
+/**
+ * The cgroup name of container NAME of LIBRARYDIR: the name (app for the default one) and
+ * a short hash of the library directory, since two library directories may each have a
+ * container of one name, and cgroups are machine-wide. Pure.
+ */
+export function cgroupName(libraryDir: string, name: string): string {
+  return `${name || 'app'}.${createHash('sha256').update(libraryDir).digest('hex').slice(0, 8)}`;
+}
+
+/** `/proc/PID/ns/net` -> PID (MICRO_CONTAINER_BRIDGE_NETNS). Pure; throws ConfigError. */
+export function parseBridgeNetns(text: string): number {
+  const m = /^\/proc\/([1-9][0-9]*)\/ns\/net$/.exec(text);
+  if (!m) throw new ConfigError(`bridge namespace '${text}' is not of the form /proc/PID/ns/net (MICRO_CONTAINER_BRIDGE_NETNS: a process in the namespace that holds the bridge)`);
+  return Number(m[1]);
+}
+
+function parseLimits(config: JailConfig): CgroupLimits {
+  const limits: CgroupLimits = {};
+  if (config.memory !== undefined) limits.memoryBytes = parseMemory(config.memory);
+  if (config.pids !== undefined) limits.pids = parsePids(config.pids);
+  if (config.cpus !== undefined) limits.cpu = parseCpus(config.cpus);
+  return limits;
+}
+
+function jailCgroup(libraryDir: string, name: string, limits: CgroupLimits, layout: CgroupLayout | undefined): JailCgroup | undefined {
+  const required = hasLimits(limits);
+  if (layout === undefined || layout.mode === 'none') {
+    if (required) throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
+    return undefined;
+  }
+  const cg = cgroupName(libraryDir, name);
+  let plan = planCgroupSetup(layout, cg, limits);
+  // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
+  // cannot be made (a container without a writable cgroupfs) still runs the jail.
+  if (!required) plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+  const d = containerCgroupDirs(layout, cg);
+  const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
+  let oom: JailCgroup['oom'];
+  if (d.v2?.limits) oom = { file: path.join(d.v2.leaf, 'memory.events'), kind: 'memory.events' };
+  else if (d.v1.memory) oom = { file: path.join(d.v1.memory, 'memory.oom_control'), kind: 'memory.oom_control' };
+  return { name: cg, limits, plan, dirs, oom };
+}
+
+function jailNet(config: JailConfig, name: string, libraryDir: string, facts: SpecFacts): NetScriptPlan | undefined {
+  if ((config.network ?? 'host') !== 'private') return undefined;
+  const lease = facts.lease;
+  if (lease === undefined || lease.name !== name) throw new JailError(`no network allocation was given for container '${name}'`);
+  return {
+    name,
+    ip: lease.ip,
+    prefix: lease.prefix,
+    mac: lease.mac,
+    gateway: lease.gateway,
+    bridge: JAIL_BRIDGE,
+    gatewayCidr: `${lease.gateway}/${lease.prefix}`,
+    netnsPid: config.bridgeNetns ? parseBridgeNetns(config.bridgeNetns) : undefined,
+    nat: config.nat ? { pool: poolOf(lease), backend: facts.natBackend ?? 'iptables' } : undefined,
+    owner: libraryDir,
+    forwardAccept: facts.forwardAccept ?? false,
+  };
+}
+
+/** The network a lease is on, as A.B.C.D/N (its gateway is the network's first address). */
+function poolOf(lease: Lease): string {
+  const n = lease.gateway.split('.').reduce((a, o) => a * 256 + Number(o), 0) - 1;
+  return `${[24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.')}/${lease.prefix}`;
 }
 
 // overlayfs splits lowerdir on ':' and mount options on ','; fstab fields are escaped by
@@ -97,6 +199,12 @@ export function buildSpec(config: JailConfig, facts: SpecFacts): JailSpec {
   if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':')) {
     throw new ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
   }
+  const network = config.network ?? 'host';
+  if (!NETWORK_MODES.includes(network)) throw new ConfigError(`network '${network}' is not one of host, none or private (--network)`);
+  if (network === 'private' && name === '') throw new ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+  if (config.nat && network !== 'private') throw new ConfigError('--nat only applies to --network private');
+  if (config.bridgeNetns !== undefined && network === 'private') parseBridgeNetns(config.bridgeNetns);
+  const limits = parseLimits(config);
   for (const s of [config.initScript, config.shutdownScript]) {
     if (s && !facts.exists(absolute(s, facts.cwd))) throw new ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
   }
@@ -122,5 +230,8 @@ export function buildSpec(config: JailConfig, facts: SpecFacts): JailSpec {
     initScript: config.initScript ? absolute(config.initScript, facts.cwd) : '',
     shutdownScript: config.shutdownScript ? absolute(config.shutdownScript, facts.cwd) : '',
     command: config.command ?? [],
+    network,
+    cgroup: jailCgroup(libraryDir, name, limits, facts.cgroupLayout),
+    net: jailNet(config, name, libraryDir, facts),
   };
 }
