@@ -43,6 +43,663 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * Typed errors, mapped once: to exit codes by the CLI (125 for anything that kept the
+ * jail from being set up, as `docker run` does) and to core.setFailed by the action.
+ */
+class MicroContainerError extends Error {
+    /** Exit status the CLI uses for this error. */
+    exitCode = 125;
+}
+/** The user's input is wrong: an option, a path, a name. The message says what to fix. */
+class errors_ConfigError extends MicroContainerError {
+    name = 'ConfigError';
+}
+/** The jail could not be set up (mounts, namespaces, privileges). */
+class errors_JailError extends MicroContainerError {
+    name = 'JailError';
+}
+/** Root privileges are needed and could not be had (no root, no passwordless sudo). */
+class PrivilegeError extends MicroContainerError {
+    name = 'PrivilegeError';
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/layout.ts
+/**
+ * Where the host keeps its cgroups, read from /proc/self/mountinfo (pure: text in, layout
+ * out). Hosts come in three shapes: cgroup v2 only (GitHub's ubuntu-24.04 runners), v1
+ * controllers only (old distributions), and hybrid (v1 controllers plus a v2 tree with no
+ * controllers, usually at /sys/fs/cgroup/unified, as on our own machines).
+ */
+/** The kernel escapes space, tab, newline and backslash in paths as \ooo. */
+function unescapeOctal(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+}
+/** Parses mountinfo text; lines that are not mountinfo lines are skipped. */
+function parseMountinfo(text) {
+    const entries = [];
+    for (const line of text.split('\n')) {
+        const f = line.trim().split(' ');
+        // Optional fields (shared:N, master:N, ...) end at a lone '-'; it comes after field 6.
+        const dash = f.indexOf('-', 6);
+        if (dash < 0 || f.length < dash + 4)
+            continue;
+        const id = Number(f[0]);
+        const parentId = Number(f[1]);
+        if (!Number.isInteger(id) || !Number.isInteger(parentId))
+            continue;
+        entries.push({
+            id,
+            parentId,
+            root: unescapeOctal(f[3]),
+            mountPoint: unescapeOctal(f[4]),
+            fsType: f[dash + 1],
+            source: unescapeOctal(f[dash + 2]),
+            superOptions: f[dash + 3].split(','),
+        });
+    }
+    return entries;
+}
+/** The v1 controllers micro-container uses (cpuacct: only for where it is co-mounted with cpu). */
+const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'];
+/**
+ * Prefers the canonical place when a hierarchy is mounted more than once (a jail or a
+ * container runtime may bind it elsewhere): /sys/fs/cgroup itself, then under it, then
+ * the first one listed.
+ */
+function rank(mountPoint) {
+    if (mountPoint === '/sys/fs/cgroup')
+        return 0;
+    if (mountPoint.startsWith('/sys/fs/cgroup/'))
+        return 1;
+    return 2;
+}
+function better(current, candidate) {
+    return current === undefined || rank(candidate) < rank(current);
+}
+/** The host's cgroup layout from its mountinfo text. */
+function detectCgroupLayout(mountinfoText) {
+    let v2;
+    const v1 = {};
+    for (const m of parseMountinfo(mountinfoText)) {
+        if (m.fsType === 'cgroup2') {
+            if (better(v2, m.mountPoint))
+                v2 = m.mountPoint;
+        }
+        else if (m.fsType === 'cgroup') {
+            for (const c of V1_CONTROLLERS) {
+                if (m.superOptions.includes(c) && better(v1[c], m.mountPoint))
+                    v1[c] = m.mountPoint;
+            }
+        }
+    }
+    // A v1 name=systemd hierarchy alone holds no controller: it does not make a host v1.
+    const hasV1 = Object.keys(v1).length > 0;
+    const mode = hasV1 ? (v2 !== undefined ? 'hybrid' : 'v1') : v2 !== undefined ? 'v2' : 'none';
+    return v2 !== undefined ? { mode, v2, v1 } : { mode, v1 };
+}
+function layout_parseProcCgroup(text) {
+    const own = { v1: {} };
+    for (const line of text.split('\n')) {
+        const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+        if (!m)
+            continue;
+        const [, id, controllers, cgPath] = m;
+        if (id === '0' && controllers === '') {
+            own.v2 = cgPath;
+            continue;
+        }
+        for (const c of controllers.split(',')) {
+            if (V1_CONTROLLERS.includes(c))
+                own.v1[c] = cgPath;
+        }
+    }
+    return own;
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/oom.ts
+/**
+ * How many processes the OOM killer killed in a memory cgroup, from the text of the file
+ * that says so (pure):
+ * - v2 `memory.events`: "oom_kill N" (this cgroup and those below it).
+ * - v1 `memory.oom_control`: "oom_kill N" since Linux 4.13; before that only "under_oom 1"
+ *   while an OOM is in progress, which counts as one.
+ */
+function countOomKills(file, text) {
+    const value = (key) => {
+        const m = text === undefined ? null : new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+        return m ? Number(m[1]) : 0;
+    };
+    return file === 'memory.events' ? value('oom_kill') : Math.max(value('oom_kill'), value('under_oom'));
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/limits.ts
+
+const UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+/** Below this a shell cannot start; docker refuses less than 6 MiB too. */
+const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
+const MEMORY_FORMS = "a number of bytes with an optional unit b, k, m, g or t (1024-based; 'mb', 'MiB' also work), e.g. 512m, 1.5g, 1048576";
+/** '512m', '1g', '1.5G', '256MiB', '1048576' -> bytes. */
+function parseMemory(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?\s*$/i.exec(text);
+    if (!m || (m[2] === '' && /[a-z]/i.test(text))) {
+        throw new errors_ConfigError(`memory limit '${text}' is not valid: use ${MEMORY_FORMS}`);
+    }
+    const bytes = Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+    if (!Number.isSafeInteger(bytes))
+        throw new errors_ConfigError(`memory limit '${text}' is too large: use ${MEMORY_FORMS}`);
+    if (bytes < MIN_MEMORY_BYTES)
+        throw new errors_ConfigError(`memory limit '${text}' is too small: use at least 6m`);
+    return bytes;
+}
+/** The CFS period docker and systemd use: 100 ms. */
+const CPU_PERIOD_US = 100_000;
+/** The kernel's smallest quota is 1 ms: 0.01 CPU at our period. */
+const MIN_QUOTA_US = 1000;
+/** '1.5' -> { quota: 150000, period: 100000 }: one and a half CPUs' time per period. */
+function parseCpus(text) {
+    const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(text);
+    const cpus = m ? Number(m[1]) : NaN;
+    if (!Number.isFinite(cpus)) {
+        throw new errors_ConfigError(`CPU limit '${text}' is not valid: use a number of CPUs, e.g. 1, 1.5 or 0.25`);
+    }
+    const quota = Math.round(cpus * CPU_PERIOD_US);
+    if (quota < MIN_QUOTA_US)
+        throw new errors_ConfigError(`CPU limit '${text}' is too small: use at least 0.01`);
+    if (cpus > 4096)
+        throw new errors_ConfigError(`CPU limit '${text}' is too large: use at most 4096`);
+    return { quota, period: CPU_PERIOD_US };
+}
+/** The kernel's PID_MAX_LIMIT on 64-bit. */
+const MAX_PIDS = 4 * 1024 * 1024;
+/** '100' -> 100. */
+function parsePids(text) {
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PIDS) {
+        throw new errors_ConfigError(`process limit '${text}' is not valid: use a whole number from 1 to ${MAX_PIDS}, e.g. 100`);
+    }
+    return n;
+}
+/** v2's cpu.max text: "QUOTA PERIOD". */
+function cpuMaxText(cpu) {
+    return `${cpu.quota} ${cpu.period}`;
+}
+/** Bytes the way people write them back: 64 MiB, 1.5 GiB, 4096 B. */
+function formatBytes(bytes) {
+    for (const [unit, size] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]]) {
+        if (bytes >= size) {
+            const v = bytes / size;
+            return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+        }
+    }
+    return `${bytes} B`;
+}
+/** True when LIMITS asks for anything. */
+function hasLimits(limits) {
+    return limits.memoryBytes !== undefined || limits.pids !== undefined || limits.cpu !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/plan.ts
+
+
+
+/**
+ * The cgroup set-up of one container as data (pure): the directories and the files to
+ * write, in order. The same plan is carried out from Node (ContainerCgroup.create) or
+ * rendered as sh (renderCgroupSetup) for a launcher that has no Node.
+ */
+/** The v1 hierarchies a container gets a directory in (cpuacct rides along with cpu when co-mounted). */
+const V1_HIERARCHIES = ['memory', 'pids', 'cpu', 'freezer'];
+const DEFAULT_PARENT = 'micro-container';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+/** Checks a container's cgroup name: one path component, no `.`/`..`. */
+function checkCgroupName(name) {
+    if (!NAME.test(name)) {
+        throw new errors_ConfigError(`cgroup name '${name}' is not valid: use letters, digits, '.', '_' and '-' (starting with a letter or digit, at most 200)`);
+    }
+}
+function checkParent(parent) {
+    const parts = parent.split('/');
+    if (parent === '' || parts.some((p) => !NAME.test(p))) {
+        throw new errors_ConfigError(`cgroup parent '${parent}' is not valid: use a relative path of names made of letters, digits, '.', '_' and '-', e.g. micro-container`);
+    }
+}
+/** MOUNT joined with a cgroup path (absolute in its hierarchy) and more components. */
+function under(mount, cgroupPath, ...rest) {
+    return external_node_path_default().join(mount, cgroupPath ?? '/', ...rest);
+}
+/** Where a container's cgroup directories are, for LAYOUT and PLACEMENT. */
+function containerCgroupDirs(layout, name, placement = {}) {
+    checkCgroupName(name);
+    const parent = placement.parent ?? DEFAULT_PARENT;
+    checkParent(parent);
+    const within = placement.within;
+    const dirs = { name, v1: {} };
+    if (layout.v2 !== undefined && (layout.mode === 'v2' || layout.mode === 'hybrid')) {
+        const p = under(layout.v2, within?.v2, parent);
+        dirs.v2 = { mount: layout.v2, parent: p, leaf: external_node_path_default().join(p, name), limits: layout.mode === 'v2' };
+    }
+    if (layout.mode === 'v1' || layout.mode === 'hybrid') {
+        for (const h of V1_HIERARCHIES) {
+            const mount = layout.v1[h];
+            if (mount !== undefined)
+                dirs.v1[h] = under(mount, within?.v1[h], parent, name);
+        }
+    }
+    return dirs;
+}
+/** v2 controllers a container with LIMITS needs, in a fixed order. */
+function v2Controllers(limits) {
+    return [
+        ...(limits.memoryBytes !== undefined ? ['memory'] : []),
+        ...(limits.pids !== undefined ? ['pids'] : []),
+        ...(limits.cpu !== undefined ? ['cpu'] : []),
+    ];
+}
+/** Every directory from MOUNT down to DIR, MOUNT first. */
+function ancestry(mount, dir) {
+    const out = [mount];
+    const rel = external_node_path_default().relative(mount, dir);
+    let cur = mount;
+    for (const part of rel === '' ? [] : rel.split('/'))
+        out.push((cur = external_node_path_default().join(cur, part)));
+    return out;
+}
+/**
+ * The set-up of container NAME's cgroup with LIMITS. Throws JailError when the host has no
+ * cgroup filesystem, or no v1 hierarchy for a limit asked for (a v2 controller that cannot
+ * be enabled only shows when its subtree_control write fails).
+ */
+function plan_planCgroupSetup(layout, name, limits = {}, placement = {}) {
+    const dirs = containerCgroupDirs(layout, name, placement);
+    const steps = [];
+    const join = [];
+    if (layout.mode === 'none') {
+        throw new errors_JailError('no cgroup filesystem is mounted, so the container cannot be tracked or limited: mount cgroup2 on /sys/fs/cgroup');
+    }
+    if (layout.mode === 'v2' && dirs.v2) {
+        const { mount, parent, leaf } = dirs.v2;
+        steps.push({ op: 'mkdir', path: parent });
+        // v2's no-internal-process rule: a cgroup that hands controllers to its children holds
+        // no process itself. So `micro-container` only holds containers, and each container is
+        // a leaf; the controllers are enabled all the way down from the root.
+        for (const c of v2Controllers(limits)) {
+            for (const dir of ancestry(mount, parent))
+                steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cgroup.subtree_control'), value: `+${c}` });
+        }
+        steps.push({ op: 'mkdir', path: leaf });
+        if (limits.memoryBytes !== undefined) {
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.max'), value: String(limits.memoryBytes) });
+            // No swap beyond the limit: a build that outgrows it is killed, not slowed to a crawl.
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.swap.max'), value: '0', ifExists: true });
+        }
+        if (limits.pids !== undefined)
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'pids.max'), value: String(limits.pids) });
+        if (limits.cpu !== undefined)
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'cpu.max'), value: cpuMaxText(limits.cpu) });
+        join.push({ path: external_node_path_default().join(leaf, 'cgroup.procs') });
+        return { dirs, steps, join };
+    }
+    // v1 (and hybrid): one directory per hierarchy, limits in the controller's own.
+    const need = [
+        ['memoryBytes', 'memory', '--memory'],
+        ['pids', 'pids', '--pids'],
+        ['cpu', 'cpu', '--cpus'],
+    ];
+    for (const [key, h, option] of need) {
+        if (limits[key] !== undefined && dirs.v1[h] === undefined) {
+            throw new errors_JailError(`${option} needs the ${h} cgroup controller, which this host has not mounted (no v1 ${h} hierarchy, and its cgroup v2 tree has no controllers)`);
+        }
+    }
+    const seen = new Set();
+    for (const h of V1_HIERARCHIES) {
+        const dir = dirs.v1[h];
+        if (dir === undefined || seen.has(dir))
+            continue;
+        seen.add(dir);
+        steps.push({ op: 'mkdir', path: dir });
+        join.push({ path: external_node_path_default().join(dir, 'cgroup.procs') });
+    }
+    if (limits.memoryBytes !== undefined) {
+        const dir = dirs.v1.memory;
+        // The memory limit first: memsw (memory + swap) may never be below it.
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.limit_in_bytes'), value: String(limits.memoryBytes) });
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.memsw.limit_in_bytes'), value: String(limits.memoryBytes), ifExists: true });
+    }
+    if (limits.pids !== undefined)
+        steps.push({ op: 'write', path: external_node_path_default().join(dirs.v1.pids, 'pids.max'), value: String(limits.pids) });
+    if (limits.cpu !== undefined) {
+        const dir = dirs.v1.cpu;
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_period_us'), value: String(limits.cpu.period) });
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_quota_us'), value: String(limits.cpu.quota) });
+    }
+    if (dirs.v2) {
+        // Hybrid: the v2 tree has no controllers, but its cgroup.procs (recursive listing) and
+        // cgroup.kill track and end the processes cheaply. Best effort: it may not be writable.
+        steps.push({ op: 'mkdir', path: dirs.v2.leaf, optional: true });
+        join.push({ path: external_node_path_default().join(dirs.v2.leaf, 'cgroup.procs'), optional: true });
+    }
+    if (join.length === 0) {
+        throw new errors_JailError('this host has no cgroup hierarchy to track the container in (neither cgroup v2 nor a v1 memory, pids, cpu or freezer hierarchy): mount cgroup2 on /sys/fs/cgroup');
+    }
+    return { dirs, steps, join };
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/container-cgroup.ts
+
+
+
+
+
+
+
+/** The running host's cgroup layout (reads /proc/self/mountinfo). */
+function hostCgroupLayout() {
+    return detectCgroupLayout((0,external_node_fs_namespaceObject.readFileSync)('/proc/self/mountinfo', 'utf8'));
+}
+/** This process's own cgroups (reads /proc/self/cgroup). */
+function ownCgroups() {
+    return parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8'));
+}
+function errText(e) {
+    const err = e;
+    return err.code ? `${err.code} (${err.message.replace(/^[A-Z]+: /, '').replace(/, .*$/, '')})` : String(e);
+}
+function readText(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** DIR and every cgroup below it, deepest first (the order they can be removed in). */
+function subtree(dir) {
+    let children = [];
+    try {
+        children = (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => external_node_path_default().join(dir, d.name));
+    }
+    catch {
+        return [];
+    }
+    return [...children.flatMap(subtree), dir];
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+    }
+    catch {
+        // Gone already (ESRCH): that is what we want.
+    }
+}
+/**
+ * One container's cgroup(s): set up from a plan, joined by pid, listed, killed, removed.
+ * Works on the files under /sys/fs/cgroup directly (no process to start): what it needs
+ * is root, or a delegated subtree.
+ */
+class ContainerCgroup {
+    name;
+    layout;
+    placement;
+    dirs;
+    constructor(name, layout = hostCgroupLayout(), placement = {}) {
+        this.name = name;
+        this.layout = layout;
+        this.placement = placement;
+        this.dirs = containerCgroupDirs(layout, name, placement);
+    }
+    /** The set-up for LIMITS, as data (renderCgroupPlan turns it into sh). */
+    plan(limits = {}) {
+        return plan_planCgroupSetup(this.layout, this.name, limits, this.placement);
+    }
+    /** Every directory of this container, one per hierarchy (v2 leaf first). */
+    leaves() {
+        const all = [...(this.dirs.v2 ? [this.dirs.v2.leaf] : []), ...Object.values(this.dirs.v1)];
+        return [...new Set(all)];
+    }
+    /** Creates the cgroups and writes LIMITS. On failure, undoes what it made and throws JailError. */
+    create(limits = {}) {
+        const plan = this.plan(limits);
+        const existed = new Set(this.leaves().filter((d) => (0,external_node_fs_namespaceObject.existsSync)(d)));
+        try {
+            for (const s of plan.steps) {
+                try {
+                    if (s.op === 'mkdir')
+                        (0,external_node_fs_namespaceObject.mkdirSync)(s.path, { recursive: true });
+                    else if (!s.ifExists || (0,external_node_fs_namespaceObject.existsSync)(s.path))
+                        (0,external_node_fs_namespaceObject.writeFileSync)(s.path, s.value ?? '');
+                }
+                catch (e) {
+                    if (s.optional)
+                        continue;
+                    const what = s.op === 'mkdir' ? `cannot create the cgroup ${s.path}` : `cannot write '${s.value}' to ${s.path}`;
+                    const hint = s.path.endsWith('cgroup.subtree_control')
+                        ? ': the controller is not available there (bound to a cgroup v1 hierarchy?) or that cgroup holds processes (cgroup v2 lets only the root both hold processes and hand out controllers)'
+                        : '';
+                    throw new errors_JailError(`${what}: ${errText(e)}${hint}`);
+                }
+            }
+        }
+        catch (e) {
+            for (const dir of this.leaves().filter((d) => !existed.has(d))) {
+                try {
+                    (0,external_node_fs_namespaceObject.rmdirSync)(dir);
+                }
+                catch {
+                    // Not made, or not empty: remove() reports what is left.
+                }
+            }
+            throw e;
+        }
+    }
+    /** Moves process PID (all its threads) into the container's cgroups. */
+    addProcess(pid) {
+        for (const j of this.plan().join) {
+            try {
+                (0,external_node_fs_namespaceObject.writeFileSync)(j.path, String(pid));
+            }
+            catch (e) {
+                if (!j.optional)
+                    throw new errors_JailError(`cannot move process ${pid} into the cgroup ${external_node_path_default().dirname(j.path)}: ${errText(e)}`);
+            }
+        }
+    }
+    /** Whether any of the container's cgroup directories is there. */
+    exists() {
+        return this.leaves().some((d) => (0,external_node_fs_namespaceObject.existsSync)(d));
+    }
+    /** Every process in the container's cgroups and the cgroups below them, sorted. */
+    pids() {
+        const found = new Set();
+        for (const leaf of this.leaves()) {
+            for (const dir of subtree(leaf)) {
+                for (const line of (readText(external_node_path_default().join(dir, 'cgroup.procs')) ?? '').split('\n')) {
+                    if (line !== '')
+                        found.add(Number(line));
+                }
+            }
+        }
+        return [...found].sort((a, b) => a - b);
+    }
+    /** How many processes the kernel's OOM killer killed in the container. */
+    oomKills() {
+        if (this.dirs.v2?.limits)
+            return countOomKills('memory.events', readText(external_node_path_default().join(this.dirs.v2.leaf, 'memory.events')));
+        const memory = this.dirs.v1.memory;
+        return memory === undefined ? 0 : countOomKills('memory.oom_control', readText(external_node_path_default().join(memory, 'memory.oom_control')));
+    }
+    /** Whether the kernel's OOM killer killed any process of the container. */
+    oomKilled() {
+        return this.oomKills() > 0;
+    }
+    /**
+     * Ends every process of the container: SIGTERM to each, a bounded wait, then SIGKILL to
+     * whatever is left, until the cgroup is empty or killTimeoutMs has passed. SIGKILL goes
+     * through cgroup.kill where the kernel has it (v2, 5.14+): atomic, even against a fork
+     * bomb. Else, under v1, the freezer stops every process first, so none can fork between
+     * reading the list and killing it; without a freezer, kill and re-read in a loop.
+     */
+    async killAll(options = {}) {
+        const termTimeoutMs = options.termTimeoutMs ?? 10_000;
+        const killTimeoutMs = options.killTimeoutMs ?? 10_000;
+        const first = this.pids();
+        if (first.length === 0)
+            return { terminated: 0, killed: false, left: [] };
+        if (termTimeoutMs > 0) {
+            for (const pid of first)
+                signal(pid, 'SIGTERM');
+            if (await this.waitEmpty(termTimeoutMs))
+                return { terminated: first.length, killed: false, left: [] };
+        }
+        const deadline = Date.now() + killTimeoutMs;
+        for (;;) {
+            this.killOnce();
+            if (await this.waitEmpty(Math.min(50, Math.max(0, deadline - Date.now()))))
+                break;
+            if (Date.now() >= deadline)
+                break;
+        }
+        return { terminated: termTimeoutMs > 0 ? first.length : 0, killed: true, left: this.pids() };
+    }
+    /** One round of SIGKILL to everything in the container. */
+    killOnce() {
+        const v2kill = this.dirs.v2 ? external_node_path_default().join(this.dirs.v2.leaf, 'cgroup.kill') : undefined;
+        if (v2kill && (0,external_node_fs_namespaceObject.existsSync)(v2kill)) {
+            try {
+                (0,external_node_fs_namespaceObject.writeFileSync)(v2kill, '1');
+            }
+            catch {
+                // Not writable (a hybrid host's tree we could not join): fall through.
+            }
+        }
+        const freezer = this.dirs.v1.freezer;
+        const state = freezer && external_node_path_default().join(freezer, 'freezer.state');
+        const frozen = state !== undefined && this.freeze(state);
+        try {
+            for (const pid of this.pids())
+                signal(pid, 'SIGKILL');
+        }
+        finally {
+            // A frozen process dies of SIGKILL only once thawed.
+            if (frozen)
+                this.thaw(state);
+        }
+    }
+    /** Freezes a v1 freezer cgroup; true once it is FROZEN (bounded: a few hundred reads). */
+    freeze(state) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'FROZEN');
+            for (let i = 0; i < 500; i++) {
+                if (readText(state)?.trim() === 'FROZEN')
+                    return true;
+            }
+            return true; // FREEZING: still worth thawing afterwards
+        }
+        catch {
+            return false;
+        }
+    }
+    thaw(state) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'THAWED');
+        }
+        catch {
+            // Gone: nothing left frozen.
+        }
+    }
+    /** Polls until the container has no process, for at most MS; true when empty. */
+    async waitEmpty(ms) {
+        const deadline = Date.now() + ms;
+        for (;;) {
+            if (this.pids().length === 0)
+                return true;
+            if (Date.now() >= deadline)
+                return false;
+            await (0,promises_namespaceObject.setTimeout)(Math.min(20, Math.max(1, deadline - Date.now())));
+        }
+    }
+    /**
+     * Removes the container's cgroup directories (and any the container made below them),
+     * retrying while exiting processes still hold them, for at most timeoutMs. The parent
+     * (`micro-container`) stays: other containers live in it. Throws JailError when a
+     * directory cannot be removed in time.
+     */
+    async remove(options = {}) {
+        const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+        for (const leaf of this.leaves()) {
+            for (const dir of subtree(leaf)) {
+                for (;;) {
+                    try {
+                        (0,external_node_fs_namespaceObject.rmdirSync)(dir);
+                        break;
+                    }
+                    catch (e) {
+                        const code = e.code;
+                        if (code === 'ENOENT')
+                            break;
+                        if (code !== 'EBUSY' || Date.now() >= deadline) {
+                            throw new errors_JailError(`cannot remove the cgroup ${dir}: ${errText(e)}${code === 'EBUSY' ? ' (processes are still in it: stop the container first)' : ''}`);
+                        }
+                        await (0,promises_namespaceObject.setTimeout)(20);
+                    }
+                }
+            }
+        }
+    }
+    /** The containers that have cgroups under PLACEMENT's parent, with their processes (for `ps`). */
+    static list(layout = hostCgroupLayout(), placement = {}) {
+        // The parents are where a container named '_' would be: its directories' parents.
+        const probe = containerCgroupDirs(layout, 'x', placement);
+        const parents = new Set([...(probe.v2 ? [probe.v2.parent] : []), ...Object.values(probe.v1).map((d) => external_node_path_default().dirname(d))]);
+        const names = new Set();
+        for (const parent of parents) {
+            try {
+                for (const d of (0,external_node_fs_namespaceObject.readdirSync)(parent, { withFileTypes: true }))
+                    if (d.isDirectory())
+                        names.add(d.name);
+            }
+            catch {
+                // No container yet in that hierarchy.
+            }
+        }
+        return [...names].sort().flatMap((name) => {
+            try {
+                return [{ name, pids: new ContainerCgroup(name, layout, placement).pids() }];
+            }
+            catch {
+                return []; // not one of ours: a name we would not have made
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/exit-status.ts
+
+/** What `docker run` and shells report for a process ended by SIGKILL, as the OOM killer does. */
+const OOM_EXIT_STATUS = 137;
+/**
+ * The exit status and message of container NAME whose command ended with STATUS, given
+ * whether the kernel's OOM killer killed one of its processes. A build whose compiler was
+ * OOM-killed often exits 1 or 2 through make: it is reported as 137 with the reason, so
+ * a CI log says "out of memory" instead of a compiler's half-sentence. Pure.
+ */
+function containerExit(name, status, oomKilled, limits = {}) {
+    if (!oomKilled)
+        return { status };
+    const limit = limits.memoryBytes !== undefined ? ` (its memory limit is ${formatBytes(limits.memoryBytes)}: raise it with --memory)` : '';
+    if (status === 0) {
+        return { status, message: `container ${name}: a process was killed for lack of memory${limit}, but the command still succeeded` };
+    }
+    return { status: OOM_EXIT_STATUS, message: `container ${name} ran out of memory: the kernel's OOM killer killed a process${limit}; exit status ${OOM_EXIT_STATUS}` };
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/config.ts
+const NETWORK_MODES = ['host', 'none', 'private'];
+const DEFAULT_LIBRARY_DIR = '/var/lib/micro-container';
+
 ;// CONCATENATED MODULE: ./src/core/identity.ts
 
 /** Parses passwd(5) text. Pure. */
@@ -113,13 +770,297 @@ function hostFacts(cwd = process.cwd()) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/core/cgroup/render.ts
+
+
+/** WORD quoted for sh. */
+function q(word) {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+/**
+ * A plan as sh: creates the cgroups, writes the limits, and moves the shell running it
+ * (`$$`) into the container's cgroups, so everything it starts afterwards is inside.
+ * Run it before the launcher starts anything else. A failed step ends the shell with 125
+ * (set-up failure) and says what failed; optional steps fail silently.
+ */
+function renderCgroupPlan(plan) {
+    const lines = [
+        `# The cgroup of container ${plan.dirs.name}.`,
+        `mc_cg_fail() { printf '%s: %s\\n' "\${MC_PROG:-micro-container}" "$*" >&2; exit 125; }`,
+    ];
+    for (const s of plan.steps) {
+        const file = q(s.path);
+        let cmd;
+        let what;
+        if (s.op === 'mkdir') {
+            cmd = `mkdir -p -- ${file}`;
+            what = `cannot create the cgroup ${s.path}`;
+        }
+        else {
+            cmd = `echo ${q(s.value ?? '')} > ${file}`;
+            what = `cannot write ${s.value} to ${s.path}`;
+        }
+        if (s.optional)
+            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
+        else if (s.ifExists)
+            lines.push(`[ ! -e ${file} ] || ${cmd} || mc_cg_fail ${q(what)}`);
+        else
+            lines.push(`${cmd} || mc_cg_fail ${q(what)}`);
+    }
+    for (const j of plan.join) {
+        if (j.optional)
+            lines.push(`{ echo $$ > ${q(j.path)}; } 2>/dev/null || :`);
+        else
+            lines.push(`echo $$ > ${q(j.path)} || mc_cg_fail ${q(`cannot move the launcher into the cgroup ${external_node_path_default().dirname(j.path)}`)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** renderCgroupPlan(planCgroupSetup(...)): the sh that sets up container NAME's cgroup. */
+function renderCgroupSetup(layout, name, limits = {}, placement = {}) {
+    return renderCgroupPlan(planCgroupSetup(layout, name, limits, placement));
+}
+
+;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
+
+
+/** The bridge micro-container makes when the caller names none. */
+const DEFAULT_BRIDGE = 'mc0';
+/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
+function validIfName(name) {
+    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
+}
+function iface_names_checkBridgeName(bridge) {
+    if (!validIfName(bridge))
+        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
+}
+/**
+ * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
+ * and container names. Container names reach 63 characters, interface names only 15, so
+ * a hash it must be; deterministic so that detach finds the interface from the name
+ * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
+ * bridge is in the hash so that two networks may each have a container 'build'.
+ */
+function hostVethName(bridge, container) {
+    return `mc${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
+}
+/**
+ * What a bridge's alias (ifalias) says about who made it: the library directory whose
+ * resources file hands out its addresses. Two library directories on one bridge would give
+ * the same addresses and MACs to different containers on one wire, so ensureBridge
+ * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
+ * bytes, or not printable ASCII) is named by a hash.
+ */
+function bridgeAlias(owner) {
+    const plain = `micro-container ${owner}`;
+    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
+        return plain;
+    return `micro-container sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(owner).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/nat-rules.ts
+/** iptables rules: [table, chain, 'A'ppend or 'I'nsert first, match and target...]. */
+function iptablesRules(pool, bridge) {
+    const tag = ['-m', 'comment', '--comment', `micro-container ${bridge}`];
+    return [
+        // Leaving the pool through any other interface: take the outgoing interface's address.
+        { table: 'nat', chain: 'POSTROUTING', position: 'A', rule: ['-s', pool, '!', '-o', bridge, ...tag, '-j', 'MASQUERADE'] },
+        // From the bridge (out, or bridge to bridge when br_netfilter sends it through iptables).
+        { table: 'filter', chain: 'FORWARD', position: 'I', rule: ['-i', bridge, ...tag, '-j', 'ACCEPT'] },
+        // Replies coming back in.
+        { table: 'filter', chain: 'FORWARD', position: 'I', rule: ['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag, '-j', 'ACCEPT'] },
+    ];
+}
+/**
+ * Traffic between two ports of the bridge. Where br_netfilter is loaded (Docker loads it,
+ * and sets bridge-nf-call-iptables=1), bridged frames go through iptables' FORWARD
+ * chain, whose policy Docker sets to DROP: the containers could not reach each other
+ * without this accept, NAT or not.
+ */
+function bridgeForwardRule(bridge) {
+    return { table: 'filter', chain: 'FORWARD', rule: ['-i', bridge, '-o', bridge, '-m', 'comment', '--comment', `micro-container ${bridge}`, '-j', 'ACCEPT'] };
+}
+function bridgeForwardAddSteps(bridge) {
+    const { table, chain, rule } = bridgeForwardRule(bridge);
+    return [{ in: 'bridge', unless: ['iptables', '-w', '-t', table, '-C', chain, ...rule], run: ['iptables', '-w', '-t', table, '-I', chain, ...rule], why: `let the ports of ${bridge} reach each other through FORWARD` }];
+}
+function bridgeForwardRemoveSteps(bridge) {
+    const { table, chain, rule } = bridgeForwardRule(bridge);
+    return [{ in: 'bridge', onlyIf: ['iptables', '-w', '-t', table, '-C', chain, ...rule], run: ['iptables', '-w', '-t', table, '-D', chain, ...rule], why: `remove the FORWARD accept between the ports of ${bridge}` }];
+}
+/** The nft table that holds a bridge's NAT: nft names take letters, digits and '_'. */
+function nftTableName(bridge) {
+    return `micro_container_${bridge.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+/** The nft script that (re)creates the bridge's table: delete-then-create in one transaction. */
+function nftNatScript(pool, bridge) {
+    const t = nftTableName(bridge);
+    return [
+        `add table ip ${t}`,
+        `delete table ip ${t}`,
+        `table ip ${t} {`,
+        `  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr ${pool} oifname != "${bridge}" masquerade; }`,
+        `  chain forward { type filter hook forward priority filter; policy accept; iifname "${bridge}" accept; oifname "${bridge}" ct state established,related accept; }`,
+        '}',
+    ].join('\n');
+}
+const FORWARDING = '/proc/sys/net/ipv4/ip_forward';
+function nat_rules_natAddSteps(pool, bridge, backend) {
+    // Forwarding is a property of the whole namespace (the host's, in production) that
+    // other software may rely on too: it is turned on here and never turned off.
+    const forwarding = { in: 'bridge', unless: ['grep', '-qx', '1', FORWARDING], run: ['sh', '-c', `echo 1 > ${FORWARDING}`], why: 'turn on IPv4 forwarding' };
+    if (backend === 'nft')
+        return [forwarding, { in: 'bridge', run: ['nft', nftNatScript(pool, bridge)], why: `NAT the pool ${pool} (nft table ${nftTableName(bridge)})` }];
+    return [
+        forwarding,
+        ...iptablesRules(pool, bridge).map(({ table, chain, position, rule }) => ({
+            in: 'bridge',
+            unless: ['iptables', '-w', '-t', table, '-C', chain, ...rule],
+            run: ['iptables', '-w', '-t', table, `-${position}`, chain, ...rule],
+            why: `add the ${table} ${chain} rule for ${bridge}`,
+        })),
+    ];
+}
+function nat_rules_natRemoveSteps(pool, bridge, backend) {
+    if (backend === 'nft') {
+        const t = nftTableName(bridge);
+        return [{ in: 'bridge', run: ['nft', `add table ip ${t}\ndelete table ip ${t}`], why: `remove the nft table ${t}` }];
+    }
+    return iptablesRules(pool, bridge).map(({ table, chain, rule }) => ({
+        in: 'bridge',
+        onlyIf: ['iptables', '-w', '-t', table, '-C', chain, ...rule],
+        run: ['iptables', '-w', '-t', table, '-D', chain, ...rule],
+        why: `remove the ${table} ${chain} rule for ${bridge}`,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/net/steps.ts
+
+/**
+ * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
+ * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
+ * Pure.
+ */
+/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
+const steps_CONTAINER_PID = Symbol('container pid');
+/**
+ * Makes BRIDGE with the gateway address and brings it up; every step may run again.
+ * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
+ * has no other.
+ */
+function bridgeSteps(bridge, gatewayCidr, alias) {
+    return [
+        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
+        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
+        // replace, not add: an address that is already there is success, not an error.
+        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
+    ];
+}
+/**
+ * Connects the container (by pid) to its bridge. The veth pair is made with its peer
+ * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
+ * is ever left in the bridge's namespace under a temporary name, and the pair disappears
+ * by itself with the container's namespace.
+ */
+function attachSteps(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    return [
+        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
+        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
+        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
+    ];
+}
+/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
+function detachSteps(bridge, name) {
+    const veth = hostVethName(bridge, name);
+    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
+}
+
+;// CONCATENATED MODULE: ./src/core/net/net-script.ts
+
+
+
+
+function word(w) {
+    if (w === steps_CONTAINER_PID)
+        return '"$1"';
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
+}
+function command(words, where, plan) {
+    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
+    return prefix + words.map(word).join(' ');
+}
+/**
+ * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
+ * is what a failure runs; INDENT goes before each line (not inside a quoted argument
+ * that spans lines, such as nft's script).
+ */
+function line(step, plan, fail = 'return 1', indent = '  ') {
+    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
+    const run = command(step.run, step.in, plan);
+    const body = step.unless
+        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
+        : step.onlyIf
+            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
+            : `${run} || ${fail}`;
+    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
+}
+function renderNetScript(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    const bridgeCmd = (words) => command(words, 'bridge', plan);
+    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
+    const [create, ...configure] = attachSteps(plan);
+    // As attach() does: a pair that could not be configured is deleted (both ends go).
+    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
+    const alias = plan.owner === undefined ? undefined : bridgeAlias(plan.owner);
+    const ownerCheck = alias === undefined
+        ? []
+        : [
+            "  # the bridge must not be another library directory's network (see bridgeAlias)",
+            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
+            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
+            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
+        ];
+    const forwardAdd = plan.forwardAccept ? bridgeForwardAddSteps(plan.bridge) : [];
+    const removeRules = [...(plan.forwardAccept ? bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? nat_rules_natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
+    return [
+        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
+        'mc_net_up() {',
+        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
+        // route put into that namespace: the host's, in production.
+        '  # the container must have a network namespace of its own',
+        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
+        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
+        ...ownerCheck,
+        ...[...bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? nat_rules_natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
+        ...configure.map((s) => line(s, plan, undo)),
+        '}',
+        'mc_net_down() {',
+        ...detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
+        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
+        '  # the bridge goes with its last port, and its rules with it',
+        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
+        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
+        ...removeRules,
+        '  fi',
+        '}',
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/jail/launcher-body.gen.ts
 // Generated by scripts/embed-sh.mjs from the .sh files it names; edit those, not this one.
 const SH_COMMON = "# ---------------------------------------------------------------------------\n# Shared by every launcher (the jail's and containerize's): sh only, no Node.\n# ---------------------------------------------------------------------------\n\n# The host's own tools first (pivot_root is in sbin, where sudo's or a caller's PATH may\n# not look; every failed lookup is a wasted execve).\nPATH=/usr/bin:/usr/sbin:/bin:/sbin:/usr/local/bin:/usr/local/sbin\nexport PATH\n\nmc_say() { printf '%s: %s\\n' \"${MC_PROG:-micro-container}\" \"$*\" >&2; }\nmc_die() { mc_say \"$*\"; exit 125; }\n\n# mc_q WORD: WORD quoted for sh, in MC_Q.\nmc_q() {\n  mc_s=$1 MC_Q=\n  while :; do\n    case $mc_s in\n      *\\'*) MC_Q=\"$MC_Q${mc_s%%\\'*}'\\\\''\"; mc_s=${mc_s#*\\'} ;;\n      *) MC_Q=\"'$MC_Q$mc_s'\"; return ;;\n    esac\n  done\n}\n\n# mc_starttime PID: the process's start time (clock ticks since boot), in MC_START; with\n# the pid it names one process for good, where a pid alone may be reused.\nmc_starttime() {\n  read -r mc_stat 2>/dev/null < \"/proc/$1/stat\" || return 1\n  mc_stat=${mc_stat##*) }\n  # shellcheck disable=SC2086\n  set -- $mc_stat\n  MC_START=${20}\n}\n\n# mc_resolve PATH LAYER...: PATH as the container sees it, with every symlink followed\n# inside the container (absolute targets start again at its root, `..` stops at it), in\n# MC_RES. LAYER... are searched top-down as overlayfs does; with MC_WHITEOUTS=1 a character\n# device in a layer is a whiteout that hides the layers below. Mount targets are resolved\n# this way, never by the host, so a root whose /etc or /proc is a symlink cannot make us\n# mount or create anything outside it.\nmc_resolve() {\n  mc_rest=$1 mc_path=$1 mc_cur= mc_links=0; shift\n  while :; do\n    while :; do case $mc_rest in /*) mc_rest=${mc_rest#/} ;; *) break ;; esac; done\n    [ -n \"$mc_rest\" ] || break\n    case $mc_rest in\n      */*) mc_c=${mc_rest%%/*} mc_rest=${mc_rest#*/} ;;\n      *) mc_c=$mc_rest mc_rest= ;;\n    esac\n    case $mc_c in\n      .) continue ;;\n      ..) mc_cur=${mc_cur%/*}; continue ;;\n    esac\n    mc_link=\n    for mc_l in \"$@\"; do\n      if [ -L \"$mc_l$mc_cur/$mc_c\" ]; then\n        mc_link=$(readlink -- \"$mc_l$mc_cur/$mc_c\") || return 1\n        break\n      elif [ -e \"$mc_l$mc_cur/$mc_c\" ]; then\n        break\n      fi\n    done\n    if [ -n \"$mc_link\" ]; then\n      mc_links=$((mc_links + 1))\n      [ \"$mc_links\" -le 40 ] || { mc_say \"too many levels of symbolic links in $mc_path\"; return 1; }\n      case $mc_link in /*) mc_cur= ;; esac\n      mc_rest=$mc_link/$mc_rest\n    else\n      mc_cur=$mc_cur/$mc_c\n    fi\n  done\n  MC_RES=${mc_cur:-/}\n}\n\n# mc_command ARGS...: the command, quoted, in MC_ARGV: the launcher's arguments, else\n# the built-in command (empty: the user's shell, decided by mc_command_default).\nmc_command() {\n  if [ \"$#\" -gt 0 ]; then\n    MC_ARGV=\n    for mc_a in \"$@\"; do mc_q \"$mc_a\"; MC_ARGV=\"$MC_ARGV $MC_Q\"; done\n  else\n    MC_ARGV=$MC_COMMAND\n  fi\n}\n";
-const LAUNCHER_BODY = "# ---------------------------------------------------------------------------\n# The fixed part of every launcher. Above it, the generated prelude sets the MC_*\n# variables and the mc_volumes/mc_extra_env functions; nothing below depends on Node.\n#\n# Stages (one file, re-run by itself):\n#   main   on the host: lock, then create the jail (owner) or enter the live one (join)\n#   pid1   PID 1 of the jail: mounts, user lookup, starter, pivot_root, reaper\n#   keeper only with init/shutdown scripts: a copy of the pre-pivot mount namespace\n#          (host tree + mounted root) that runs them \"on the host\"\n# Every tool is the host's util-linux, run before the jail's root replaces the host's;\n# after pivot_root only sh builtins run, so the jail needs nothing of its own.\n# ---------------------------------------------------------------------------\n\n# mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.\nmc_fsesc() {\n  case $1 in\n    *[\\ \\\t\\\\\\\n]*) ;;\n    *) MC_E=$1; return ;;\n  esac\n  mc_s=$1 MC_E=\n  while [ -n \"$mc_s\" ]; do\n    mc_c=${mc_s%\"${mc_s#?}\"}; mc_s=${mc_s#?}\n    case $mc_c in\n      ' ') MC_E=\"$MC_E\\\\040\" ;;\n      '\t') MC_E=\"$MC_E\\\\011\" ;;\n      '\\') MC_E=\"$MC_E\\\\134\" ;;\n      '\n') MC_E=\"$MC_E\\\\012\" ;;\n      *) MC_E=\"$MC_E$mc_c\" ;;\n    esac\n  done\n}\n\n# mc_exists PATH LAYER...: is there something at PATH (already resolved) in the layers?\nmc_exists() {\n  mc_p=$1; shift\n  for mc_l in \"$@\"; do\n    if [ -e \"$mc_l$mc_p\" ] || [ -L \"$mc_l$mc_p\" ]; then\n      [ \"$MC_WHITEOUTS\" = 1 ] && [ -c \"$mc_l$mc_p\" ] && [ \"$mc_l\" != \"$MC_BOTTOM\" ] && return 1\n      return 0\n    fi\n  done\n  return 1\n}\n\n# mc_layers: the layer list for mc_resolve before the overlay is mounted (upper first).\nmc_layers() {\n  mc_ifs=$IFS; IFS=:\n  # shellcheck disable=SC2086\n  set -- $MC_LOWERS\n  IFS=$mc_ifs\n  eval \"MC_BOTTOM=\\${$#}\"\n  MC_LAYER_ARGS=\"$MC_UPPER_Q\"\n  for mc_l in \"$@\"; do mc_q \"$mc_l\"; MC_LAYER_ARGS=\"$MC_LAYER_ARGS $MC_Q\"; done\n}\n\n# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved\n# inside the root first. For a bind of a file onto a path that is missing, the empty\n# file is created in the upper layer (where overlayfs would have put it).\nmc_fstab() {\n  eval \"mc_resolve \\\"\\$2\\\" $MC_LAYER_ARGS\" || mc_die \"cannot resolve $2 inside the root\"\n  mc_t=$MC_RES\n  case $4 in\n    *X-mc.file*)\n      if ! eval \"mc_exists \\\"\\$mc_t\\\" $MC_LAYER_ARGS\"; then\n        mc_d=${mc_t%/*}\n        [ -d \"$MC_UPPER$mc_d\" ] || mkdir -p -- \"$MC_UPPER$mc_d\" || mc_die \"cannot create $mc_d in the upper layer\"\n        : > \"$MC_UPPER$mc_t\" || mc_die \"cannot create $mc_t in the upper layer\"\n      fi\n      set -- \"$1\" \"$2\" \"$3\" \"${4%,X-mc.file}\" ;;\n    *) set -- \"$1\" \"$2\" \"$3\" \"$4,X-mount.mkdir\" ;;\n  esac\n  mc_fsesc \"$1\"; mc_src=$MC_E\n  mc_fsesc \"$MC_ROOT$mc_t\"\n  printf '%s %s %s %s 0 0\\n' \"$mc_src\" \"$MC_E\" \"$3\" \"$4\" >&5\n}\n\n# mc_vol HOST GUEST ro|rw: a volume from the generated mc_volumes.\nmc_vol() {\n  [ -e \"$1\" ] || mc_die \"volume source $1 does not exist on the host (create it, or fix the -v option)\"\n  mc_o=rbind,nodev\n  [ \"$3\" = ro ] && mc_o=rbind,ro,nodev\n  if [ -d \"$1\" ]; then mc_fstab \"$1\" \"$2\" none \"$mc_o\"; else mc_fstab \"$1\" \"$2\" none \"$mc_o,X-mc.file\"; fi\n  if [ \"$3\" = ro ]; then mc_fsesc \"$MC_ROOT$mc_t\"; MC_RO_TARGETS=\"$MC_RO_TARGETS $MC_E\"; fi\n}\n\n# mount(8) 2.38 makes only the top of an rbind read-only: remount every mount that the\n# host had inside a :ro volume read-only as well.\nmc_ro_nested() {\n  while read -r _ _ _ _ mc_mp _; do\n    for mc_t in $MC_RO_TARGETS; do\n      case $mc_mp in \"$mc_t\"/*)\n        mc_p=$mc_mp; mc_unesc \"$mc_p\"\n        mount -o remount,bind,ro \"$MC_U\" || { mc_say \"cannot make $MC_U read-only\"; return 1; } ;;\n      esac\n    done\n  done < /proc/self/mountinfo\n}\n\n# mc_unesc WORD: undo mountinfo's octal escapes (\\040 and friends), in MC_U.\nmc_unesc() {\n  MC_U=$(printf '%b' \"$1\")\n}\n\n# mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own\n# /etc/passwd and /etc/group. Sets MC_UID MC_GID MC_GROUPS (comma list) MC_HOME MC_SHELL MC_UNAME.\nmc_user() {\n  mc_u=${MC_USER%%:*} mc_g=\n  case $MC_USER in *:*) mc_g=${MC_USER#*:} ;; esac\n  MC_UID= MC_GID= MC_HOME= MC_SHELL= MC_UNAME=\n  if [ -r \"$1/etc/passwd\" ]; then\n    while IFS=: read -r mc_n _ mc_i mc_pg _ mc_h mc_sh || [ -n \"$mc_n\" ]; do\n      if [ \"$mc_n\" = \"$mc_u\" ] || [ \"$mc_i\" = \"$mc_u\" ]; then\n        MC_UNAME=$mc_n MC_UID=$mc_i MC_GID=$mc_pg MC_HOME=$mc_h MC_SHELL=$mc_sh; break\n      fi\n    done < \"$1/etc/passwd\"\n  fi\n  if [ -z \"$MC_UID\" ]; then\n    case $mc_u in\n      ''|*[!0-9]*) mc_die \"user '$mc_u' is not in the container's /etc/passwd (use a number, or add the user to the root)\" ;;\n    esac\n    MC_UID=$mc_u MC_UNAME=$mc_u\n  fi\n  if [ -n \"$mc_g\" ]; then\n    mc_gid=\n    if [ -r \"$1/etc/group\" ]; then\n      while IFS=: read -r mc_n _ mc_i _ || [ -n \"$mc_n\" ]; do\n        if [ \"$mc_n\" = \"$mc_g\" ] || [ \"$mc_i\" = \"$mc_g\" ]; then mc_gid=$mc_i; break; fi\n      done < \"$1/etc/group\"\n    fi\n    if [ -z \"$mc_gid\" ]; then\n      case $mc_g in\n        *[!0-9]*) mc_die \"group '$mc_g' is not in the container's /etc/group (use a number, or add the group to the root)\" ;;\n      esac\n      mc_gid=$mc_g\n    fi\n    MC_GID=$mc_gid\n  fi\n  [ -n \"$MC_GID\" ] || MC_GID=$MC_UID\n  # Supplementary groups: the primary one, then every group that lists the user by name.\n  MC_GROUPS=$MC_GID\n  if [ \"$MC_UNAME\" != \"$MC_UID\" ] && [ -r \"$1/etc/group\" ]; then\n    while IFS=: read -r _ _ mc_i mc_m || [ -n \"$mc_i\" ]; do\n      case \",$mc_m,\" in *\",$MC_UNAME,\"*) case \",$MC_GROUPS,\" in *\",$mc_i,\"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac\n    done < \"$1/etc/group\"\n  fi\n  [ -n \"$MC_HOME\" ] || MC_HOME=/\n  [ -n \"$MC_SHELL\" ] || MC_SHELL=/bin/sh\n}\n\n# mc_scrub: unset every exported variable; the command gets exactly the env we build.\nmc_scrub() {\n  mc_list=$(export -p)\n  mc_ifs=$IFS IFS='\n'\n  set -f\n  for mc_l in $mc_list; do\n    case $mc_l in\n      'export '*|'declare -x '*)\n        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}\n        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset \"$mc_n\" ;; esac ;;\n    esac\n  done 2>/dev/null\n  set +f\n  IFS=$mc_ifs\n}\n\n# mc_env: the command's environment (call after mc_user, in the process that execs).\nmc_env() {\n  mc_term=${TERM:-}\n  # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is\n  # enough. By hand, anything may be exported: scrub it all.\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID\n  else\n    mc_scrub\n  fi\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n  export HOME=\"$MC_HOME\" USER=\"$MC_UNAME\" LOGNAME=\"$MC_UNAME\" HOSTNAME=\"$MC_HOSTNAME\"\n  [ -n \"$mc_term\" ] && export TERM=\"$mc_term\"\n  [ \"$MC_LOGIN\" = 1 ] && export SHELL=\"$MC_SHELL\"\n  mc_extra_env\n}\n\n# After mc_user: no command means the user's shell from the container's /etc/passwd,\n# a login shell (-l) with `-`; interactive by itself when stdin is a terminal.\nmc_command_default() {\n  [ -n \"$MC_ARGV\" ] && return 0\n  mc_q \"$MC_SHELL\"; MC_ARGV=$MC_Q\n  [ \"$MC_LOGIN\" = 1 ] && MC_ARGV=\"$MC_ARGV -l\"\n  return 0\n}\n\n# mc_cwd: where the command starts: -w, else HOME for a login shell or when it exists, else /.\nmc_cwd() {\n  if [ -n \"$MC_WORKDIR\" ]; then MC_CWD=$MC_WORKDIR\n  elif [ -d \"$1$MC_HOME\" ]; then MC_CWD=$MC_HOME\n  else MC_CWD=/\n  fi\n}\n\n# ------------------------------------------------------------------ stage: pid1\n# PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the\n# launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.\nmc_stage_pid1() {\n  cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  exec 8>&- 9>&- 6<> \"$MC_STATE/go\" 3<> \"$MC_STATE/started\"\n  # The lifeline watcher: \"signal NAME\" lines are passed to the launcher's loop, which\n  # signals the command; EOF means whoever started us is gone: everything inside dies.\n  exec 5<&0 0</dev/null\n  {\n    while read -r mc_l <&5; do\n      case $mc_l in 'signal '*) echo \"$mc_l\" >&4 ;; esac\n    done\n    kill -KILL -1; echo abort >&6\n  } &\n  mc_watcher=$!\n  exec 5<&-\n  if [ \"$MC_RM\" = 1 ]; then mc_rm_layer || { mc_say \"cannot make the throwaway upper layer\"; echo \"exit 125\" >&4; exit 125; }; fi\n  mc_mount || { echo \"exit 125\" >&4; exit 125; }\n  printf '%s\\n' \"$MC_HOSTNAME\" > /proc/sys/kernel/hostname 2>/dev/null\n  mc_user \"$MC_ROOT\"\n  mc_cwd \"$MC_ROOT\"\n  mc_command_default\n  if [ -n \"$MC_INIT$MC_SHUTDOWN\" ]; then\n    echo \"mounted $MC_HP $MC_UID $MC_GID\" >&4\n    read -r mc_x <&6 && [ \"$mc_x\" = pivot ] || exit 125\n  fi\n  eval \"set -- $MC_ARGV\"\n  # Two processes run side by side, as a pipeline (not `&`: an async list would start\n  # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,\n  # while the host's tools are still reachable, says its host pid, and waits for `go`.\n  # The pivoter then calls pivot_root, which moves us and the starter into the jail's\n  # root, and reports; the launcher detaches the old root and says `go`.\n  mc_pivoter | mc_starter \"$@\"\n  mc_st=$?\n  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once\n  # joined sessions have left and the shutdown script has run); our exit status is the\n  # launcher's, and our exit makes the kernel kill whatever is left inside.\n  trap 'exit \"$mc_st\"' USR1\n  echo \"done $mc_st\" >&4\n  exec 4>&- 6>&- 3>&-\n  wait \"$mc_watcher\"\n  exit 137\n}\n\nmc_pivoter() {\n  exec >/dev/null\n  read -r mc_cp <&3 || { echo abort >&6; exit 125; }\n  # On failure the starter is told to give up (it is blocked reading fd 6), so the\n  # pipeline, and PID 1 with it, ends with 125.\n  cd \"$MC_ROOT\" && pivot_root . . || { mc_say \"pivot_root into $MC_ROOT failed\"; echo abort >&6; exit 125; }\n  cd /\n  echo \"ready $MC_HP $mc_cp\" >&4\n}\n\nmc_starter() {\n  exec 4>&- 0<&7 7<&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n    read -r mc_x <&6; exec 6<&-\n    [ \"$mc_x\" = go ] || exit 125\n    cd -- \"$MC_CWD\" 2>/dev/null || { mc_say \"workdir $MC_CWD does not exist in the container (create it, or fix -w)\"; exit 125; }\n    exec \"$@\"\n  fi\n  export MC_CWD\n  exec setpriv --reuid=\"$MC_UID\" --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs --inh-caps=-all \\\n    -- /bin/sh -c 'cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n      read -r x <&6; exec 6<&-\n      [ \"$x\" = go ] || exit 125\n      cd -- \"$MC_CWD\" 2>/dev/null || { printf \"micro-container: workdir %s is not there for this user (create it, or fix -w)\\n\" \"$MC_CWD\" >&2; exit 125; }\n      unset MC_CWD; exec \"$@\"' mc-starter \"$@\"\n}\n\n# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).\nmc_mount() {\n  mc_layers\n  MC_WHITEOUTS=1\n  exec 5> \"$MC_STATE/fstab\"\n  mc_fsesc \"$MC_LOWERS\"; mc_lo=$MC_E\n  mc_fsesc \"$MC_UPPER\"; mc_up=$MC_E\n  mc_fsesc \"$MC_WORK\"; mc_wk=$MC_E\n  mc_fsesc \"$MC_ROOT\"\n  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\\n' \"$MC_E\" \"$mc_lo\" \"$mc_up\" \"$mc_wk\" >&5\n  mc_fstab proc /proc proc nosuid,nodev,noexec\n  mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec\n  mc_fstab \"$MC_STATE/dev\" /dev none bind\n  mc_dev=$MC_ROOT$MC_RES\n  read -r mc_kind < \"$MC_STATE/dev/.mc-skeleton\"\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do\n      mc_fsesc \"$mc_dev/$mc_n\"; printf '/dev/%s %s none bind 0 0\\n' \"$mc_n\" \"$MC_E\" >&5\n    done\n  fi\n  mc_fsesc \"$mc_dev\"\n  printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\\n' \"$MC_E\" >&5\n  printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\\n' \"$MC_E\" >&5\n  printf 'mqueue %s/mqueue mqueue nosuid,nodev,noexec 0 0\\n' \"$MC_E\" >&5\n  mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev\n  mc_fstab \"$MC_STATE/hosts\" /etc/hosts none bind,X-mc.file\n  mc_fstab \"$MC_STATE/resolv.conf\" /etc/resolv.conf none bind,X-mc.file\n  MC_RO_TARGETS=\n  mc_volumes\n  exec 5>&-\n  mount -c -a -T \"$MC_STATE/fstab\" || { mc_mount_diagnose; return 1; }\n  [ -z \"$MC_RO_TARGETS\" ] || mc_ro_nested\n}\n\n# Only after a failure: say which rule was broken, in words a user can act on.\nmc_mount_diagnose() {\n  mc_ifs=$IFS; IFS=:\n  for mc_l in $MC_LOWERS; do\n    [ -d \"$mc_l\" ] || mc_say \"lowerdir $mc_l is not a directory\"\n  done\n  IFS=$mc_ifs\n  if [ \"$(stat -c %d -- \"$MC_UPPER\")\" != \"$(stat -c %d -- \"$MC_WORK\")\" ]; then\n    mc_say \"upperdir $MC_UPPER and workdir $MC_WORK are on different filesystems; overlayfs needs them on the same one (move -b basedir)\"\n  fi\n  case $(stat -f -c %T -- \"$MC_UPPER\") in\n    overlayfs) mc_say \"upperdir $MC_UPPER is on an overlay filesystem, which overlayfs cannot use as an upper layer (use a -b basedir on a real filesystem)\" ;;\n  esac\n  mc_say \"could not mount the jail's filesystems (see mount's message above)\"\n}\n\n# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so\n# it is gone with the jail, also after SIGKILL.\nmc_rm_layer() {\n  mount -t tmpfs -o mode=0700 tmpfs \"$MC_STATE/rm\" && mkdir -m 0755 -- \"$MC_UPPER\" && mkdir -m 0700 -- \"$MC_WORK\"\n}\n\n# PID 1 stops reading here: the rest of the file is for the launcher on the host.\ncase ${MC_STAGE:-main} in pid1) mc_stage_pid1; exit ;; esac\n\n# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).\nmc_copy() {\n  : > \"$2\"\n  [ -r \"$1\" ] || return 0\n  while IFS= read -r mc_line || [ -n \"$mc_line\" ]; do printf '%s\\n' \"$mc_line\"; done < \"$1\" >> \"$2\"\n}\n\n# The per-container /dev skeleton, made once: the usual symlinks, pts/shm/mqueue, and\n# real device nodes for null zero full random urandom tty, so a run binds one directory\n# instead of six devices. Where librarydir's filesystem is mounted nodev, the nodes would\n# not work: then they are empty files that the host's devices are bound onto at each run.\nmc_dev_skeleton() {\n  mc_kind=\n  read -r mc_kind 2>/dev/null < \"$MC_STATE/dev/.mc-skeleton\"\n  case $mc_kind in nodes|binds) return 0 ;; esac\n  mc_new=$MC_STATE/dev.new\n  rm -rf -- \"$mc_new\" && mkdir -p -m 0755 -- \"$mc_new/pts\" \"$mc_new/shm\" \"$mc_new/mqueue\" || return 1\n  ln -s /proc/self/fd \"$mc_new/fd\" && ln -s /proc/self/fd/0 \"$mc_new/stdin\" &&\n    ln -s /proc/self/fd/1 \"$mc_new/stdout\" && ln -s /proc/self/fd/2 \"$mc_new/stderr\" &&\n    ln -s pts/ptmx \"$mc_new/ptmx\" && ln -s /proc/kcore \"$mc_new/core\" || return 1\n  mc_kind=nodes\n  mknod -m 0666 \"$mc_new/null\" c 1 3 && mknod -m 0666 \"$mc_new/zero\" c 1 5 && mknod -m 0666 \"$mc_new/full\" c 1 7 &&\n    mknod -m 0666 \"$mc_new/random\" c 1 8 && mknod -m 0666 \"$mc_new/urandom\" c 1 9 && mknod -m 0666 \"$mc_new/tty\" c 5 0 &&\n    { : > \"$mc_new/null\"; } 2>/dev/null || mc_kind=binds\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do rm -f -- \"$mc_new/$mc_n\" && : > \"$mc_new/$mc_n\" || return 1; done\n  fi\n  echo \"$mc_kind\" > \"$mc_new/.mc-skeleton\"\n  rm -rf -- \"$MC_STATE/dev\" && mv -- \"$mc_new\" \"$MC_STATE/dev\"\n}\n\n# ------------------------------------------------------------------ stage: keeper\n# A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the\n# container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is\n# the `keep` fifo; EOF or \"shutdown\" runs the shutdown script, so it runs whatever happened.\nmc_stage_keeper() {\n  exec 4> \"$MC_STATE/up\"\n  mc_st=0\n  if [ -n \"$MC_INIT\" ]; then\n    \"$MC_INIT\" init \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"init $mc_st\" >&4\n  read -r _ || :\n  mc_st=0\n  if [ -n \"$MC_SHUTDOWN\" ]; then\n    \"$MC_SHUTDOWN\" shutdown \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"shutdown $mc_st\" >&4\n}\n\n# ------------------------------------------------------------------ stage: main\n# basedir first: when librarydir is the same directory, basedir's creation wins.\nmc_prepare_dirs() {\n  if [ ! -d \"$MC_BASE\" ]; then\n    mkdir -p -- \"$MC_BASE\" && chown -- \"$MC_OWNER\" \"$MC_BASE\" || mc_die \"cannot create basedir $MC_BASE\"\n  fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_APPDIR\" ]; then\n    mkdir -p -- \"$MC_APPDIR\" && chown -- \"$MC_OWNER\" \"$MC_APPDIR\" || mc_die \"cannot create appdir $MC_APPDIR\"\n  fi\n  if [ ! -d \"$MC_LIB\" ]; then\n    mkdir -p -m 0700 -- \"$MC_LIB\" || mc_die \"cannot create librarydir $MC_LIB\"\n  fi\n  if [ ! -d \"$MC_STATE/root\" ]; then\n    mkdir -p -m 0700 -- \"$MC_STATE/root\" || mc_die \"cannot create $MC_STATE\"\n  fi\n  for mc_f in up go started life keep; do\n    [ -p \"$MC_STATE/$mc_f\" ] || mkfifo -m 0600 -- \"$MC_STATE/$mc_f\" || mc_die \"cannot create $MC_STATE/$mc_f\"\n  done\n  mc_dev_skeleton || mc_die \"cannot create the /dev skeleton in $MC_STATE\"\n  if [ \"$MC_RM\" = 1 ] && [ ! -d \"$MC_STATE/rm\" ]; then mkdir -m 0700 -- \"$MC_STATE/rm\" || mc_die \"cannot create $MC_STATE/rm\"; fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_WORK\" ]; then\n    # The upper layer's top directory is what the container's / looks like: root's, 0755.\n    mkdir -p -m 0755 -- \"$MC_UPPER\" && mkdir -p -m 0700 -- \"$MC_WORK\" || mc_die \"cannot create $MC_UPPER and $MC_WORK\"\n  fi\n}\n\nmc_join() {\n  mc_hp=$1\n  mc_user \"/proc/$mc_hp/root\"\n  MC_WHITEOUTS=0\n  mc_cwd \"/proc/$mc_hp/root\"\n  mc_resolve \"$MC_CWD\" \"/proc/$mc_hp/root\" || exit 125\n  MC_CWD=$MC_RES\n  mc_command_default\n  eval \"set -- $MC_ARGV\"\n  exec 9>&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    exec nsenter -t \"$mc_hp\" -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S 0 -G 0 -- \"$@\"\n  fi\n  exec setpriv --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs \\\n    nsenter -t \"$mc_hp\" -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S \"$MC_UID\" -- \"$@\"\n}\n\nmc_stage_main() {\n  # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).\n  [ -O / ] || mc_die \"the launcher must run as root (try: sudo sh $0)\"\n  mc_prepare_dirs\n  exec 9>> \"$MC_STATE/lock\"\n  mc_command \"$@\"\n  mc_tries=0\n  until flock -n 9; do\n    # The container is up: join it. Starting or stopping: wait for it.\n    if read -r mc_hp mc_st0 2>/dev/null < \"$MC_STATE/pid1\" && mc_starttime \"$mc_hp\" && [ \"$MC_START\" = \"$mc_st0\" ]; then\n      mc_join \"$mc_hp\"\n    fi\n    [ \"$mc_tries\" = 0 ] && mc_say \"container ${MC_NAME:-app} is starting or stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)\"\n    sleep 0.1\n  done\n  mc_own\n}\n\n# We hold the lock (fd 9) until we exit. The launcher's own process becomes the jail's\n# `unshare` (so its exit status is the command's, and killing it kills the jail:\n# --kill-child); a loop beside it answers PID 1's messages on the `up` fifo.\nmc_own() {\n  # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew\n  # when the host's change, kept (with what the container wrote) otherwise.\n  if ! [ \"$MC_STATE/hosts\" -nt /etc/hosts ]; then\n    mc_copy /etc/hosts \"$MC_STATE/hosts\"\n    printf '127.0.1.1\\t%s\\n' \"$MC_HOSTNAME\" >> \"$MC_STATE/hosts\"\n  fi\n  [ \"$MC_STATE/resolv.conf\" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf \"$MC_STATE/resolv.conf\"\n  exec 4<> \"$MC_STATE/up\" 7<&0\n  # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is\n  # not, so the command starts with the signal dispositions we were given.\n  # It holds the lock too, so the next run of this container waits until it is gone.\n  # (exec, not redirections on the call: dash would keep saved copies of the fds open.)\n  ( exec 4>&- 7<&- < \"$MC_STATE/up\"; mc_loop ) &\n  export MC_ARGV MC_STAGE=pid1\n  if [ -n \"${MC_LIFELINE_FD:-}\" ]; then\n    eval \"exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \\\"\\$0\\\" <&$MC_LIFELINE_FD\"\n  fi\n  # By hand: the lifeline is a fifo that only we (then our unshare) hold open.\n  exec 8<> \"$MC_STATE/life\"\n  exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/life\"\n}\n\n# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and\n# \"signal NAME\" from the lifeline; \"exit N\" when it failed. EOF: PID 1 is gone.\nmc_loop() {\n  mc_hp= mc_cp= mc_keeper=\n  while read -r mc_msg mc_a mc_b mc_c; do\n    case $mc_msg in\n      mounted)\n        mc_hp=$mc_a\n        MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \\\n          nsenter -t \"$mc_hp\" -m -- unshare --mount --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/keep\" &\n        mc_keeper=$!\n        exec 5<> \"$MC_STATE/keep\" ;;\n      init)\n        if [ \"$mc_a\" != 0 ]; then\n          mc_say \"init script $MC_INIT failed with status $mc_a\"\n          mc_end_keeper\n          echo abort > \"$MC_STATE/go\"\n        else\n          echo pivot > \"$MC_STATE/go\"\n        fi ;;\n      ready)\n        mc_hp=$mc_a mc_cp=$mc_b\n        # pivot_root left the host's root stacked on the jail's /: detach it.\n        if ! umount -N \"/proc/$mc_hp/ns/mnt\" -l /; then\n          mc_say \"cannot detach the host's root from the jail\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        mc_starttime \"$mc_hp\" && printf '%s %s\\n' \"$mc_hp\" \"$MC_START\" > \"$MC_STATE/pid1\"\n        echo go > \"$MC_STATE/go\" ;;\n      signal)\n        [ -n \"$mc_cp\" ] && kill -s \"$mc_a\" \"$mc_cp\" 2>/dev/null ;;\n      done)\n        : > \"$MC_STATE/pid1\"\n        mc_wait_joined\n        mc_end_keeper\n        kill -USR1 \"$mc_hp\" 2>/dev/null\n        return ;;\n      exit)\n        mc_end_keeper\n        return ;;\n    esac\n  done\n  mc_end_keeper\n}\n\n# Runs the shutdown script (in the keeper) and waits for it; once.\nmc_end_keeper() {\n  [ -n \"$mc_keeper\" ] || return 0\n  echo shutdown >&5\n  mc_a=0\n  while read -r mc_msg mc_a _; do [ \"$mc_msg\" = shutdown ] && break; done\n  [ \"$mc_a\" = 0 ] || mc_say \"shutdown script $MC_SHUTDOWN failed with status $mc_a\"\n  wait \"$mc_keeper\" 2>/dev/null\n  mc_keeper=\n}\n\n# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep\n# the container up: the last one out ends it.\nmc_wait_joined() {\n  while :; do\n    mc_busy=\n    for mc_p in \"/proc/$mc_hp/root/proc/\"[0-9]*; do\n      [ \"${mc_p##*/}\" = 1 ] && continue\n      read -r mc_stat 2>/dev/null < \"$mc_p/stat\" || continue\n      mc_stat=${mc_stat##*) }\n      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac\n    done\n    [ -n \"$mc_busy\" ] || return 0\n    sleep 0.2\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  none) ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
+const LAUNCHER_BODY = "# ---------------------------------------------------------------------------\n# The fixed part of every launcher. Above it, the generated prelude sets the MC_*\n# variables and the mc_volumes/mc_extra_env functions; nothing below depends on Node.\n#\n# Stages (one file, re-run by itself):\n#   main   on the host: lock, then create the jail (owner) or enter the live one (join)\n#   pid1   PID 1 of the jail: mounts, user lookup, starter, pivot_root, reaper\n#   keeper only with init/shutdown scripts: a copy of the pre-pivot mount namespace\n#          (host tree + mounted root) that runs them \"on the host\"\n# Every tool is the host's util-linux, run before the jail's root replaces the host's;\n# after pivot_root only sh builtins run, so the jail needs nothing of its own.\n# ---------------------------------------------------------------------------\n\n# mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.\nmc_fsesc() {\n  case $1 in\n    *[\\ \\\t\\\\\\\n]*) ;;\n    *) MC_E=$1; return ;;\n  esac\n  mc_s=$1 MC_E=\n  while [ -n \"$mc_s\" ]; do\n    mc_c=${mc_s%\"${mc_s#?}\"}; mc_s=${mc_s#?}\n    case $mc_c in\n      ' ') MC_E=\"$MC_E\\\\040\" ;;\n      '\t') MC_E=\"$MC_E\\\\011\" ;;\n      '\\') MC_E=\"$MC_E\\\\134\" ;;\n      '\n') MC_E=\"$MC_E\\\\012\" ;;\n      *) MC_E=\"$MC_E$mc_c\" ;;\n    esac\n  done\n}\n\n# mc_exists PATH LAYER...: is there something at PATH (already resolved) in the layers?\nmc_exists() {\n  mc_p=$1; shift\n  for mc_l in \"$@\"; do\n    if [ -e \"$mc_l$mc_p\" ] || [ -L \"$mc_l$mc_p\" ]; then\n      [ \"$MC_WHITEOUTS\" = 1 ] && [ -c \"$mc_l$mc_p\" ] && [ \"$mc_l\" != \"$MC_BOTTOM\" ] && return 1\n      return 0\n    fi\n  done\n  return 1\n}\n\n# mc_layers: the layer list for mc_resolve before the overlay is mounted (upper first).\nmc_layers() {\n  mc_ifs=$IFS; IFS=:\n  # shellcheck disable=SC2086\n  set -- $MC_LOWERS\n  IFS=$mc_ifs\n  eval \"MC_BOTTOM=\\${$#}\"\n  MC_LAYER_ARGS=\"$MC_UPPER_Q\"\n  for mc_l in \"$@\"; do mc_q \"$mc_l\"; MC_LAYER_ARGS=\"$MC_LAYER_ARGS $MC_Q\"; done\n}\n\n# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved\n# inside the root first. For a bind of a file onto a path that is missing, the empty\n# file is created in the upper layer (where overlayfs would have put it).\nmc_fstab() {\n  eval \"mc_resolve \\\"\\$2\\\" $MC_LAYER_ARGS\" || mc_die \"cannot resolve $2 inside the root\"\n  mc_t=$MC_RES\n  case $4 in\n    *X-mc.file*)\n      if ! eval \"mc_exists \\\"\\$mc_t\\\" $MC_LAYER_ARGS\"; then\n        mc_d=${mc_t%/*}\n        [ -d \"$MC_UPPER$mc_d\" ] || mkdir -p -- \"$MC_UPPER$mc_d\" || mc_die \"cannot create $mc_d in the upper layer\"\n        : > \"$MC_UPPER$mc_t\" || mc_die \"cannot create $mc_t in the upper layer\"\n      fi\n      set -- \"$1\" \"$2\" \"$3\" \"${4%,X-mc.file}\" ;;\n    *) set -- \"$1\" \"$2\" \"$3\" \"$4,X-mount.mkdir\" ;;\n  esac\n  mc_fsesc \"$1\"; mc_src=$MC_E\n  mc_fsesc \"$MC_ROOT$mc_t\"\n  printf '%s %s %s %s 0 0\\n' \"$mc_src\" \"$MC_E\" \"$3\" \"$4\" >&5\n}\n\n# mc_vol HOST GUEST ro|rw: a volume from the generated mc_volumes.\nmc_vol() {\n  [ -e \"$1\" ] || mc_die \"volume source $1 does not exist on the host (create it, or fix the -v option)\"\n  mc_o=rbind,nodev\n  [ \"$3\" = ro ] && mc_o=rbind,ro,nodev\n  if [ -d \"$1\" ]; then mc_fstab \"$1\" \"$2\" none \"$mc_o\"; else mc_fstab \"$1\" \"$2\" none \"$mc_o,X-mc.file\"; fi\n  if [ \"$3\" = ro ]; then mc_fsesc \"$MC_ROOT$mc_t\"; MC_RO_TARGETS=\"$MC_RO_TARGETS $MC_E\"; fi\n}\n\n# mount(8) 2.38 makes only the top of an rbind read-only: remount every mount that the\n# host had inside a :ro volume read-only as well.\nmc_ro_nested() {\n  while read -r _ _ _ _ mc_mp _; do\n    for mc_t in $MC_RO_TARGETS; do\n      case $mc_mp in \"$mc_t\"/*)\n        mc_p=$mc_mp; mc_unesc \"$mc_p\"\n        mount -o remount,bind,ro \"$MC_U\" || { mc_say \"cannot make $MC_U read-only\"; return 1; } ;;\n      esac\n    done\n  done < /proc/self/mountinfo\n}\n\n# mc_unesc WORD: undo mountinfo's octal escapes (\\040 and friends), in MC_U.\nmc_unesc() {\n  MC_U=$(printf '%b' \"$1\")\n}\n\n# mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own\n# /etc/passwd and /etc/group. Sets MC_UID MC_GID MC_GROUPS (comma list) MC_HOME MC_SHELL MC_UNAME.\nmc_user() {\n  mc_u=${MC_USER%%:*} mc_g=\n  case $MC_USER in *:*) mc_g=${MC_USER#*:} ;; esac\n  MC_UID= MC_GID= MC_HOME= MC_SHELL= MC_UNAME=\n  if [ -r \"$1/etc/passwd\" ]; then\n    while IFS=: read -r mc_n _ mc_i mc_pg _ mc_h mc_sh || [ -n \"$mc_n\" ]; do\n      if [ \"$mc_n\" = \"$mc_u\" ] || [ \"$mc_i\" = \"$mc_u\" ]; then\n        MC_UNAME=$mc_n MC_UID=$mc_i MC_GID=$mc_pg MC_HOME=$mc_h MC_SHELL=$mc_sh; break\n      fi\n    done < \"$1/etc/passwd\"\n  fi\n  if [ -z \"$MC_UID\" ]; then\n    case $mc_u in\n      ''|*[!0-9]*) mc_die \"user '$mc_u' is not in the container's /etc/passwd (use a number, or add the user to the root)\" ;;\n    esac\n    MC_UID=$mc_u MC_UNAME=$mc_u\n  fi\n  if [ -n \"$mc_g\" ]; then\n    mc_gid=\n    if [ -r \"$1/etc/group\" ]; then\n      while IFS=: read -r mc_n _ mc_i _ || [ -n \"$mc_n\" ]; do\n        if [ \"$mc_n\" = \"$mc_g\" ] || [ \"$mc_i\" = \"$mc_g\" ]; then mc_gid=$mc_i; break; fi\n      done < \"$1/etc/group\"\n    fi\n    if [ -z \"$mc_gid\" ]; then\n      case $mc_g in\n        *[!0-9]*) mc_die \"group '$mc_g' is not in the container's /etc/group (use a number, or add the group to the root)\" ;;\n      esac\n      mc_gid=$mc_g\n    fi\n    MC_GID=$mc_gid\n  fi\n  [ -n \"$MC_GID\" ] || MC_GID=$MC_UID\n  # Supplementary groups: the primary one, then every group that lists the user by name.\n  MC_GROUPS=$MC_GID\n  if [ \"$MC_UNAME\" != \"$MC_UID\" ] && [ -r \"$1/etc/group\" ]; then\n    while IFS=: read -r _ _ mc_i mc_m || [ -n \"$mc_i\" ]; do\n      case \",$mc_m,\" in *\",$MC_UNAME,\"*) case \",$MC_GROUPS,\" in *\",$mc_i,\"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac\n    done < \"$1/etc/group\"\n  fi\n  [ -n \"$MC_HOME\" ] || MC_HOME=/\n  [ -n \"$MC_SHELL\" ] || MC_SHELL=/bin/sh\n}\n\n# mc_scrub: unset every exported variable; the command gets exactly the env we build.\nmc_scrub() {\n  mc_list=$(export -p)\n  mc_ifs=$IFS IFS='\n'\n  set -f\n  for mc_l in $mc_list; do\n    case $mc_l in\n      'export '*|'declare -x '*)\n        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}\n        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset \"$mc_n\" ;; esac ;;\n    esac\n  done 2>/dev/null\n  set +f\n  IFS=$mc_ifs\n}\n\n# mc_env: the command's environment (call after mc_user, in the process that execs).\nmc_env() {\n  mc_term=${TERM:-}\n  # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is\n  # enough. By hand, anything may be exported: scrub it all.\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID MC_JOIN_ONLY\n  else\n    mc_scrub\n  fi\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n  export HOME=\"$MC_HOME\" USER=\"$MC_UNAME\" LOGNAME=\"$MC_UNAME\" HOSTNAME=\"$MC_HOSTNAME\"\n  [ -n \"$mc_term\" ] && export TERM=\"$mc_term\"\n  [ \"$MC_LOGIN\" = 1 ] && export SHELL=\"$MC_SHELL\"\n  mc_extra_env\n}\n\n# After mc_user: no command means the user's shell from the container's /etc/passwd,\n# a login shell (-l) with `-`; interactive by itself when stdin is a terminal.\nmc_command_default() {\n  [ -n \"$MC_ARGV\" ] && return 0\n  mc_q \"$MC_SHELL\"; MC_ARGV=$MC_Q\n  [ \"$MC_LOGIN\" = 1 ] && MC_ARGV=\"$MC_ARGV -l\"\n  return 0\n}\n\n# mc_cwd: where the command starts: -w, else HOME for a login shell or when it exists, else /.\nmc_cwd() {\n  if [ -n \"$MC_WORKDIR\" ]; then MC_CWD=$MC_WORKDIR\n  elif [ -d \"$1$MC_HOME\" ]; then MC_CWD=$MC_HOME\n  else MC_CWD=/\n  fi\n}\n\n# ------------------------------------------------------------------ stage: pid1\n# PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the\n# launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.\nmc_stage_pid1() {\n  cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  exec 8>&- 9>&- 6<> \"$MC_STATE/go\" 3<> \"$MC_STATE/started\"\n  # The lifeline watcher: \"signal NAME\" lines are passed to the launcher's loop, which\n  # signals the command; EOF means whoever started us is gone: everything inside dies.\n  exec 5<&0 0</dev/null\n  {\n    while read -r mc_l <&5; do\n      case $mc_l in 'signal '*) echo \"$mc_l\" >&4 ;; esac\n    done\n    kill -KILL -1; echo abort >&6\n  } &\n  mc_watcher=$!\n  exec 5<&-\n  if [ \"$MC_RM\" = 1 ]; then mc_rm_layer || { mc_say \"cannot make the throwaway upper layer\"; echo \"exit 125\" >&4; exit 125; }; fi\n  mc_mount || { echo \"exit 125\" >&4; exit 125; }\n  # Our own network namespace (none, private): its loopback starts down.\n  if [ \"$MC_NET\" != host ]; then ip link set dev lo up || { mc_say \"cannot bring up lo in the container\"; echo \"exit 125\" >&4; exit 125; }; fi\n  printf '%s\\n' \"$MC_HOSTNAME\" > /proc/sys/kernel/hostname 2>/dev/null\n  mc_user \"$MC_ROOT\"\n  mc_cwd \"$MC_ROOT\"\n  mc_command_default\n  if [ -n \"$MC_INIT$MC_SHUTDOWN\" ]; then\n    echo \"mounted $MC_HP $MC_UID $MC_GID\" >&4\n    read -r mc_x <&6 && [ \"$mc_x\" = pivot ] || exit 125\n  fi\n  eval \"set -- $MC_ARGV\"\n  # Two processes run side by side, as a pipeline (not `&`: an async list would start\n  # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,\n  # while the host's tools are still reachable, says its host pid, and waits for `go`.\n  # The pivoter then calls pivot_root, which moves us and the starter into the jail's\n  # root, and reports; the launcher detaches the old root and says `go`.\n  mc_pivoter | mc_starter \"$@\"\n  mc_st=$?\n  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once\n  # joined sessions have left and the shutdown script has run); our exit status is the\n  # launcher's, and our exit makes the kernel kill whatever is left inside.\n  trap 'exit \"$mc_st\"' USR1\n  echo \"done $mc_st\" >&4\n  exec 4>&- 6>&- 3>&-\n  wait \"$mc_watcher\"\n  exit 137\n}\n\nmc_pivoter() {\n  exec >/dev/null\n  read -r mc_cp <&3 || { echo abort >&6; exit 125; }\n  # On failure the starter is told to give up (it is blocked reading fd 6), so the\n  # pipeline, and PID 1 with it, ends with 125.\n  cd \"$MC_ROOT\" && pivot_root . . || { mc_say \"pivot_root into $MC_ROOT failed\"; echo abort >&6; exit 125; }\n  cd /\n  echo \"ready $MC_HP $mc_cp\" >&4\n}\n\nmc_starter() {\n  exec 4>&- 0<&7 7<&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n    read -r mc_x <&6; exec 6<&-\n    [ \"$mc_x\" = go ] || exit 125\n    cd -- \"$MC_CWD\" 2>/dev/null || { mc_say \"workdir $MC_CWD does not exist in the container (create it, or fix -w)\"; exit 125; }\n    exec \"$@\"\n  fi\n  export MC_CWD\n  exec setpriv --reuid=\"$MC_UID\" --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs --inh-caps=-all \\\n    -- /bin/sh -c 'cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n      read -r x <&6; exec 6<&-\n      [ \"$x\" = go ] || exit 125\n      cd -- \"$MC_CWD\" 2>/dev/null || { printf \"micro-container: workdir %s is not there for this user (create it, or fix -w)\\n\" \"$MC_CWD\" >&2; exit 125; }\n      unset MC_CWD; exec \"$@\"' mc-starter \"$@\"\n}\n\n# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).\nmc_mount() {\n  mc_layers\n  MC_WHITEOUTS=1\n  exec 5> \"$MC_STATE/fstab\"\n  mc_fsesc \"$MC_LOWERS\"; mc_lo=$MC_E\n  mc_fsesc \"$MC_UPPER\"; mc_up=$MC_E\n  mc_fsesc \"$MC_WORK\"; mc_wk=$MC_E\n  mc_fsesc \"$MC_ROOT\"\n  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\\n' \"$MC_E\" \"$mc_lo\" \"$mc_up\" \"$mc_wk\" >&5\n  mc_fstab proc /proc proc nosuid,nodev,noexec\n  mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec\n  mc_fstab \"$MC_STATE/dev\" /dev none bind\n  mc_dev=$MC_ROOT$MC_RES\n  read -r mc_kind < \"$MC_STATE/dev/.mc-skeleton\"\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do\n      mc_fsesc \"$mc_dev/$mc_n\"; printf '/dev/%s %s none bind 0 0\\n' \"$mc_n\" \"$MC_E\" >&5\n    done\n  fi\n  mc_fsesc \"$mc_dev\"\n  printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\\n' \"$MC_E\" >&5\n  printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\\n' \"$MC_E\" >&5\n  printf 'mqueue %s/mqueue mqueue nosuid,nodev,noexec 0 0\\n' \"$MC_E\" >&5\n  mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev\n  mc_fstab \"$MC_STATE/hosts\" /etc/hosts none bind,X-mc.file\n  mc_fstab \"$MC_STATE/resolv.conf\" /etc/resolv.conf none bind,X-mc.file\n  MC_RO_TARGETS=\n  mc_volumes\n  exec 5>&-\n  mount -c -a -T \"$MC_STATE/fstab\" || { mc_mount_diagnose; return 1; }\n  [ -z \"$MC_RO_TARGETS\" ] || mc_ro_nested\n}\n\n# Only after a failure: say which rule was broken, in words a user can act on.\nmc_mount_diagnose() {\n  mc_ifs=$IFS; IFS=:\n  for mc_l in $MC_LOWERS; do\n    [ -d \"$mc_l\" ] || mc_say \"lowerdir $mc_l is not a directory\"\n  done\n  IFS=$mc_ifs\n  if [ \"$(stat -c %d -- \"$MC_UPPER\")\" != \"$(stat -c %d -- \"$MC_WORK\")\" ]; then\n    mc_say \"upperdir $MC_UPPER and workdir $MC_WORK are on different filesystems; overlayfs needs them on the same one (move -b basedir)\"\n  fi\n  case $(stat -f -c %T -- \"$MC_UPPER\") in\n    overlayfs) mc_say \"upperdir $MC_UPPER is on an overlay filesystem, which overlayfs cannot use as an upper layer (use a -b basedir on a real filesystem)\" ;;\n  esac\n  mc_say \"could not mount the jail's filesystems (see mount's message above)\"\n}\n\n# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so\n# it is gone with the jail, also after SIGKILL.\nmc_rm_layer() {\n  mount -t tmpfs -o mode=0700 tmpfs \"$MC_STATE/rm\" && mkdir -m 0755 -- \"$MC_UPPER\" && mkdir -m 0700 -- \"$MC_WORK\"\n}\n\n# PID 1 stops reading here: the rest of the file is for the launcher on the host.\ncase ${MC_STAGE:-main} in pid1) mc_stage_pid1; exit ;; esac\n\n# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).\nmc_copy() {\n  : > \"$2\"\n  [ -r \"$1\" ] || return 0\n  while IFS= read -r mc_line || [ -n \"$mc_line\" ]; do printf '%s\\n' \"$mc_line\"; done < \"$1\" >> \"$2\"\n}\n\n# The per-container /dev skeleton, made once: the usual symlinks, pts/shm/mqueue, and\n# real device nodes for null zero full random urandom tty, so a run binds one directory\n# instead of six devices. Where librarydir's filesystem is mounted nodev, the nodes would\n# not work: then they are empty files that the host's devices are bound onto at each run.\nmc_dev_skeleton() {\n  mc_kind=\n  read -r mc_kind 2>/dev/null < \"$MC_STATE/dev/.mc-skeleton\"\n  case $mc_kind in nodes|binds) return 0 ;; esac\n  mc_new=$MC_STATE/dev.new\n  rm -rf -- \"$mc_new\" && mkdir -p -m 0755 -- \"$mc_new/pts\" \"$mc_new/shm\" \"$mc_new/mqueue\" || return 1\n  ln -s /proc/self/fd \"$mc_new/fd\" && ln -s /proc/self/fd/0 \"$mc_new/stdin\" &&\n    ln -s /proc/self/fd/1 \"$mc_new/stdout\" && ln -s /proc/self/fd/2 \"$mc_new/stderr\" &&\n    ln -s pts/ptmx \"$mc_new/ptmx\" && ln -s /proc/kcore \"$mc_new/core\" || return 1\n  mc_kind=nodes\n  mknod -m 0666 \"$mc_new/null\" c 1 3 && mknod -m 0666 \"$mc_new/zero\" c 1 5 && mknod -m 0666 \"$mc_new/full\" c 1 7 &&\n    mknod -m 0666 \"$mc_new/random\" c 1 8 && mknod -m 0666 \"$mc_new/urandom\" c 1 9 && mknod -m 0666 \"$mc_new/tty\" c 5 0 &&\n    { : > \"$mc_new/null\"; } 2>/dev/null || mc_kind=binds\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do rm -f -- \"$mc_new/$mc_n\" && : > \"$mc_new/$mc_n\" || return 1; done\n  fi\n  echo \"$mc_kind\" > \"$mc_new/.mc-skeleton\"\n  rm -rf -- \"$MC_STATE/dev\" && mv -- \"$mc_new\" \"$MC_STATE/dev\"\n}\n\n# ------------------------------------------------------------------ stage: keeper\n# A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the\n# container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is\n# the `keep` fifo; EOF or \"shutdown\" runs the shutdown script, so it runs whatever happened.\nmc_stage_keeper() {\n  exec 4> \"$MC_STATE/up\"\n  mc_st=0\n  if [ -n \"$MC_INIT\" ]; then\n    \"$MC_INIT\" init \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"init $mc_st\" >&4\n  read -r _ || :\n  mc_st=0\n  if [ -n \"$MC_SHUTDOWN\" ]; then\n    \"$MC_SHUTDOWN\" shutdown \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"shutdown $mc_st\" >&4\n}\n\n# ------------------------------------------------------------------ stage: main\n# basedir first: when librarydir is the same directory, basedir's creation wins.\nmc_prepare_dirs() {\n  if [ ! -d \"$MC_BASE\" ]; then\n    mkdir -p -- \"$MC_BASE\" && chown -- \"$MC_OWNER\" \"$MC_BASE\" || mc_die \"cannot create basedir $MC_BASE\"\n  fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_APPDIR\" ]; then\n    mkdir -p -- \"$MC_APPDIR\" && chown -- \"$MC_OWNER\" \"$MC_APPDIR\" || mc_die \"cannot create appdir $MC_APPDIR\"\n  fi\n  if [ ! -d \"$MC_LIB\" ]; then\n    mkdir -p -m 0700 -- \"$MC_LIB\" || mc_die \"cannot create librarydir $MC_LIB\"\n  fi\n  if [ ! -d \"$MC_STATE/root\" ]; then\n    mkdir -p -m 0700 -- \"$MC_STATE/root\" || mc_die \"cannot create $MC_STATE\"\n  fi\n  for mc_f in up go started life keep; do\n    [ -p \"$MC_STATE/$mc_f\" ] || mkfifo -m 0600 -- \"$MC_STATE/$mc_f\" || mc_die \"cannot create $MC_STATE/$mc_f\"\n  done\n  mc_dev_skeleton || mc_die \"cannot create the /dev skeleton in $MC_STATE\"\n  if [ \"$MC_RM\" = 1 ] && [ ! -d \"$MC_STATE/rm\" ]; then mkdir -m 0700 -- \"$MC_STATE/rm\" || mc_die \"cannot create $MC_STATE/rm\"; fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_WORK\" ]; then\n    # The upper layer's top directory is what the container's / looks like: root's, 0755.\n    mkdir -p -m 0755 -- \"$MC_UPPER\" && mkdir -p -m 0700 -- \"$MC_WORK\" || mc_die \"cannot create $MC_UPPER and $MC_WORK\"\n  fi\n}\n\nmc_join() {\n  mc_hp=$1\n  mc_user \"/proc/$mc_hp/root\"\n  MC_WHITEOUTS=0\n  mc_cwd \"/proc/$mc_hp/root\"\n  mc_resolve \"$MC_CWD\" \"/proc/$mc_hp/root\" || exit 125\n  MC_CWD=$MC_RES\n  mc_command_default\n  eval \"set -- $MC_ARGV\"\n  exec 9>&-\n  # Into the container's cgroup (so stop ends this session too) and, when it has one,\n  # its network namespace.\n  mc_cg_join\n  mc_nsn=\n  [ \"$MC_NET\" = host ] || mc_nsn=-n\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    exec nsenter -t \"$mc_hp\" $mc_nsn -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S 0 -G 0 -- \"$@\"\n  fi\n  exec setpriv --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs \\\n    nsenter -t \"$mc_hp\" $mc_nsn -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S \"$MC_UID\" -- \"$@\"\n}\n\nmc_stage_main() {\n  # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).\n  [ -O / ] || mc_die \"the launcher must run as root (try: sudo sh $0)\"\n  mc_prepare_dirs\n  exec 9>> \"$MC_STATE/lock\"\n  mc_command \"$@\"\n  mc_tries=0\n  until flock -n 9; do\n    # The container is up: join it. Starting or stopping: wait for it.\n    if read -r mc_hp mc_st0 2>/dev/null < \"$MC_STATE/pid1\" && mc_starttime \"$mc_hp\" && [ \"$MC_START\" = \"$mc_st0\" ]; then\n      mc_join \"$mc_hp\"\n    fi\n    # A run that just ended is still cleaning up (cgroup, network) for a few ms: poll\n    # quickly, and only speak up when it takes longer.\n    [ \"$mc_tries\" = 25 ] && mc_say \"container ${MC_NAME:-app} is starting or stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)\"\n    if [ \"$mc_tries\" -le 25 ]; then sleep 0.02; else sleep 0.1; fi\n  done\n  # `micro-container exec`: only ever join; never start a container that is not running.\n  [ \"${MC_JOIN_ONLY:-}\" != 1 ] || mc_die \"container ${MC_NAME:-app} is not running (start it with micro-container run -n ${MC_NAME:-NAME} ...)\"\n  mc_own\n}\n\n# We hold the lock (fd 9) until we exit. The launcher's own process becomes the jail's\n# `unshare` (so its exit status is the command's, and killing it kills the jail:\n# --kill-child); a loop beside it answers PID 1's messages on the `up` fifo.\nmc_own() {\n  # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew\n  # when the host's change, kept (with what the container wrote) otherwise.\n  # With a private network the CLI wrote it: the other containers by name (run by hand\n  # without the CLI, the host's copy stands in).\n  if { [ \"$MC_NET\" != private ] || ! [ -e \"$MC_STATE/hosts\" ]; } && ! [ \"$MC_STATE/hosts\" -nt /etc/hosts ]; then\n    mc_copy /etc/hosts \"$MC_STATE/hosts\"\n    printf '127.0.1.1\\t%s\\n' \"$MC_HOSTNAME\" >> \"$MC_STATE/hosts\"\n  fi\n  [ \"$MC_STATE/resolv.conf\" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf \"$MC_STATE/resolv.conf\"\n  exec 4<> \"$MC_STATE/up\" 7<&0\n  # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is\n  # not, so the command starts with the signal dispositions we were given.\n  # It holds the lock too, so the next run of this container waits until it is gone.\n  # (exec, not redirections on the call: dash would keep saved copies of the fds open.)\n  # After the jail, the loop also removes what it leaves on the host: the cgroup and the\n  # veth (and the bridge when unused), whatever ended it, SIGKILL of the CLI included.\n  : > \"$MC_STATE/oom\"\n  ( exec 4>&- 7<&- < \"$MC_STATE/up\"; mc_loop; mc_cleanup ) &\n  # The cgroup after the loop is forked (the loop stays out of it, so killing everything\n  # in the cgroup never kills the cleanup), before unshare: PID 1 and all below are in.\n  # An empty cgroup left by a crash goes first, so its OOM count starts at zero.\n  mc_cg_remove 1\n  mc_cg_setup\n  export MC_ARGV MC_STAGE=pid1\n  set -- --pid --fork --mount --uts --ipc --kill-child --propagation private\n  [ \"$MC_NET\" = host ] || set -- \"$@\" --net\n  if [ -n \"${MC_LIFELINE_FD:-}\" ]; then\n    eval \"exec unshare \\\"\\$@\\\" -- /bin/sh \\\"\\$0\\\" <&$MC_LIFELINE_FD\"\n  fi\n  # By hand: the lifeline is a fifo that only we (then our unshare) hold open.\n  exec 8<> \"$MC_STATE/life\"\n  exec unshare \"$@\" -- /bin/sh \"$0\" < \"$MC_STATE/life\"\n}\n\n# mc_cg_remove TRIES: removes the container's cgroup directories, trying TRIES times\n# 10 ms apart while the last processes leave them.\nmc_cg_remove() {\n  eval \"set -- $1 $MC_CG_DIRS\"\n  mc_n=$1; shift\n  for mc_d in \"$@\"; do\n    mc_t=1\n    while [ -d \"$mc_d\" ] && ! rmdir -- \"$mc_d\" 2>/dev/null; do\n      [ \"$mc_t\" -lt \"$mc_n\" ] || { [ \"$mc_n\" = 1 ] || mc_say \"cannot remove the cgroup $mc_d: processes are still in it\"; break; }\n      mc_t=$((mc_t + 1)); sleep 0.01\n    done\n  done\n}\n\n# mc_net_locked up PID | down: the network plumbing under the network's lock (the same\n# flock the CLI takes to allocate addresses), so a bridge is never removed under a\n# container that is being attached to it.\nmc_net_locked() {\n  exec 6>> \"$MC_LIB/network.lock\" || return 1\n  flock -w 60 6 || { mc_say \"timed out waiting for $MC_LIB/network.lock\"; exec 6>&-; return 1; }\n  \"mc_net_$1\" \"${2:-}\"; mc_r=$?\n  exec 6>&-\n  return \"$mc_r\"\n}\n\n# In the loop's process, once the jail has ended (mc_loop read `up` to its end): keep the\n# OOM count, remove the cgroup, disconnect from the bridge.\nmc_cleanup() {\n  [ -z \"$MC_CG_OOM\" ] || mc_copy \"$MC_CG_OOM\" \"$MC_STATE/oom\"\n  mc_cg_remove 500\n  if [ \"$MC_NET\" = private ]; then mc_net_locked down || mc_say \"could not disconnect ${MC_NAME:-app} from its network\"; fi\n  return 0\n}\n\n# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and\n# \"signal NAME\" from the lifeline; \"exit N\" when it failed. EOF: PID 1 is gone.\nmc_loop() {\n  mc_hp= mc_cp= mc_keeper=\n  while read -r mc_msg mc_a mc_b mc_c; do\n    case $mc_msg in\n      mounted)\n        mc_hp=$mc_a\n        MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \\\n          nsenter -t \"$mc_hp\" -m -- unshare --mount --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/keep\" &\n        mc_keeper=$!\n        exec 5<> \"$MC_STATE/keep\" ;;\n      init)\n        if [ \"$mc_a\" != 0 ]; then\n          mc_say \"init script $MC_INIT failed with status $mc_a\"\n          mc_end_keeper\n          echo abort > \"$MC_STATE/go\"\n        else\n          echo pivot > \"$MC_STATE/go\"\n        fi ;;\n      ready)\n        mc_hp=$mc_a mc_cp=$mc_b\n        # pivot_root left the host's root stacked on the jail's /: detach it.\n        if ! umount -N \"/proc/$mc_hp/ns/mnt\" -l /; then\n          mc_say \"cannot detach the host's root from the jail\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        # The network before the command starts (and before anyone can join).\n        if [ \"$MC_NET\" = private ] && ! mc_net_locked up \"$mc_hp\"; then\n          mc_say \"cannot connect container ${MC_NAME:-app} to its network (see the message above)\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        mc_starttime \"$mc_hp\" && printf '%s %s\\n' \"$mc_hp\" \"$MC_START\" > \"$MC_STATE/pid1\"\n        echo go > \"$MC_STATE/go\" ;;\n      signal)\n        [ -n \"$mc_cp\" ] && kill -s \"$mc_a\" \"$mc_cp\" 2>/dev/null ;;\n      done)\n        : > \"$MC_STATE/pid1\"\n        mc_wait_joined\n        mc_end_keeper\n        kill -USR1 \"$mc_hp\" 2>/dev/null\n        mc_drain\n        return ;;\n      exit)\n        mc_end_keeper\n        mc_drain\n        return ;;\n    esac\n  done\n  mc_end_keeper\n}\n\n# Reads the `up` fifo to its end: EOF comes when the last writer is gone, and our unshare\n# holds it open until it exits, after every process of the jail (so the clean-up that\n# follows finds the jail gone, without polling).\nmc_drain() {\n  while read -r _; do :; done\n}\n\n# Runs the shutdown script (in the keeper) and waits for it; once.\nmc_end_keeper() {\n  [ -n \"$mc_keeper\" ] || return 0\n  echo shutdown >&5\n  mc_a=0\n  while read -r mc_msg mc_a _; do [ \"$mc_msg\" = shutdown ] && break; done\n  [ \"$mc_a\" = 0 ] || mc_say \"shutdown script $MC_SHUTDOWN failed with status $mc_a\"\n  wait \"$mc_keeper\" 2>/dev/null\n  mc_keeper=\n}\n\n# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep\n# the container up: the last one out ends it.\nmc_wait_joined() {\n  while :; do\n    mc_busy=\n    for mc_p in \"/proc/$mc_hp/root/proc/\"[0-9]*; do\n      [ \"${mc_p##*/}\" = 1 ] && continue\n      read -r mc_stat 2>/dev/null < \"$mc_p/stat\" || continue\n      mc_stat=${mc_stat##*) }\n      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac\n    done\n    [ -n \"$mc_busy\" ] || return 0\n    sleep 0.2\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  none) ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
 const CONTAINERIZE_BODY = "# ---------------------------------------------------------------------------\n# containerize: a command in TREES/GROUP/INSTANCE, the build root itself (or an overlay\n# over it with --overlay). The generated prelude above sets the MC_* variables.\n#\n# Processes:\n#   keeper    holds the container's mount namespace (and those unshare-options adds):\n#             mounts the overlay, runs `bind`, mounts /proc /sys /dev and /tmp, creates\n#             the cgroup, runs `profile`, then waits for the sessions to end\n#   session   every containerize run of the instance: the first one starts the keeper;\n#             each runs its command inside (nsenter, into the cgroup) and leaves; the\n#             last one out tears down: `stop`, kill what is left, unmount, `unbind`\n# Locks (flock): `lock`, held briefly, orders every decision (start, join, leave, tear\n# down). `users` is held shared by each session's launcher: when all of them are gone,\n# even killed, the keeper gets it exclusively and tears down by itself.\n# State lives in MC_STATE: `keeper` (\"PID STARTTIME\" while live), sessions/PID\n# (STARTTIME) and sessions/PID.cmd (the command's pid); a pid whose start time differs\n# is a dead process, so state left by a crash is recognised and cleaned up.\n# ---------------------------------------------------------------------------\n\n# mc_hook NAME ARGS...: run .container/NAME, when there, from the group's directory.\nmc_hook() {\n  mc_h=$MC_HOOKS/$1; shift\n  [ -e \"$mc_h\" ] || return 0\n  [ -x \"$mc_h\" ] || { mc_say \"$mc_h is not executable (chmod +x it)\"; return 126; }\n  ( cd \"$MC_GROUPDIR\" && exec \"$mc_h\" \"$@\" 8>&- 9>&- ) </dev/null\n}\n\n# The cgroup that tracks every process of the container: cgroup v2 where there is one\n# (all of /sys/fs/cgroup on GitHub's runners, the `unified` tree on hybrid hosts, where\n# it needs no controller to track and kill), else the v1 pids hierarchy.\nmc_cgroup_dir() {\n  for mc_b in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/pids; do\n    if [ -e \"$mc_b/cgroup.procs\" ]; then MC_CG=$mc_b/$MC_CGROUP; return 0; fi\n  done\n  mc_die \"no cgroup hierarchy to track the container's processes in (mount cgroup2 on /sys/fs/cgroup)\"\n}\n\n# mc_cg_kill: kill every process in the container's cgroup and wait until it is empty.\nmc_cg_kill() {\n  [ -d \"$MC_CG\" ] || return 0\n  [ -e \"$MC_CG/cgroup.kill\" ] && echo 1 > \"$MC_CG/cgroup.kill\" 2>/dev/null\n  mc_n=0\n  while :; do\n    mc_any=\n    while read -r mc_p; do mc_any=1; kill -KILL \"$mc_p\" 2>/dev/null; done < \"$MC_CG/cgroup.procs\"\n    [ -n \"$mc_any\" ] || return 0\n    mc_n=$((mc_n + 1))\n    [ \"$mc_n\" -le 200 ] || { mc_say \"processes are still left in $MC_CG after 10 s\"; return 1; }\n    sleep 0.05\n  done\n}\n\nmc_keeper_live() {\n  read -r MC_KP mc_ks 2>/dev/null < \"$MC_STATE/keeper\" && mc_starttime \"$MC_KP\" && [ \"$MC_START\" = \"$mc_ks\" ]\n}\n\n# mc_live_sessions: is any session other than ours still running?\nmc_live_sessions() {\n  for mc_f in \"$MC_STATE/sessions/\"*; do\n    case $mc_f in *.cmd|*'*') continue ;; esac\n    read -r mc_ss 2>/dev/null < \"$mc_f\" || continue\n    mc_starttime \"${mc_f##*/}\" && [ \"$MC_START\" = \"$mc_ss\" ] && return 0\n  done\n  return 1\n}\n\n# A crash (a killed keeper, a reboot without /run) left state behind: its mounts went with\n# its namespace; kill what is left in its cgroup and start afresh.\nmc_stale_cleanup() {\n  read -r mc_old _ 2>/dev/null < \"$MC_STATE/keeper\" || mc_old=\n  if [ -n \"$mc_old\" ] || [ -d \"$MC_CG\" ]; then\n    mc_say \"cleaning up after an earlier run of $MC_GROUP/$MC_INSTANCE that ended without tearing down${mc_old:+ (its keeper, pid $mc_old, is gone)}\"\n    mc_cg_kill\n    rmdir -- \"$MC_CG\" 2>/dev/null\n  fi\n  rm -f -- \"$MC_STATE/sessions/\"* \"$MC_STATE/down\"\n  : > \"$MC_STATE/keeper\"\n}\n\n# mc_mount_at GUEST ARGS...: mount(8) ARGS onto GUEST inside the root, resolved inside it\n# (a root whose /proc is a symlink cannot make us mount elsewhere); created if missing.\nmc_mount_at() {\n  mc_resolve \"$1\" \"$MC_ROOT\" || return 1\n  mc_t=$MC_ROOT$MC_RES; shift\n  [ -d \"$mc_t\" ] || mkdir -p -- \"$mc_t\" || { mc_say \"cannot create $mc_t\"; return 1; }\n  mount \"$@\" \"$mc_t\" || return 1\n  printf '%s\\n' \"$mc_t\" >> \"$MC_STATE/mounts\"\n}\n\nmc_mounts() {\n  : > \"$MC_STATE/mounts\"\n  if [ \"$MC_PIDNS\" = 1 ]; then\n    mc_mount_at /proc -t proc -o nosuid,nodev,noexec proc || return 1\n  else\n    mc_mount_at /proc --rbind /proc || return 1\n  fi\n  mc_mount_at /sys --rbind /sys && mc_mount_at /dev --rbind /dev &&\n    mc_mount_at /tmp -t tmpfs -o mode=1777,nosuid,nodev tmpfs\n}\n\n# Unmounts what mc_mounts mounted, last first.\nmc_unmounts() {\n  [ -s \"$MC_STATE/mounts\" ] || return 0\n  mc_list=\n  while IFS= read -r mc_t; do mc_q \"$mc_t\"; mc_list=\"$MC_Q $mc_list\"; done < \"$MC_STATE/mounts\"\n  eval \"set -- $mc_list\"\n  for mc_t in \"$@\"; do\n    umount -R -- \"$mc_t\" 2>/dev/null || umount -R -l -- \"$mc_t\" || mc_say \"cannot unmount $mc_t\"\n  done\n  : > \"$MC_STATE/mounts\"\n}\n\n# The profile runs inside the root as its processes see it, in a chroot of its own, from\n# a bind mount under the fresh /tmp (so the tree never holds a copy of it).\nmc_profile() {\n  [ -e \"$MC_HOOKS/profile\" ] || return 0\n  mc_resolve /tmp \"$MC_ROOT\" || return 1\n  mc_pf=$MC_ROOT$MC_RES/.containerize-profile\n  : > \"$mc_pf\" && mount --bind -- \"$MC_HOOKS/profile\" \"$mc_pf\" || return 1\n  mc_sh=\n  [ -x \"$MC_HOOKS/profile\" ] || mc_sh=/bin/sh\n  (\n    cd -P /proc/self && echo \"${PWD##*/}\" > \"$MC_CG/cgroup.procs\" || exit 125\n    cd / && mc_env && exec chroot \"$MC_ROOT\" $mc_sh /tmp/.containerize-profile\n  ) </dev/null\n  mc_st=$?\n  umount -- \"$mc_pf\"; rm -f -- \"$mc_pf\"\n  [ \"$mc_st\" = 0 ] || { mc_say \"profile script $MC_HOOKS/profile failed with status $mc_st\"; return 1; }\n}\n\n# The environment of the command, the profile and the hooks inside: the caller's\n# locale and terminal, a standard PATH, HOME=/root, and where it runs.\nmc_env() {\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE\n  fi\n  unset OLDPWD\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root\n  export CONTAINERIZE_GROUP=\"$MC_GROUP\" CONTAINERIZE_INSTANCE=\"$MC_INSTANCE\"\n}\n\n# ------------------------------------------------------------------ stage: teardown\n# In the container's mount namespace, outside its root: stop, kill what is left,\n# unmount, unbind. Run by the last session out, or by the keeper when all are gone.\nmc_teardown() {\n  mc_hook stop \"$MC_ROOT\" \"$MC_KP\" || mc_say \"stop script $MC_HOOKS/stop failed with status $?\"\n  mc_cg_kill\n  mc_unmounts\n  mc_hook unbind \"$MC_ROOT\" || mc_say \"unbind script $MC_HOOKS/unbind failed with status $?\"\n  if [ \"$MC_OVERLAY\" = 1 ]; then umount -- \"$MC_ROOT\" 2>/dev/null || umount -l -- \"$MC_ROOT\"; fi\n  rmdir -- \"$MC_CG\" 2>/dev/null\n  return 0\n}\n\n# ------------------------------------------------------------------ stage: keeper\nmc_stage_keeper() {\n  # Setup output goes to the starting session through the `setup` fifo (opened\n  # read-write: never blocks, whoever is gone), ending with a status line.\n  : > \"$MC_STATE/began\"\n  exec 1<> \"$MC_STATE/setup\" 2>&1 </dev/null\n  trap '' INT QUIT HUP\n  mc_cgroup_dir\n  cd -P /proc/self && MC_KP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  mc_starttime \"$MC_KP\"; mc_ks=$MC_START\n  mc_bound=\n  if ! mc_keeper_setup; then\n    mc_unmounts\n    [ -n \"$mc_bound\" ] && { mc_hook unbind \"$MC_ROOT\" || mc_say \"unbind script failed with status $?\"; }\n    rmdir -- \"$MC_CG\" 2>/dev/null\n    printf '\\n@@fail 125\\n'\n    exit 125\n  fi\n  printf '%s %s\\n' \"$MC_KP\" \"$mc_ks\" > \"$MC_STATE/keeper\"\n  printf '@@ready %s\\n' \"$MC_KP\"\n  exec >> \"$MC_STATE/keeper.log\" 2>&1\n  # Wait until no session holds `users`; then, under `lock`, either the last session has\n  # torn down already (`down`), or every session went without doing it.\n  exec 9>> \"$MC_STATE/users\"\n  flock -x 9\n  exec 8>> \"$MC_STATE/lock\"\n  flock -x 8\n  [ -e \"$MC_STATE/down\" ] && exit 0\n  mc_say \"$(date): every session of $MC_GROUP/$MC_INSTANCE ended without tearing down (killed?); tearing down\"\n  mc_teardown\n  : > \"$MC_STATE/keeper\"\n  exit 0\n}\n\nmc_keeper_setup() {\n  if [ \"$MC_OVERLAY\" = 1 ]; then\n    mount -t overlay -o \"lowerdir=$MC_TREE,upperdir=$MC_UPPER,workdir=$MC_WORK\" overlay \"$MC_ROOT\" ||\n      { mc_say \"cannot mount the overlay over $MC_TREE (upper layer $MC_UPPER)\"; return 1; }\n  fi\n  [ \"$MC_UTSNS\" = 1 ] && printf '%s\\n' \"$MC_INSTANCE\" > /proc/sys/kernel/hostname\n  mc_bound=1\n  mc_hook bind \"$MC_ROOT\" \"$MC_GROUP\" \"$MC_INSTANCE\" || { mc_say \"bind script $MC_HOOKS/bind failed with status $?\"; return 1; }\n  mc_mounts || { mc_say \"cannot mount /proc, /sys, /dev and /tmp in $MC_ROOT\"; return 1; }\n  mkdir -p -- \"$MC_CG\" || { mc_say \"cannot create the cgroup $MC_CG\"; return 1; }\n  mc_profile\n}\n\n# ------------------------------------------------------------------ stage: main\nmc_stage_main() {\n  [ -O / ] || mc_die \"containerize must run as root (try: sudo sh $0)\"\n  [ -d \"$MC_HOOKS\" ] || mc_die \"$MC_HOOKS does not exist: every group needs a .container directory (mkdir $MC_HOOKS; the scripts in it are optional)\"\n  [ -d \"$MC_TREE\" ] || mc_die \"instance $MC_INSTANCE does not exist in $MC_GROUPDIR (create $MC_TREE, or clone one: micro-container trees clone $MC_GROUP TEMPLATE $MC_INSTANCE)\"\n  mkdir -p -m 0700 -- \"$MC_STATE/sessions\" || mc_die \"cannot create $MC_STATE\"\n  [ -p \"$MC_STATE/setup\" ] || mkfifo -m 0600 -- \"$MC_STATE/setup\" || mc_die \"cannot create $MC_STATE/setup\"\n  if [ \"$MC_OVERLAY\" = 1 ]; then\n    mkdir -p -- \"$MC_ROOT\" \"$MC_UPPER\" \"$MC_WORK\" || mc_die \"cannot create the overlay's directories $MC_UPPER and $MC_WORK\"\n  fi\n  mc_cgroup_dir\n  mc_command \"$@\"\n  exec 8>> \"$MC_STATE/lock\"\n  flock -w 60 8 || mc_die \"$MC_GROUP/$MC_INSTANCE stayed locked for 60 s; is a containerize stuck? (see $MC_STATE)\"\n  mc_tries=0\n  until mc_enter; do\n    # The keeper is tearing down: wait for it to finish, then start afresh.\n    [ \"$mc_tries\" = 0 ] && mc_say \"$MC_GROUP/$MC_INSTANCE is stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"$MC_GROUP/$MC_INSTANCE stayed busy for 60 s (see $MC_STATE)\"\n    flock -u 8; sleep 0.1; flock -w 60 8 || mc_die \"$MC_GROUP/$MC_INSTANCE stayed locked for 60 s\"\n  done\n  mc_session\n}\n\n# Under `lock`: join the live container, or start it; false when it is stopping.\nmc_enter() {\n  exec 9>> \"$MC_STATE/users\"\n  if mc_keeper_live; then\n    flock -n -s 9 && return 0\n    exec 9>&-; return 1\n  fi\n  mc_stale_cleanup\n  flock -n -s 9 || { exec 9>&-; return 1; }\n  mc_start_keeper\n}\n\nmc_start_keeper() {\n  : > \"$MC_STATE/keeper.log\"\n  rm -f -- \"$MC_STATE/began\"\n  exec 6<> \"$MC_STATE/setup\"\n  (\n    exec 8>&- 9>&- 6>&- </dev/null >> \"$MC_STATE/keeper.log\" 2>&1\n    [ -n \"${MC_LIFELINE_FD:-}\" ] && eval \"exec $MC_LIFELINE_FD>&-\"\n    export MC_STAGE=keeper\n    eval \"unshare --mount --propagation \\\"\\$MC_PROPAGATION\\\" $MC_UNSHARE -- /bin/sh \\\"\\$0\\\"\"\n    mc_st=$?\n    # unshare itself failed (bad options): tell the session waiting for the keeper.\n    [ -e \"$MC_STATE/began\" ] || printf '\\n@@fail %s\\n' \"$mc_st\" 1<> \"$MC_STATE/setup\"\n  ) &\n  # The setup's output (the scripts' too) goes to our stderr: stdout is the command's alone.\n  while IFS= read -r mc_l <&6; do\n    case $mc_l in\n      *@@ready\\ *) [ -n \"${mc_l%%@@ready *}\" ] && printf '%s\\n' \"${mc_l%%@@ready *}\" >&2; break ;;\n      *@@fail\\ *)\n        [ -n \"${mc_l%%@@fail *}\" ] && printf '%s\\n' \"${mc_l%%@@fail *}\" >&2\n        mc_tail=$(cat \"$MC_STATE/keeper.log\"); [ -n \"$mc_tail\" ] && printf '%s\\n' \"$mc_tail\" >&2\n        mc_die \"could not start $MC_GROUP/$MC_INSTANCE\" ;;\n      *) printf '%s\\n' \"$mc_l\" >&2 ;;\n    esac\n  done\n  exec 6<&-\n  mc_keeper_live || mc_die \"the keeper of $MC_GROUP/$MC_INSTANCE is gone\"\n}\n\n# The lifeline from the CLI: \"signal NAME\" lines go to this session's command; EOF\n# (the CLI is gone, even by SIGKILL) ends it, so the session leaves and tears down.\nmc_watch() {\n  [ -n \"${MC_LIFELINE_FD:-}\" ] || return 0\n  mc_sid=$$\n  (\n    exec 8>&- 9>&- </dev/null >/dev/null 2>&1\n    eval \"exec 5<&$MC_LIFELINE_FD $MC_LIFELINE_FD<&-\"\n    while read -r mc_l <&5; do\n      case $mc_l in\n        'signal '*) read -r mc_c < \"$MC_STATE/sessions/$mc_sid.cmd\" && kill -s \"${mc_l#signal }\" \"$mc_c\" ;;\n      esac\n    done\n    read -r mc_c < \"$MC_STATE/sessions/$mc_sid.cmd\" && kill -KILL \"$mc_c\"\n  ) &\n  mc_watcher=$!\n  eval \"exec $MC_LIFELINE_FD<&-\"\n}\n\n# Under `lock`, holding `users` shared: register, run the command inside, leave.\nmc_session() {\n  mc_watcher=\n  mc_starttime $$ && echo \"$MC_START\" > \"$MC_STATE/sessions/$$\"\n  exec 8>&-\n  mc_root=/proc/$MC_KP/root$MC_ROOT\n  if [ -z \"$MC_ARGV\" ]; then\n    MC_ARGV=sh\n    mc_resolve /bin/bash \"$mc_root\" && [ -x \"$mc_root$MC_RES\" ] && MC_ARGV=bash\n  fi\n  if ! mc_resolve \"$MC_WORKDIR\" \"$mc_root\" || [ ! -d \"$mc_root$MC_RES\" ]; then\n    mc_say \"workdir $MC_WORKDIR does not exist in $MC_GROUP/$MC_INSTANCE (create it, or fix -w)\"\n    mc_leave\n    exit 125\n  fi\n  mc_watch\n  mc_q \"$mc_root$MC_RES\"; mc_wd=$MC_Q\n  mc_q \"$mc_root\"; mc_rt=$MC_Q\n  # A terminal's ^C goes to the command; we stay to leave and tear down.\n  trap : INT QUIT\n  (\n    cd -P /proc/self && mc_me=${PWD##*/} && cd / || exit 125\n    echo \"$mc_me\" > \"$MC_STATE/sessions/$$.cmd\"\n    echo \"$mc_me\" > \"$MC_CG/cgroup.procs\" || { mc_say \"cannot move the command into the cgroup $MC_CG\"; exit 125; }\n    exec 9>&-\n    mc_env\n    eval \"exec nsenter -t \\\"\\$MC_KP\\\" -m $MC_NSENTER --root=$mc_rt --wd=$mc_wd -- $MC_ARGV\"\n  )\n  mc_st=$?\n  mc_leave\n  # The CLI waits for everyone holding its lifeline: the watcher is done.\n  [ -n \"$mc_watcher\" ] && kill \"$mc_watcher\" 2>/dev/null\n  exit \"$mc_st\"\n}\n\n# The last session out tears down; the others just go.\nmc_leave() {\n  trap '' PIPE   # whoever reads our output may be gone: teardown must still finish\n  exec 8>> \"$MC_STATE/lock\"\n  flock -w 120 8 || { mc_say \"cannot take $MC_STATE/lock; the keeper will tear down\"; return 0; }\n  rm -f -- \"$MC_STATE/sessions/$$\" \"$MC_STATE/sessions/$$.cmd\"\n  exec 9>&-\n  mc_live_sessions && return 0\n  mc_keeper_live || return 0\n  MC_STAGE=teardown MC_KP=$MC_KP nsenter -t \"$MC_KP\" -m -- /bin/sh \"$0\"\n  : > \"$MC_STATE/down\"\n  : > \"$MC_STATE/keeper\"\n  flock -u 8\n  # The keeper sees `down` and exits; wait for it, so that nothing of ours outlives us.\n  mc_n=0\n  while mc_starttime \"$MC_KP\" && [ \"$MC_START\" = \"$mc_ks\" ] && [ \"$mc_n\" -lt 200 ]; do\n    mc_n=$((mc_n + 1)); sleep 0.02\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  teardown) mc_cgroup_dir; mc_teardown ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
 
 ;// CONCATENATED MODULE: ./src/core/jail/launcher.ts
+
+
 
 
 /** WORD quoted for POSIX sh. Pure. */
@@ -167,8 +1108,38 @@ function renderPrelude(spec) {
         ...env,
         '  :',
         '}',
+        ...renderResources(spec),
         '',
     ].join('\n');
+}
+function indent(text) {
+    return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
+}
+/**
+ * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
+ * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup (creates the
+ * cgroup, writes the limits, moves $$ in), mc_cg_join (moves $$ in: for a joining
+ * session), and mc_net_up/mc_net_down (renderNetScript; no-ops without a private network).
+ * Pure.
+ */
+function renderResources(spec) {
+    const v = shVar;
+    const cg = spec.cgroup;
+    const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
+    lines.push(`MC_CG_DIRS=${shQuote((cg?.dirs ?? []).map(shQuote).join(' '))}`);
+    lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
+    if (cg) {
+        lines.push('mc_cg_setup() {', ...indent(renderCgroupPlan(cg.plan)), '}');
+        lines.push('mc_cg_join() {', ...indent(renderCgroupPlan({ ...cg.plan, steps: [], join: cg.plan.join.map((j) => ({ ...j, optional: true })) })), '}');
+    }
+    else {
+        lines.push('mc_cg_setup() { :; }', 'mc_cg_join() { :; }');
+    }
+    if (spec.net)
+        lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
+    else
+        lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
+    return lines;
 }
 /** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
 function renderLauncher(spec) {
@@ -179,32 +1150,10 @@ function launcherDigest(text) {
     return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * Typed errors, mapped once: to exit codes by the CLI (125 for anything that kept the
- * jail from being set up, as `docker run` does) and to core.setFailed by the action.
- */
-class MicroContainerError extends Error {
-    /** Exit status the CLI uses for this error. */
-    exitCode = 125;
-}
-/** The user's input is wrong: an option, a path, a name. The message says what to fix. */
-class ConfigError extends MicroContainerError {
-    name = 'ConfigError';
-}
-/** The jail could not be set up (mounts, namespaces, privileges). */
-class JailError extends MicroContainerError {
-    name = 'JailError';
-}
-/** Root privileges are needed and could not be had (no root, no passwordless sudo). */
-class PrivilegeError extends MicroContainerError {
-    name = 'PrivilegeError';
-}
-
 ;// CONCATENATED MODULE: ./src/core/exec.ts
 
 /** Runs a command to completion, capturing its output. Never throws for a non-zero exit. */
-function execCapture(file, args, options = {}) {
+function exec_execCapture(file, args, options = {}) {
     return execCaptureFds(file, args, [], options);
 }
 /**
@@ -298,7 +1247,11 @@ function parentIsSudo(ppid) {
  * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
  * as "signal NAME" lines, and the launcher passes them to the command.
  */
-function runLauncher(file, options = {}) {
+async function runLauncher(file, options = {}) {
+    return (await runLauncherDetailed(file, options)).status;
+}
+/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
+function runLauncherDetailed(file, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
             stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
@@ -326,24 +1279,114 @@ function runLauncher(file, options = {}) {
         const underSudo = parentIsSudo(ppid);
         const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
         watch?.unref();
-        child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
+        let timedOut = false;
+        let hardStop;
+        const limit = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                lifeline.write('signal TERM\n');
+                hardStop = setTimeout(() => {
+                    lifeline.end();
+                    child.kill('SIGKILL');
+                }, options.graceMs ?? 3000);
+            }, options.timeoutMs);
+        child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
             if (watch)
                 clearInterval(watch);
+            if (limit)
+                clearTimeout(limit);
+            if (hardStop)
+                clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
-            resolve(code ?? 128 + signalNumber(signal));
+            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
         });
     });
 }
-
-;// CONCATENATED MODULE: ./src/core/jail/config.ts
-const DEFAULT_LIBRARY_DIR = '/var/lib/micro-container';
 
 ;// CONCATENATED MODULE: ./src/core/jail/spec.ts
 
 
 
+
+
+
+/** The bridge micro-container's private networks use. */
+const JAIL_BRIDGE = 'mc0';
+/**
+ * The cgroup name of container NAME of LIBRARYDIR: the name (app for the default one) and
+ * a short hash of the library directory, since two library directories may each have a
+ * container of one name, and cgroups are machine-wide. Pure.
+ */
+function cgroupName(libraryDir, name) {
+    return `${name || 'app'}.${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(libraryDir).digest('hex').slice(0, 8)}`;
+}
+/** `/proc/PID/ns/net` -> PID (MICRO_CONTAINER_BRIDGE_NETNS). Pure; throws ConfigError. */
+function parseBridgeNetns(text) {
+    const m = /^\/proc\/([1-9][0-9]*)\/ns\/net$/.exec(text);
+    if (!m)
+        throw new errors_ConfigError(`bridge namespace '${text}' is not of the form /proc/PID/ns/net (MICRO_CONTAINER_BRIDGE_NETNS: a process in the namespace that holds the bridge)`);
+    return Number(m[1]);
+}
+function parseLimits(config) {
+    const limits = {};
+    if (config.memory !== undefined)
+        limits.memoryBytes = parseMemory(config.memory);
+    if (config.pids !== undefined)
+        limits.pids = parsePids(config.pids);
+    if (config.cpus !== undefined)
+        limits.cpu = parseCpus(config.cpus);
+    return limits;
+}
+function jailCgroup(libraryDir, name, limits, layout) {
+    const required = hasLimits(limits);
+    if (layout === undefined || layout.mode === 'none') {
+        if (required)
+            throw new errors_JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
+        return undefined;
+    }
+    const cg = cgroupName(libraryDir, name);
+    let plan = plan_planCgroupSetup(layout, cg, limits);
+    // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
+    // cannot be made (a container without a writable cgroupfs) still runs the jail.
+    if (!required)
+        plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+    const d = containerCgroupDirs(layout, cg);
+    const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
+    let oom;
+    if (d.v2?.limits)
+        oom = { file: external_node_path_default().join(d.v2.leaf, 'memory.events'), kind: 'memory.events' };
+    else if (d.v1.memory)
+        oom = { file: external_node_path_default().join(d.v1.memory, 'memory.oom_control'), kind: 'memory.oom_control' };
+    return { name: cg, limits, plan, dirs, oom };
+}
+function jailNet(config, name, libraryDir, facts) {
+    if ((config.network ?? 'host') !== 'private')
+        return undefined;
+    const lease = facts.lease;
+    if (lease === undefined || lease.name !== name)
+        throw new errors_JailError(`no network allocation was given for container '${name}'`);
+    return {
+        name,
+        ip: lease.ip,
+        prefix: lease.prefix,
+        mac: lease.mac,
+        gateway: lease.gateway,
+        bridge: JAIL_BRIDGE,
+        gatewayCidr: `${lease.gateway}/${lease.prefix}`,
+        netnsPid: config.bridgeNetns ? parseBridgeNetns(config.bridgeNetns) : undefined,
+        nat: config.nat ? { pool: poolOf(lease), backend: facts.natBackend ?? 'iptables' } : undefined,
+        owner: libraryDir,
+        forwardAccept: facts.forwardAccept ?? false,
+    };
+}
+/** The network a lease is on, as A.B.C.D/N (its gateway is the network's first address). */
+function poolOf(lease) {
+    const n = lease.gateway.split('.').reduce((a, o) => a * 256 + Number(o), 0) - 1;
+    return `${[24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.')}/${lease.prefix}`;
+}
 // overlayfs splits lowerdir on ':' and mount options on ','; fstab fields are escaped by
 // the launcher, but these two cannot be expressed safely, so they are refused.
 const FORBIDDEN_IN_LAYER = /[:,\n]/;
@@ -357,7 +1400,7 @@ function validName(name) {
 function buildSpec(config, facts) {
     const name = config.name ?? '';
     if (name !== '' && !validName(name)) {
-        throw new ConfigError(`container name '${name}' is not valid: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+        throw new errors_ConfigError(`container name '${name}' is not valid: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
     }
     const libraryDir = absolute(config.libraryDir || DEFAULT_LIBRARY_DIR, facts.cwd);
     const baseDir = absolute(config.baseDir || external_node_path_default().join(facts.invoker.home, '.app'), facts.cwd);
@@ -368,39 +1411,49 @@ function buildSpec(config, facts) {
     const lowerDirs = (config.lowerDirs && config.lowerDirs.length > 0 ? config.lowerDirs : ['/']).map((d) => absolute(d, facts.cwd));
     for (const d of lowerDirs) {
         if (FORBIDDEN_IN_LAYER.test(d))
-            throw new ConfigError(`lowerdir ${d} contains ':' or ','; overlayfs cannot take such a path (rename or bind-mount it elsewhere)`);
+            throw new errors_ConfigError(`lowerdir ${d} contains ':' or ','; overlayfs cannot take such a path (rename or bind-mount it elsewhere)`);
         if (!facts.isDirectory(d))
-            throw new ConfigError(`lowerdir ${d} is not a directory on the host (check -l)`);
+            throw new errors_ConfigError(`lowerdir ${d} is not a directory on the host (check -l)`);
     }
     for (const d of [appDir, stateDir]) {
         if (FORBIDDEN_IN_LAYER.test(d))
-            throw new ConfigError(`${d} contains ':' or ','; overlayfs cannot take such a path (choose another -b/-d)`);
+            throw new errors_ConfigError(`${d} contains ':' or ','; overlayfs cannot take such a path (choose another -b/-d)`);
     }
     const volumes = (config.volumes ?? []).map((v) => {
         const host = absolute(v.host, facts.cwd);
         if (!v.guest.startsWith('/'))
-            throw new ConfigError(`volume guest path '${v.guest}' must be absolute (as in -v ${v.host}:/path)`);
+            throw new errors_ConfigError(`volume guest path '${v.guest}' must be absolute (as in -v ${v.host}:/path)`);
         if (!facts.exists(host))
-            throw new ConfigError(`volume source ${host} does not exist on the host (create it first, or fix -v ${v.host}:${v.guest})`);
+            throw new errors_ConfigError(`volume source ${host} does not exist on the host (create it first, or fix -v ${v.host}:${v.guest})`);
         return { host, guest: external_node_path_default().posix.normalize(v.guest), readOnly: v.readOnly };
     });
     // Parents before children, so that a volume inside another lands on top of it.
     volumes.sort((a, b) => a.guest.split('/').length - b.guest.split('/').length);
     const workdir = config.workdir ?? '';
     if (workdir && !workdir.startsWith('/'))
-        throw new ConfigError(`workdir '${workdir}' must be an absolute path inside the container (-w /path)`);
+        throw new errors_ConfigError(`workdir '${workdir}' must be an absolute path inside the container (-w /path)`);
     const env = config.env ?? {};
     for (const k of Object.keys(env)) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-            throw new ConfigError(`environment variable name '${k}' is not valid (-e NAME=value)`);
+            throw new errors_ConfigError(`environment variable name '${k}' is not valid (-e NAME=value)`);
     }
     const user = config.user || `${facts.invoker.uid}:${facts.invoker.gid}`;
     if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':')) {
-        throw new ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
+        throw new errors_ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
     }
+    const network = config.network ?? 'host';
+    if (!NETWORK_MODES.includes(network))
+        throw new errors_ConfigError(`network '${network}' is not one of host, none or private (--network)`);
+    if (network === 'private' && name === '')
+        throw new errors_ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+    if (config.nat && network !== 'private')
+        throw new errors_ConfigError('--nat only applies to --network private');
+    if (config.bridgeNetns !== undefined && network === 'private')
+        parseBridgeNetns(config.bridgeNetns);
+    const limits = parseLimits(config);
     for (const s of [config.initScript, config.shutdownScript]) {
         if (s && !facts.exists(absolute(s, facts.cwd)))
-            throw new ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
+            throw new errors_ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
     }
     return {
         name,
@@ -423,7 +1476,646 @@ function buildSpec(config, facts) {
         initScript: config.initScript ? absolute(config.initScript, facts.cwd) : '',
         shutdownScript: config.shutdownScript ? absolute(config.shutdownScript, facts.cwd) : '',
         command: config.command ?? [],
+        network,
+        cgroup: jailCgroup(libraryDir, name, limits, facts.cgroupLayout),
+        net: jailNet(config, name, libraryDir, facts),
     };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/flock.ts
+
+
+
+
+/** flock(1)'s exit status when -w runs out, chosen with -E so it differs from its errors. */
+const TIMED_OUT = 75;
+/**
+ * Runs WORK holding an exclusive flock(2) on FILE, across processes and within one.
+ *
+ * Node has no flock, so we open FILE ourselves and let flock(1) lock that open file as
+ * its fd 3. A flock belongs to the open file description, which the child shares with us:
+ * when flock(1) exits the lock stays, held by our fd, until we close it. The kernel drops
+ * it when our process dies, so there is no stale lock to take over (an O_EXCL lock file
+ * with a pid in it must guess at that, and two takers can race). The file is never removed:
+ * removing it would let a later taker lock a new inode while an earlier one holds the old.
+ * Each call opens FILE anew, so two calls in one process exclude each other too (and a
+ * nested call waits for the outer one: it is not re-entrant).
+ */
+async function withFlock(file, work, options = {}) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true, mode: 0o700 });
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a', 0o600);
+    try {
+        const seconds = String(Math.max(1, Math.ceil((options.timeoutMs ?? 60_000) / 1000)));
+        let r;
+        try {
+            r = await execCaptureFds('flock', ['-x', '-w', seconds, '-E', String(TIMED_OUT), '3'], [fd]);
+        }
+        catch (e) {
+            if (e.code === 'ENOENT')
+                throw new errors_JailError('flock (util-linux) is not installed: it is needed to share the network resources file safely');
+            throw e;
+        }
+        if (r.code === TIMED_OUT)
+            throw new errors_JailError(`timed out after ${seconds} s waiting for the lock ${file}: another micro-container process holds it`);
+        if (r.code !== 0)
+            throw new errors_JailError(`could not lock ${file}: flock exited with ${r.code}: ${r.stderr.trim()}`);
+        return await work();
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/state.ts
+
+
+
+
+/**
+ * What the CLI keeps about a container in its state dir (LIBRARYDIR/app-NAME), for ps,
+ * exec, stop and rm: the launcher itself keeps only `pid1` (host pid and start time of
+ * PID 1 while it runs) and `lock` (held while the jail and its clean-up run).
+ */
+const RUN_FILE = 'run.json';
+/** Writes TEXT to FILE by a temp name in the same directory and a rename. */
+function writeAtomic(file, text, mode = 0o644) {
+    const tmp = `${file}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, text, { mode });
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
+    }
+    catch (e) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw e;
+    }
+}
+/** The record of SPEC's run, started with CONFIG. Pure. */
+function runRecord(spec, config) {
+    const { command: _command, ...rest } = config;
+    return {
+        version: 1,
+        config: { ...rest, libraryDir: spec.libraryDir, baseDir: spec.baseDir, lowerDirs: spec.lowerDirs, name: spec.name },
+        name: spec.name,
+        stateDir: spec.stateDir,
+        appDir: spec.appDir,
+        lowerDirs: spec.lowerDirs,
+        user: spec.user,
+        network: spec.network,
+        cgroup: spec.cgroup?.name,
+    };
+}
+function readRunRecord(stateDir) {
+    try {
+        const r = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, RUN_FILE), 'utf8'));
+        return r.version === 1 ? r : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; undefined when gone. */
+function processStartTime(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** PID 1 of the container whose state dir is STATEDIR, when it is running (pid and start time match). */
+function livePid1(stateDir) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, 'pid1'), 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+    const [pid, start] = text.split(' ');
+    if (!pid || !start || processStartTime(Number(pid)) !== start)
+        return undefined;
+    return { pid: Number(pid), startTicks: Number(start) };
+}
+/** Seconds since a process started START ticks after boot (USER_HZ is 100 on Linux's ABIs). */
+function uptimeSeconds(startTicks, procUptime = (0,external_node_fs_namespaceObject.readFileSync)('/proc/uptime', 'utf8')) {
+    return Math.max(0, Math.floor(Number(procUptime.split(' ')[0]) - startTicks / 100));
+}
+/** The state dirs in LIBRARYDIR, by container name ('' for the default one, `app`). */
+function stateDirs(libraryDir) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(libraryDir);
+    }
+    catch {
+        return [];
+    }
+    return entries
+        .filter((e) => e === 'app' || e.startsWith('app-'))
+        .sort()
+        .map((e) => ({ name: e === 'app' ? '' : e.slice(4), stateDir: external_node_path_default().join(libraryDir, e) }));
+}
+/**
+ * Waits until no launcher holds STATEDIR's lock: the jail and its clean-up (shutdown
+ * script, cgroup, network) are over. False when it did not happen within timeoutMs.
+ */
+async function waitIdle(stateDir, timeoutMs = 30_000) {
+    try {
+        await withFlock(external_node_path_default().join(stateDir, 'lock'), async () => undefined, { timeoutMs });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/net/ipv4.ts
+/** IPv4 addresses as 32-bit unsigned numbers, so that pools are arithmetic. Pure. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const DOTTED = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+/** True for a dotted quad without leading zeros (`010.1.1.1` reads as octal to some tools). */
+function isIpv4(text) {
+    return DOTTED.test(text);
+}
+/** `10.213.0.2` -> 0x0ad50002. The caller has checked the text with isIpv4. */
+function ipToNumber(ip) {
+    return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+/** 0x0ad50002 -> `10.213.0.2`. */
+function numberToIp(n) {
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/mac.ts
+
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+/** A lower-case colon-separated MAC that is unicast (multicast bit, 0x01 of the first octet, clear). */
+function isUnicastMac(mac) {
+    return MAC.test(mac) && (parseInt(mac.slice(0, 2), 16) & 0x01) === 0;
+}
+/**
+ * A random MAC that no allocation in TAKEN has. The first octet gets the locally
+ * administered bit (0x02) set, so it can never equal a vendor's burnt-in address, and the
+ * multicast bit (0x01) cleared, since a multicast source address is invalid on Ethernet.
+ */
+function generateMac(taken, random = external_node_crypto_namespaceObject.randomBytes) {
+    const used = new Set(taken);
+    // 46 random bits make a clash vanishingly rare; a loop that never ends would only come
+    // from a broken random source, which deserves an error rather than a hang.
+    for (let attempt = 0; attempt < 64; attempt++) {
+        const b = random(6);
+        if (b.length < 6)
+            throw new errors_JailError(`the random source gave ${b.length} bytes for a MAC address, not 6`);
+        const bytes = [(b[0] & 0xfc) | 0x02, b[1], b[2], b[3], b[4], b[5]];
+        const mac = bytes.map((x) => x.toString(16).padStart(2, '0')).join(':');
+        if (!used.has(mac))
+            return mac;
+    }
+    throw new errors_JailError('could not generate a MAC address that no other container has in 64 attempts: the random source repeats itself');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/pool.ts
+
+
+/**
+ * The default pool: a private /24 that home routers, VPNs, Docker (172.17/16, 172.18+/16)
+ * and podman (10.88/16) do not use by default, so it is unlikely to clash with a route the
+ * host already has.
+ */
+const DEFAULT_POOL = '10.213.0.0/24';
+/**
+ * Parses `A.B.C.D/N`. The address must be the network's own (host bits zero), so that a
+ * typo such as 10.213.0.5/24 is shown rather than silently widened. /8../30: a /31 or /32
+ * has no room for a gateway and a container.
+ */
+function pool_parsePool(text) {
+    const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
+    const hint = `give a network as A.B.C.D/N, e.g. ${DEFAULT_POOL}`;
+    if (!m || !isIpv4(m[1]))
+        throw new errors_ConfigError(`network pool '${text}' is not an IPv4 network: ${hint}`);
+    const prefix = Number(m[2]);
+    if (prefix < 8 || prefix > 30)
+        throw new errors_ConfigError(`network pool '${text}': the prefix length must be between 8 and 30 (a /31 or /32 has no room for containers)`);
+    const size = 2 ** (32 - prefix);
+    const address = ipToNumber(m[1]);
+    const network = address - (address % size);
+    if (network !== address) {
+        throw new errors_ConfigError(`network pool '${text}' has host bits set: did you mean ${numberToIp(network)}/${prefix}?`);
+    }
+    return {
+        cidr: `${numberToIp(network)}/${prefix}`,
+        prefix,
+        network,
+        gateway: numberToIp(network + 1),
+        first: network + 2,
+        last: network + size - 2,
+    };
+}
+/** The bridge's address with its prefix, as `ip addr` takes it: `10.213.0.1/24`. */
+function gatewayCidr(pool) {
+    return `${pool.gateway}/${pool.prefix}`;
+}
+/** True when IP is one a container may have in POOL (not the network, gateway or broadcast). */
+function isContainerAddress(pool, ip) {
+    if (!isIpv4(ip))
+        return false;
+    const n = ipToNumber(ip);
+    return n >= pool.first && n <= pool.last;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/address-table.ts
+
+
+
+
+
+function leaseOf(allocation, pool) {
+    return { ...allocation, prefix: pool.prefix, gateway: pool.gateway };
+}
+function checkName(name) {
+    if (!validName(name)) {
+        throw new errors_ConfigError(`container name '${name}' is not valid for the network: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+    }
+}
+/**
+ * Gives NAME an address in POOL: the one it already has, else the requested one, else the
+ * lowest free one. Pure: returns the new state (the input is not changed) and the lease.
+ * A known name keeps its MAC too, so its neighbours' ARP caches stay right across restarts.
+ */
+function allocateIn(state, name, pool, options = {}) {
+    checkName(name);
+    if (state.pool !== undefined && state.pool !== pool.cidr && state.allocations.length > 0) {
+        const names = state.allocations.map((a) => a.name).join(', ');
+        throw new errors_ConfigError(`the network already uses the pool ${state.pool} (containers: ${names}); ask for that pool, or release those containers before changing it to ${pool.cidr}`);
+    }
+    const mine = state.allocations.find((a) => a.name === name);
+    const others = state.allocations.filter((a) => a.name !== name);
+    const want = options.ip;
+    if (want !== undefined) {
+        if (!isIpv4(want))
+            throw new errors_ConfigError(`'${want}' is not an IPv4 address`);
+        if (!isContainerAddress(pool, want)) {
+            throw new errors_ConfigError(`${want} cannot be a container's address in ${pool.cidr}: use ${numberToIp(pool.first)} to ${numberToIp(pool.last)} (${pool.gateway} is the bridge's)`);
+        }
+        const holder = others.find((a) => a.ip === want);
+        if (holder)
+            throw new errors_ConfigError(`${want} is already the address of container '${holder.name}'`);
+    }
+    if (mine && (want === undefined || want === mine.ip)) {
+        return { state: { pool: pool.cidr, allocations: state.allocations }, lease: leaseOf(mine, pool), changed: state.pool !== pool.cidr };
+    }
+    const ip = want ?? firstFree(others, pool);
+    const mac = mine?.mac ?? generateMac(others.map((a) => a.mac), options.random);
+    const allocation = { name, ip, mac };
+    const allocations = [...others, allocation].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { state: { pool: pool.cidr, allocations }, lease: leaseOf(allocation, pool), changed: true };
+}
+function firstFree(others, pool) {
+    const used = new Set(others.map((a) => ipToNumber(a.ip)));
+    for (let n = pool.first; n <= pool.last; n++)
+        if (!used.has(n))
+            return numberToIp(n);
+    throw new errors_ConfigError(`the network pool ${pool.cidr} is full (${pool.last - pool.first + 1} containers): release some, or use a larger pool`);
+}
+/** Forgets NAME's allocation. Pure; releasing an unknown name changes nothing. */
+function releaseIn(state, name) {
+    const released = state.allocations.find((a) => a.name === name);
+    if (!released)
+        return { state };
+    return { state: { ...state, allocations: state.allocations.filter((a) => a !== released) }, released };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/resources-file.ts
+
+
+
+
+/**
+ * The resources file (`LIBRARYDIR/network.json`): who has which address and MAC.
+ *
+ *   { "version": 1, "pool": "10.213.0.0/24",
+ *     "allocations": [ { "name": "build", "ip": "10.213.0.2", "mac": "02:5e:..." } ] }
+ *
+ * Parsing checks everything another process (or a person with an editor) could have got
+ * wrong, because a duplicate address would surface much later as a confusing network fault.
+ */
+const NETWORK_FILE_VERSION = 1;
+function serializeNetworkState(state) {
+    const out = { version: NETWORK_FILE_VERSION };
+    if (state.pool !== undefined)
+        out.pool = state.pool;
+    out.allocations = state.allocations.map(({ name, ip, mac }) => ({ name, ip, mac }));
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+/** Parses and validates the file's TEXT; SOURCE names it in errors. Throws ConfigError. */
+function parseNetworkState(text, source) {
+    const bad = (why) => new errors_ConfigError(`${source} is not a valid network resources file: ${why}; fix it, or remove it if no container is using the network`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        throw bad(`not JSON (${e.message})`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        throw bad('not a JSON object');
+    const doc = data;
+    if (doc.version !== NETWORK_FILE_VERSION)
+        throw bad(`version ${JSON.stringify(doc.version)} is not ${NETWORK_FILE_VERSION} (written by another micro-container release?)`);
+    if (!Array.isArray(doc.allocations))
+        throw bad('"allocations" is not a list');
+    let pool;
+    if (doc.pool !== undefined) {
+        if (typeof doc.pool !== 'string')
+            throw bad('"pool" is not a string');
+        try {
+            pool = pool_parsePool(doc.pool);
+        }
+        catch (e) {
+            throw bad(e.message);
+        }
+        if (pool.cidr !== doc.pool)
+            throw bad(`"pool" ${doc.pool} is not in canonical form ${pool.cidr}`);
+    }
+    else if (doc.allocations.length > 0) {
+        throw bad('there are allocations but no "pool"');
+    }
+    const names = new Set();
+    const ips = new Map();
+    const macs = new Map();
+    const allocations = doc.allocations.map((entry, i) => {
+        if (typeof entry !== 'object' || entry === null)
+            throw bad(`allocation ${i} is not an object`);
+        const { name, ip, mac } = entry;
+        if (typeof name !== 'string' || !validName(name))
+            throw bad(`allocation ${i} has no valid container name`);
+        if (names.has(name))
+            throw bad(`container '${name}' is listed twice`);
+        if (typeof ip !== 'string' || !isContainerAddress(pool, ip))
+            throw bad(`container '${name}' has the address ${JSON.stringify(ip)}, which is not a container address in ${doc.pool}`);
+        if (typeof mac !== 'string' || !isUnicastMac(mac))
+            throw bad(`container '${name}' has the MAC ${JSON.stringify(mac)}, which is not a lower-case unicast MAC`);
+        if (ips.has(ip))
+            throw bad(`containers '${ips.get(ip)}' and '${name}' have the same address ${ip}`);
+        if (macs.has(mac))
+            throw bad(`containers '${macs.get(mac)}' and '${name}' have the same MAC ${mac}`);
+        names.add(name);
+        ips.set(ip, name);
+        macs.set(mac, name);
+        return { name, ip, mac };
+    });
+    allocations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return doc.pool === undefined ? { allocations } : { pool: doc.pool, allocations };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/allocations.ts
+
+
+
+
+
+
+
+/**
+ * The network's resources file in a library directory, shared by every micro-container
+ * process that uses that directory. Each change is a read-modify-write under a flock on
+ * a separate lock file, and the new content replaces the old by rename, so a reader
+ * (even one that takes no lock) sees either the old or the new file, never half of one,
+ * and a crash mid-write leaves the old one.
+ */
+function networkFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.json');
+}
+function lockFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.lock');
+}
+/** Runs WORK under the network's lock. Not re-entrant: WORK must not call allocate/release/list. */
+function withNetworkLock(libraryDir, work, options = {}) {
+    return withFlock(lockFile(libraryDir), work, options);
+}
+function readState(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return { allocations: [] };
+        throw e;
+    }
+    return parseNetworkState(text, file);
+}
+function writeState(file, state) {
+    const temp = `${file}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'wx', 0o644);
+        try {
+            (0,external_node_fs_namespaceObject.writeSync)(fd, serializeNetworkState(state));
+            (0,external_node_fs_namespaceObject.fsyncSync)(fd); // the rename must not reach the disk before the data it names
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(temp, file);
+    }
+    catch (e) {
+        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
+        throw e;
+    }
+}
+async function update(libraryDir, change) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(libraryDir, { recursive: true, mode: 0o700 });
+    return withNetworkLock(libraryDir, async () => {
+        const file = networkFile(libraryDir);
+        const { state, result, changed } = change(readState(file));
+        if (changed)
+            writeState(file, state);
+        return result;
+    });
+}
+/**
+ * Gives container NAME an address and MAC on the library directory's network (POOL, by
+ * default 10.213.0.0/24): the ones it already has, else OPTIONS.ip or the first free
+ * address, and a new random MAC. Throws ConfigError for a bad name, pool or address, a
+ * full pool, or a pool that differs from the one the current allocations use.
+ */
+async function allocate(libraryDir, name, pool = DEFAULT_POOL, options = {}) {
+    const parsed = pool_parsePool(pool);
+    return update(libraryDir, (state) => {
+        const r = allocateIn(state, name, parsed, options);
+        return { state: r.state, result: r.lease, changed: r.changed };
+    });
+}
+/** Forgets NAME's allocation; returns it, or undefined when NAME had none. */
+async function release(libraryDir, name) {
+    return update(libraryDir, (state) => {
+        const r = releaseIn(state, name);
+        return { state: r.state, result: r.released, changed: r.released !== undefined };
+    });
+}
+/** The network as the file says now: its pool (absent before any allocation) and the leases. */
+async function list(libraryDir) {
+    // Reading needs no lock: the file is only ever replaced whole.
+    const state = readState(networkFile(libraryDir));
+    if (state.pool === undefined)
+        return { leases: [] };
+    const pool = pool_parsePool(state.pool);
+    return { pool: state.pool, leases: state.allocations.map((a) => leaseOf(a, pool)) };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/hosts-file.ts
+
+
+/**
+ * A container's /etc/hosts: loopback names, its own address under its hostname and name,
+ * then every other container on the network by name, in address order. Pure.
+ * HOSTNAME defaults to the name (as the jail's hostname does); when SELF has no
+ * allocation, the hostname goes on 127.0.1.1, as Debian's installer writes it.
+ */
+function renderHosts(allocations, self) {
+    const hostname = self.hostname || self.name;
+    // A space or '#' would add names or cut the line: refuse rather than write a wrong file.
+    if (!/^[^\s#]+$/.test(hostname))
+        throw new errors_ConfigError(`hostname '${hostname}' cannot go into /etc/hosts: no spaces or '#'`);
+    const mine = allocations.find((a) => a.name === self.name);
+    const lines = [
+        `# written by micro-container for '${self.name}'; other containers on its network by name`,
+        '127.0.0.1\tlocalhost',
+        '::1\tlocalhost ip6-localhost ip6-loopback',
+    ];
+    if (mine)
+        lines.push(`${mine.ip}\t${hostname === mine.name ? hostname : `${hostname} ${mine.name}`}`);
+    else
+        lines.push(`127.0.1.1\t${hostname}`);
+    const others = allocations.filter((a) => a !== mine).sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
+    for (const a of others)
+        lines.push(`${a.ip}\t${a.name}`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/run-steps.ts
+
+
+
+
+/** Packages that hold the tools, for the message when one is missing. */
+const PACKAGE = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', nft: 'nftables', grep: 'grep', sh: 'dash' };
+// ip, iptables and nft live in sbin, which a user's or sudo's PATH may leave out; nsenter
+// looks its command up in the PATH it is given. Read at each call, not at import.
+function searchPath() {
+    return [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter(Boolean).join(':');
+}
+function netnsPath(pid) {
+    return `/proc/${pid}/ns/net`;
+}
+/** The command line STEP runs as, with the namespace entered: pure, for messages and tests. */
+function stepArgv(words, where, ns) {
+    const argv = words.map((w) => {
+        if (w !== CONTAINER_PID)
+            return w;
+        if (ns.containerPid === undefined)
+            throw new Error('a step names the container but no container pid was given');
+        return String(ns.containerPid);
+    });
+    const pid = where === 'container' ? ns.containerPid : ns.netnsPid;
+    if (where === 'container' && pid === undefined)
+        throw new Error('a container step needs the container pid');
+    return pid === undefined ? argv : ['nsenter', `--net=${netnsPath(pid)}`, ...argv];
+}
+async function runArgv(argv) {
+    try {
+        return await execCapture(argv[0], argv.slice(1), { env: { ...process.env, PATH: searchPath() } });
+    }
+    catch (e) {
+        if (e.code === 'ENOENT') {
+            throw new JailError(`${argv[0]} is not installed (Debian/Ubuntu package ${PACKAGE[argv[0]] ?? argv[0]}): container networks need it`);
+        }
+        throw e;
+    }
+}
+function describe(argv) {
+    return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');
+}
+async function succeeds(words, step, ns) {
+    return (await runArgv(stepArgv(words, step.in, ns))).code === 0;
+}
+/** Runs one step with its unless/onlyIf guards; throws JailError saying which step failed and why. */
+async function runStep(step, ns) {
+    if (step.unless && (await succeeds(step.unless, step, ns)))
+        return;
+    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
+        return;
+    const argv = stepArgv(step.run, step.in, ns);
+    const r = await runArgv(argv);
+    if (r.code === 0)
+        return;
+    // Another process may have done (or undone) the same thing between our check and our
+    // command: that is the state we wanted, not a failure.
+    if (step.unless && (await succeeds(step.unless, step, ns)))
+        return;
+    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
+        return;
+    throw new JailError(`could not ${step.why}: \`${describe(argv)}\` exited with ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+}
+async function run_steps_runSteps(steps, ns) {
+    for (const step of steps)
+        await runStep(step, ns);
+}
+/** `ip -j ARGS` in the bridge's namespace, parsed; undefined when ip fails (a missing device). */
+async function ipJson(args, netnsPid) {
+    const r = await runArgv(stepArgv(['ip', '-j', ...args], 'bridge', { netnsPid }));
+    if (r.code !== 0)
+        return undefined;
+    // ip prints nothing at all (not "[]") for an empty list on some releases.
+    return r.stdout.trim() === '' ? [] : JSON.parse(r.stdout);
+}
+/**
+ * Checks that PID exists and returns its network namespace's identity (device:inode).
+ * The caller compares them: a container "namespace" that is really the bridge's would
+ * put eth0 and its routes into the host itself.
+ */
+function netnsIdentity(pid, role) {
+    const file = pid === undefined ? '/proc/self/ns/net' : netnsPath(pid);
+    try {
+        const s = statSync(file);
+        return `${s.dev}:${s.ino}`;
+    }
+    catch (e) {
+        throw new JailError(`${role} process ${pid} has no network namespace to enter (${e.code}): has it exited?`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/net/nat.ts
+
+
+
+
+
+
+/** True when iptables is on the PATH or in sbin (where sudo's PATH may not look). */
+function hasIptables() {
+    const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+    return dirs.some((d) => d && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(d, 'iptables')));
+}
+/** iptables when it is installed, else nft (see nat-rules.ts for why). */
+function defaultNatBackend() {
+    return hasIptables() ? 'iptables' : 'nft';
+}
+/**
+ * Lets the containers of POOL on BRIDGE reach beyond the bridge's namespace, masqueraded
+ * behind its addresses (`--nat`). Turns IPv4 forwarding on in that namespace. Idempotent.
+ */
+async function enableNat(pool, bridge, options = {}) {
+    checkBridgeName(bridge);
+    const cidr = parsePool(pool).cidr;
+    await runSteps(natAddSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
+}
+/** Removes what enableNat added (forwarding stays on: others may need it). Idempotent. */
+async function disableNat(pool, bridge, options = {}) {
+    checkBridgeName(bridge);
+    const cidr = parsePool(pool).cidr;
+    await runSteps(natRemoveSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
 }
 
 ;// CONCATENATED MODULE: ./src/core/container.ts
@@ -431,32 +2123,129 @@ function buildSpec(config, facts) {
 
 
 
-/** Plans a container: config -> spec -> launcher text. No side effects. */
+
+
+
+
+
+
+
+
+
+
+
+/** The status a run stopped by --timeout ends with, as timeout(1) has it. */
+const TIMEOUT_EXIT_STATUS = 124;
+/** Environment that tests and nested set-ups use to put the bridge in their own namespace. */
+const BRIDGE_NETNS_ENV = 'MICRO_CONTAINER_BRIDGE_NETNS';
+/** CONFIG with what the environment adds (the bridge's namespace). */
+function withEnvironment(config, env = process.env) {
+    const netns = config.bridgeNetns ?? env[BRIDGE_NETNS_ENV];
+    return netns ? { ...config, bridgeNetns: netns } : config;
+}
+/** The host's facts, with its cgroup layout and NAT tools. */
+function withHost(facts) {
+    return { cgroupLayout: hostCgroupLayout(), natBackend: defaultNatBackend(), forwardAccept: hasIptables(), ...facts };
+}
+/**
+ * Plans a container: config -> spec -> launcher text. No side effects. With a private
+ * network and no facts.lease, the address shown is a placeholder (the real one is
+ * allocated when it runs).
+ */
 function planContainer(config, facts = hostFacts()) {
-    const spec = buildSpec(config, facts);
+    const f = withHost(facts);
+    const c = withEnvironment(config);
+    const lease = f.lease ?? (c.network === 'private' && c.name ? { name: c.name, ip: '10.213.0.2', prefix: 24, gateway: '10.213.0.1', mac: '02:00:00:00:00:02' } : undefined);
+    const spec = buildSpec(c, { ...f, lease });
     return { spec, launcher: renderLauncher(spec) };
 }
 /**
  * Runs CONFIG's command in its jail (as root) and returns the command's exit status:
- * 125 when the jail could not be set up, 126/127 as shells use them.
+ * 125 when the jail could not be set up, 126/127 as shells use them, 124 when
+ * --timeout stopped it, 137 when the kernel's OOM killer ended it. REPORT gets the
+ * lines that explain a 124 or 137.
  */
-async function runContainer(config, facts = hostFacts()) {
-    const { spec, launcher } = planContainer({ ...config, command: [] }, facts);
+async function runContainer(config, facts = hostFacts(), report = (l) => process.stderr.write(`${l}\n`)) {
+    const c = withEnvironment(config);
+    const f = withHost(facts);
+    const libraryDir = external_node_path_default().resolve(f.cwd, c.libraryDir || DEFAULT_LIBRARY_DIR);
+    if (c.timeoutSeconds !== undefined && !(c.timeoutSeconds > 0))
+        throw new errors_ConfigError(`timeout '${c.timeoutSeconds}' is not a positive number of seconds (--timeout)`);
+    let lease = f.lease;
+    if (c.network === 'private' && lease === undefined) {
+        // Checked here too, so that no address is allocated for a config buildSpec refuses.
+        buildSpec({ ...c, network: 'host', nat: false }, f);
+        if (!c.name)
+            throw new errors_ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+        // In Node, not in the launcher: the allocation is a read-modify-write of network.json
+        // under a lock, and the address and MAC go into the launcher's text. The plumbing
+        // itself (bridge, veth) runs in the launcher (renderNetScript), which also undoes it
+        // when the CLI is SIGKILLed.
+        lease = await allocate(libraryDir, c.name);
+    }
+    const { spec, launcher } = planContainer({ ...c, command: [] }, { ...f, lease });
     const file = writeLauncher(spec, launcher);
+    // A run of a live container joins it: its record, hosts and clean-up are the owner's.
+    const owner = livePid1(spec.stateDir) === undefined;
+    if (owner) {
+        writeAtomic(external_node_path_default().join(spec.stateDir, 'run.json'), `${JSON.stringify(runRecord(spec, c), null, 2)}\n`);
+        if (spec.net)
+            writeAtomic(external_node_path_default().join(spec.stateDir, 'hosts'), renderHosts((await list(libraryDir)).leases, { name: spec.name, hostname: spec.hostname }));
+    }
     // The command goes as arguments, not into the file: one launcher serves every command
     // of a container, as later workflow steps use it.
-    return runLauncher(file, { command: config.command ?? [] });
+    const exit = await runLauncherDetailed(file, {
+        command: config.command ?? [],
+        timeoutMs: c.timeoutSeconds === undefined ? undefined : c.timeoutSeconds * 1000,
+    });
+    // The launcher's clean-up (shutdown script, cgroup, network) runs after the jail: wait
+    // for it, so that what we return describes a container that is completely gone.
+    if (owner)
+        await waitIdle(spec.stateDir);
+    const name = spec.name || 'app';
+    if (exit.timedOut) {
+        report(`container ${name}: stopped after ${c.timeoutSeconds} s (--timeout); exit status ${TIMEOUT_EXIT_STATUS}`);
+        return TIMEOUT_EXIT_STATUS;
+    }
+    const oom = owner && spec.cgroup?.oom !== undefined ? countOomKills(spec.cgroup.oom.kind, container_readText(external_node_path_default().join(spec.stateDir, 'oom'))) > 0 : false;
+    const result = containerExit(name, exit.status, oom, spec.cgroup?.limits);
+    if (result.message)
+        report(result.message);
+    return result.status;
+}
+function container_readText(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cli/argv.ts
+
 
 // Short option -> long name; every one but -v/-e takes its last value.
 const VALUE_OPTIONS = {
     d: 'librarydir', b: 'basedir', l: 'lowerdir', n: 'name', w: 'workdir', u: 'user',
     v: 'volume', i: 'init', s: 'shutdown', e: 'env',
 };
-const LONG_VALUE = new Set([...Object.values(VALUE_OPTIONS), 'hostname']);
-const LONG_FLAGS = new Set(['rm', 'dry-run', 'help', 'version', 'login']);
+const LONG_VALUE = new Set([...Object.values(VALUE_OPTIONS), 'hostname', 'network', 'memory', 'pids', 'cpus', 'timeout', 'image']);
+const LONG_FLAGS = new Set(['rm', 'ephemeral', 'dry-run', 'help', 'version', 'login', 'nat']);
+/** `--timeout S`: a positive number of seconds (fractions allowed). Pure. */
+function parseTimeout(text) {
+    const s = /^\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(text);
+    const n = s ? Number(s[1]) : NaN;
+    if (!(n > 0) || n > 31_536_000)
+        throw new errors_ConfigError(`timeout '${text}' is not valid: give a number of seconds greater than 0, e.g. --timeout 600`);
+    return n;
+}
+/** `--network host|none|private`. Pure. */
+function parseNetwork(text) {
+    if (!NETWORK_MODES.includes(text))
+        throw new errors_ConfigError(`network '${text}' is not valid: use --network host (the default), none or private`);
+    return text;
+}
 /** `host:guest[:ro|:rw]` -> Volume. The guest part starts at the first ':/'. Pure. */
 function parseVolume(text) {
     let spec = text;
@@ -468,13 +2257,13 @@ function parseVolume(text) {
     }
     const at = spec.indexOf(':/');
     if (at <= 0)
-        throw new ConfigError(`volume '${text}' is not of the form host:guest[:ro] with an absolute guest path`);
+        throw new errors_ConfigError(`volume '${text}' is not of the form host:guest[:ro] with an absolute guest path`);
     return { host: spec.slice(0, at), guest: spec.slice(at + 1), readOnly };
 }
 function parseEnv(text) {
     const eq = text.indexOf('=');
     if (eq <= 0)
-        throw new ConfigError(`environment setting '${text}' is not of the form NAME=value (-e)`);
+        throw new errors_ConfigError(`environment setting '${text}' is not of the form NAME=value (-e)`);
     return [text.slice(0, eq), text.slice(eq + 1)];
 }
 /**
@@ -491,6 +2280,7 @@ function parseContainerArgs(argv) {
     let help = false;
     let version = false;
     let explicitCommand = false;
+    let image;
     let i = 0;
     const set = (long, value) => {
         given.add(long);
@@ -530,11 +2320,29 @@ function parseContainerArgs(argv) {
             case 'hostname':
                 config.hostname = value;
                 break;
+            case 'network':
+                config.network = parseNetwork(value);
+                break;
+            case 'memory':
+                config.memory = value;
+                break;
+            case 'pids':
+                config.pids = value;
+                break;
+            case 'cpus':
+                config.cpus = value;
+                break;
+            case 'timeout':
+                config.timeoutSeconds = parseTimeout(value);
+                break;
+            case 'image':
+                image = value;
+                break;
         }
     };
     const flag = (long) => {
         given.add(long);
-        if (long === 'rm')
+        if (long === 'rm' || long === 'ephemeral')
             config.ephemeral = true;
         else if (long === 'dry-run')
             dryRun = true;
@@ -544,6 +2352,8 @@ function parseContainerArgs(argv) {
             version = true;
         else if (long === 'login')
             config.login = true;
+        else if (long === 'nat')
+            config.nat = true;
     };
     while (i < argv.length) {
         const a = argv[i];
@@ -562,7 +2372,7 @@ function parseContainerArgs(argv) {
             const long = eq > 0 ? a.slice(2, eq) : a.slice(2);
             if (LONG_FLAGS.has(long)) {
                 if (eq > 0)
-                    throw new ConfigError(`option --${long} takes no value`);
+                    throw new errors_ConfigError(`option --${long} takes no value`);
                 flag(long);
                 i++;
                 continue;
@@ -570,12 +2380,12 @@ function parseContainerArgs(argv) {
             if (LONG_VALUE.has(long)) {
                 const value = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
                 if (value === undefined)
-                    throw new ConfigError(`option --${long} needs a value`);
+                    throw new errors_ConfigError(`option --${long} needs a value`);
                 set(long, value);
                 i += eq > 0 ? 1 : 2;
                 continue;
             }
-            throw new ConfigError(`unknown option ${a} (see --help)`);
+            throw new errors_ConfigError(`unknown option ${a} (see --help)`);
         }
         if (a.startsWith('-') && a.length > 1) {
             const letter = a[1];
@@ -586,10 +2396,10 @@ function parseContainerArgs(argv) {
             }
             const long = VALUE_OPTIONS[letter];
             if (!long)
-                throw new ConfigError(`unknown option ${a} (see --help)`);
+                throw new errors_ConfigError(`unknown option ${a} (see --help)`);
             const value = a.length > 2 ? a.slice(2) : argv[i + 1];
             if (value === undefined)
-                throw new ConfigError(`option -${letter} needs a value`);
+                throw new errors_ConfigError(`option -${letter} needs a value`);
             set(long, value);
             i += a.length > 2 ? 1 : 2;
             continue;
@@ -601,7 +2411,7 @@ function parseContainerArgs(argv) {
     if (Object.keys(env).length)
         config.env = env;
     config.command = argv.slice(i);
-    return { config, dryRun, help, version, explicitCommand, given };
+    return { config, dryRun, help, version, explicitCommand, given, ...(image !== undefined ? { image } : {}) };
 }
 /**
  * `container NAME [cmd...]`: when ${librarydir}/root-NAME exists, NAME picks that root as
@@ -648,20 +2458,33 @@ is the overlay of lowerdir (default /) and the container's upper layer in basedi
   -s shutdownscript  host script run as: shutdownscript shutdown ROOTDIR UID GID, after it
   -e NAME=value  environment for the command. May repeat.
   --rm           a throwaway upper layer (in memory), gone when the command ends
+  --image IMAGE  start from a stored image (its layers over its base root; see image --help);
+                 --ephemeral is --rm
+  --network MODE host (default: the host's network), none (only lo), or private (its own
+                 address and MAC on the micro-container bridge, kept for -n NAME)
+  --nat          with --network private: reach beyond the bridge, masqueraded
+  --memory SIZE  memory limit (512m, 2g); an out-of-memory kill exits 137 and says so
+  --pids N       most processes and threads at once
+  --cpus N       CPU time, in CPUs (1.5)
+  --timeout S    stop the command after S seconds; exit status 124
   --dry-run      print the launcher (a POSIX sh script that does all of this) and exit
 
 Exit status: the command's own; 125 when the jail could not be set up; 126 not
 executable; 127 not found. A second run of a running container joins it.`;
 const MICRO_CONTAINER_USAGE = `usage: micro-container run [container options] [[--] command args...]
        micro-container rootfs add NAME SOURCE [--sha256 HEX] | ls [--json] | rm NAME
+       micro-container image save NAME [-o FILE] | load FILE | ls | inspect IMAGE | rm IMAGE | export IMAGE --oci DEST
        micro-container containerize [containerize options] GROUP INSTANCE [command args...]
        micro-container trees clone GROUP TEMPLATE INSTANCE | ls [GROUP] | rm GROUP INSTANCE
+       micro-container ps [--json] | exec [-u user] [-w dir] NAME cmd... | stop [--timeout S] NAME | rm NAME
        micro-container --version | --help
 
   run            what \`container\` does (see micro-container run --help)
   rootfs         root filesystems: from a URL, a tarball or a directory (see rootfs --help)
+  image          a container's upper layer saved as an image, loaded, run, exported (see image --help)
   containerize   what \`containerize\` does: build roots under /trees
   trees          clone (by reflink), list and remove /trees instances (see trees --help)
+  ps, exec, stop, rm   the running containers of a library directory (-d; see CMD --help)
 
 The same program answers as \`container\` (the original tool's syntax) and
 \`containerize\` (build roots under /trees).`;
@@ -704,7 +2527,7 @@ function parseContainerizeArgs(argv) {
     const value = (opt) => {
         const v = argv[++i];
         if (v === undefined)
-            throw new ConfigError(`option ${opt} needs a value (see containerize --help)`);
+            throw new errors_ConfigError(`option ${opt} needs a value (see containerize --help)`);
         return v;
     };
     for (; i < argv.length; i++) {
@@ -730,13 +2553,13 @@ function parseContainerizeArgs(argv) {
         else if (a === '--dry-run')
             dryRun = true;
         else if (a.startsWith('-') && a !== '-')
-            throw new ConfigError(`unknown option ${a} (see containerize --help)`);
+            throw new errors_ConfigError(`unknown option ${a} (see containerize --help)`);
         else
             break;
     }
     const [group, instance] = [argv[i], argv[i + 1]];
     if (group === undefined || instance === undefined) {
-        throw new ConfigError('containerize needs a GROUP and an INSTANCE: containerize [--trees DIR] GROUP INSTANCE [COMMAND...]');
+        throw new errors_ConfigError('containerize needs a GROUP and an INSTANCE: containerize [--trees DIR] GROUP INSTANCE [COMMAND...]');
     }
     let command = argv.slice(i + 2);
     if (command[0] === '--')
@@ -812,7 +2635,7 @@ function parseUnshareOptions(text, file = 'unshare-options') {
         if (flag === '--propagation') {
             const value = inline ?? words[++i];
             if (!PROPAGATIONS.includes(value)) {
-                throw new ConfigError(`${file}: --propagation takes one of ${PROPAGATIONS.join(', ')} (got '${value ?? ''}')`);
+                throw new errors_ConfigError(`${file}: --propagation takes one of ${PROPAGATIONS.join(', ')} (got '${value ?? ''}')`);
             }
             propagation = value;
             continue;
@@ -820,17 +2643,17 @@ function parseUnshareOptions(text, file = 'unshare-options') {
         if (flag === '-f' || flag === '--fork' || flag === '--kill-child')
             continue; // implied where needed
         if (flag === '-U' || flag === '--user' || flag === '-r' || flag === '--map-root-user') {
-            throw new ConfigError(`${file}: ${flag} is not supported: containerize runs as root, without a user namespace (remove it)`);
+            throw new errors_ConfigError(`${file}: ${flag} is not supported: containerize runs as root, without a user namespace (remove it)`);
         }
         if (flag === '--mount-proc') {
-            throw new ConfigError(`${file}: --mount-proc is not needed: containerize mounts /proc in the root itself (fresh with --pid, else bound from the host); remove it`);
+            throw new errors_ConfigError(`${file}: --mount-proc is not needed: containerize mounts /proc in the root itself (fresh with --pid, else bound from the host); remove it`);
         }
         const ns = NAMESPACES[flag] ?? LONG.get(flag);
         if (!ns) {
-            throw new ConfigError(`${file}: '${w}' is not an option containerize can pass on; use namespace options (--uts --ipc --net --pid --cgroup --time) and --propagation slave|private|shared|unchanged`);
+            throw new errors_ConfigError(`${file}: '${w}' is not an option containerize can pass on; use namespace options (--uts --ipc --net --pid --cgroup --time) and --propagation slave|private|shared|unchanged`);
         }
         if (inline !== undefined) {
-            throw new ConfigError(`${file}: ${w}: a namespace bound to a file is not supported (use ${flag} alone)`);
+            throw new errors_ConfigError(`${file}: ${w}: a namespace bound to a file is not supported (use ${flag} alone)`);
         }
         chosen.add(ns.long);
     }
@@ -853,11 +2676,11 @@ function parseUnshareOptions(text, file = 'unshare-options') {
 
 const DEFAULT_TREES = '/trees';
 const STATE_ROOT = '/run/micro-container/trees';
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
+const containerize_spec_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
 /** A group or instance name: one path component, not hidden (`.container` is the group's). */
 function checkTreeName(kind, name) {
-    if (!NAME.test(name)) {
-        throw new ConfigError(`${kind} '${name}' is not a valid name: use letters, digits, '_', '.', '+' and '-', not starting with '.' or '-' (at most 128)`);
+    if (!containerize_spec_NAME.test(name)) {
+        throw new errors_ConfigError(`${kind} '${name}' is not a valid name: use letters, digits, '_', '.', '+' and '-', not starting with '.' or '-' (at most 128)`);
     }
 }
 /** The trees directory: --trees, else MICRO_CONTAINER_TREES, else /trees. Pure. */
@@ -876,20 +2699,20 @@ function buildContainerizeSpec(config, facts) {
     const tree = external_node_path_default().join(groupDir, config.instance);
     const overlay = config.overlay === true;
     if (overlay && containerize_spec_FORBIDDEN_IN_LAYER.test(tree)) {
-        throw new ConfigError(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
+        throw new errors_ConfigError(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
     }
     const id = `${config.group}.${config.instance}.${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
     const stateDir = external_node_path_default().join(STATE_ROOT, id);
     const cgroupFile = external_node_path_default().join(hooksDir, 'cgroup-name');
     const cgroupName = (facts.readFile(cgroupFile) ?? 'containerize').trim() || 'containerize';
     if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(cgroupName) || cgroupName.split('/').some((c) => c === '.' || c === '..')) {
-        throw new ConfigError(`${cgroupFile}: '${cgroupName}' is not a cgroup name (one line: letters, digits, '_', '.', '-', and '/' between parts)`);
+        throw new errors_ConfigError(`${cgroupFile}: '${cgroupName}' is not a cgroup name (one line: letters, digits, '_', '.', '-', and '/' between parts)`);
     }
     const optionsFile = external_node_path_default().join(hooksDir, 'unshare-options');
     const options = parseUnshareOptions(facts.readFile(optionsFile) ?? '', optionsFile);
     const workdir = config.workdir ?? '/';
     if (!workdir.startsWith('/'))
-        throw new ConfigError(`workdir '${workdir}' must be an absolute path inside the root (-w /path)`);
+        throw new errors_ConfigError(`workdir '${workdir}' must be an absolute path inside the root (-w /path)`);
     const overlayDir = external_node_path_default().join(groupDir, '.overlay', config.instance);
     return {
         trees,
@@ -979,7 +2802,7 @@ function parseRootfsArgs(argv) {
         const value = () => {
             const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
             if (v === undefined)
-                throw new ConfigError(`option ${a} needs a value`);
+                throw new errors_ConfigError(`option ${a} needs a value`);
             return v;
         };
         if (a === '--sha256' || a.startsWith('--sha256='))
@@ -991,13 +2814,13 @@ function parseRootfsArgs(argv) {
         else if (a === '--json')
             json = true;
         else if (a.startsWith('-') && a !== '-')
-            throw new ConfigError(`unknown option ${a} for rootfs ${action} (see micro-container rootfs --help)`);
+            throw new errors_ConfigError(`unknown option ${a} for rootfs ${action} (see micro-container rootfs --help)`);
         else
             words.push(a);
     }
     const want = (n, shape) => {
         if (words.length !== n)
-            throw new ConfigError(`rootfs ${action} takes ${shape} (see micro-container rootfs --help)`);
+            throw new errors_ConfigError(`rootfs ${action} takes ${shape} (see micro-container rootfs --help)`);
     };
     switch (action) {
         case 'add':
@@ -1010,12 +2833,12 @@ function parseRootfsArgs(argv) {
             want(1, 'NAME');
             return { action, name: words[0], libraryDir };
         default:
-            throw new ConfigError(`unknown rootfs command '${action}' (add, ls, rm)`);
+            throw new errors_ConfigError(`unknown rootfs command '${action}' (add, ls, rm)`);
     }
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -1029,8 +2852,6 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
@@ -1052,19 +2873,19 @@ class RootfsError extends MicroContainerError {
  * Human-sized byte counts for progress lines. Binary units, as `du -h` and `curl` print
  * them, with one decimal so that a line that is redrawn does not jump in width much.
  */
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+const progress_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** `512 B`, `1.5 KiB`, `12.3 MiB`. */
-function formatBytes(bytes) {
+function progress_formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 1024)
         return `${Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0} B`;
     let value = bytes;
     let unit = 0;
     // 1023.96 KiB would print as "1024.0 KiB": move up a unit once rounding would get there.
-    while (value >= 1023.95 && unit < UNITS.length - 1) {
+    while (value >= 1023.95 && unit < progress_UNITS.length - 1) {
         value /= 1024;
         unit++;
     }
-    return `${value.toFixed(1)} ${UNITS[unit]}`;
+    return `${value.toFixed(1)} ${progress_UNITS[unit]}`;
 }
 /**
  * `12.3 MiB / 45.0 MiB (27%)`, or `12.3 MiB` when the size is not known (no
@@ -1072,9 +2893,9 @@ function formatBytes(bytes) {
  */
 function formatProgress(received, total) {
     if (total === undefined || !Number.isFinite(total) || total < 0)
-        return formatBytes(received);
+        return progress_formatBytes(received);
     const percent = total === 0 ? 100 : Math.min(100, Math.max(0, Math.floor((received * 100) / total)));
-    return `${formatBytes(received)} / ${formatBytes(total)} (${percent}%)`;
+    return `${progress_formatBytes(received)} / ${progress_formatBytes(total)} (${percent}%)`;
 }
 /**
  * The line a terminal redraws while downloading: `[#########-----------]  27%  12.3 MiB /
@@ -1083,12 +2904,12 @@ function formatProgress(received, total) {
  * when the size is not known. RATE is bytes per second, left out when not known yet.
  */
 function progressBar(received, total, rate, width = 80) {
-    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${formatBytes(rate)}/s` : '';
+    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${progress_formatBytes(rate)}/s` : '';
     if (total === undefined || !Number.isFinite(total) || total <= 0)
-        return `${formatBytes(received)}${speed}`;
+        return `${progress_formatBytes(received)}${speed}`;
     const fraction = Math.min(1, Math.max(0, received / total));
     const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-    const counts = `${percent}  ${formatBytes(received)} / ${formatBytes(total)}`;
+    const counts = `${percent}  ${progress_formatBytes(received)} / ${progress_formatBytes(total)}`;
     // The speed goes first when the line would not fit.
     const text = counts.length + speed.length <= width ? counts + speed : counts;
     const barWidth = Math.min(30, width - text.length - 4);
@@ -1175,7 +2996,7 @@ async function download(url, destFile, options = {}) {
                 const at = last.url.href !== start.href ? ` (at ${redact(last.url)})` : '';
                 throw new RootfsError(`download of ${redact(start)} failed${tries}: ${e.problem}${at}; ${e.hint}`, { cause: e });
             }
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
+            await (0,promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
         }
     }
 }
@@ -1215,10 +3036,10 @@ function parseProxyUrl(name, raw) {
         proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
     }
     catch {
-        throw new ConfigError(`${name}=${raw} is not a proxy URL; set it like http://proxy.example:3128 or unset it`);
+        throw new errors_ConfigError(`${name}=${raw} is not a proxy URL; set it like http://proxy.example:3128 or unset it`);
     }
     if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        throw new ConfigError(`${name}=${redact(proxy)}: ${proxy.protocol.slice(0, -1)} proxies are not supported; use an http:// or https:// proxy`);
+        throw new errors_ConfigError(`${name}=${redact(proxy)}: ${proxy.protocol.slice(0, -1)} proxies are not supported; use an http:// or https:// proxy`);
     }
     return proxy;
 }
@@ -1334,7 +3155,7 @@ async function attemptOnce(start, s, last) {
             throw new RootfsError(`sha256 mismatch for ${redact(url)}: expected ${s.expected}, got ${digest}; check --sha256 or the source`);
         }
         try {
-            await (0,promises_namespaceObject.rename)(temp, s.dest);
+            await (0,external_node_fs_promises_namespaceObject.rename)(temp, s.dest);
         }
         catch (e) {
             throw diskFailure(s.dest, e);
@@ -1345,7 +3166,7 @@ async function attemptOnce(start, s, last) {
     finally {
         res.destroy();
         if (!renamed)
-            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+            await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
     }
 }
 /** The ETag and Last-Modified a response carries. Weak ETags count: they are for exactly this. */
@@ -1523,10 +3344,10 @@ function parseSourceUrl(text) {
         url = new URL(text);
     }
     catch {
-        throw new ConfigError(`${text} is not a URL; give an http:// or https:// URL`);
+        throw new errors_ConfigError(`${text} is not a URL; give an http:// or https:// URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new ConfigError(`${redact(url)}: only http:// and https:// URLs can be downloaded`);
+        throw new errors_ConfigError(`${redact(url)}: only http:// and https:// URLs can be downloaded`);
     }
     url.hash = '';
     return url;
@@ -1534,7 +3355,7 @@ function parseSourceUrl(text) {
 function parseSha256(text) {
     const hex = text.trim().toLowerCase().replace(/^sha256:/, '');
     if (!/^[0-9a-f]{64}$/.test(hex))
-        throw new ConfigError(`--sha256 ${text} is not a sha256 digest; give the 64 hex digits that sha256sum prints`);
+        throw new errors_ConfigError(`--sha256 ${text} is not a sha256 digest; give the 64 hex digits that sha256sum prints`);
     return hex;
 }
 /** A non-negative integer option, or its default when unset or nonsense (loops must stay bounded). */
@@ -1638,7 +3459,7 @@ function normalizeMemberPath(name) {
     }
     return { ok: true, path: parts.join('/') };
 }
-const q = (s) => JSON.stringify(s);
+const archive_check_q = (s) => JSON.stringify(s);
 /**
  * The check, one entry at a time, in archive order (an archive of a million entries is not
  * held in memory; the check keeps one type per path, which it needs for symlinks and hard
@@ -1666,7 +3487,7 @@ class ArchiveChecker {
     add(e) {
         this.count++;
         const problem = (message) => {
-            this.problems.push({ path: e.path, message: `${q(e.path)}: ${message}` });
+            this.problems.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
             return 'refuse';
         };
         const norm = normalizeMemberPath(e.path);
@@ -1682,15 +3503,15 @@ class ArchiveChecker {
             return problem(`the root itself as a ${e.type}; the root must be a directory`);
         const via = this.symlinkAncestor(p);
         if (via !== undefined) {
-            return problem(`goes through ${q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
+            return problem(`goes through ${archive_check_q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
         }
         switch (e.type) {
             case 'hardlink': {
                 const why = this.hardLinkProblem(e.linkTarget);
                 if (why === 'skipped')
-                    return this.skip(e, p, `hard link to ${q(e.linkTarget)}, which is skipped`);
+                    return this.skip(e, p, `hard link to ${archive_check_q(e.linkTarget)}, which is skipped`);
                 if (why)
-                    return problem(`hard link to ${q(e.linkTarget)}: ${why}`);
+                    return problem(`hard link to ${archive_check_q(e.linkTarget)}: ${why}`);
                 break;
             }
             case 'char':
@@ -1705,7 +3526,7 @@ class ArchiveChecker {
         for (const x of e.xattrs ?? []) {
             if (DROPPED_XATTR_PREFIXES.some((pre) => x.startsWith(pre))) {
                 this.dropped.add(x);
-                this.notes.push({ path: e.path, message: `${q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
+                this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
             }
         }
         this.record(p, e.type);
@@ -1729,7 +3550,7 @@ class ArchiveChecker {
     }
     /** The entry is left out of what tar sees; whatever an earlier entry put at its path stays. */
     skip(e, p, message) {
-        this.notes.push({ path: e.path, message: `${q(e.path)}: ${message}` });
+        this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
         this.skipped.push(e.path);
         if (!this.kinds.has(p))
             this.skippedPaths.add(p);
@@ -1758,7 +3579,7 @@ class ArchiveChecker {
             return 'its target is the root directory';
         const via = this.symlinkAncestor(t);
         if (via !== undefined)
-            return `its target goes through ${q(via)}, a symlink made by an earlier entry, and could leave the root`;
+            return `its target goes through ${archive_check_q(via)}, a symlink made by an earlier entry, and could leave the root`;
         const kind = this.kinds.get(t);
         if (kind === undefined && this.skippedPaths.has(t))
             return 'skipped';
@@ -2838,7 +4659,7 @@ class RootStore {
     }
     checkName(name) {
         if (!validName(name))
-            throw new ConfigError(`root name '${name}' is not valid: use letters, digits, '.', '_' and '-'`);
+            throw new errors_ConfigError(`root name '${name}' is not valid: use letters, digits, '.', '_' and '-'`);
     }
     hasRoot(id) {
         return (0,external_node_fs_namespaceObject.existsSync)(this.rootDir(id));
@@ -2875,7 +4696,7 @@ class RootStore {
         (0,external_node_fs_namespaceObject.symlinkSync)(external_node_path_default().relative(this.libraryDir, this.rootDir(id)), tmp);
         if ((0,external_node_fs_namespaceObject.existsSync)(link) && !(0,external_node_fs_namespaceObject.lstatSync)(link).isSymbolicLink()) {
             (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
-            throw new ConfigError(`${link} exists and is not a root made by micro-container; move it away first`);
+            throw new errors_ConfigError(`${link} exists and is not a root made by micro-container; move it away first`);
         }
         (0,external_node_fs_namespaceObject.renameSync)(tmp, link);
         return link;
@@ -2917,9 +4738,9 @@ class RootStore {
         this.checkName(name);
         const link = this.namePath(name);
         if (!(0,external_node_fs_namespaceObject.existsSync)(link) && !this.isLink(link))
-            throw new ConfigError(`there is no root named '${name}' in ${this.libraryDir} (see rootfs ls)`);
+            throw new errors_ConfigError(`there is no root named '${name}' in ${this.libraryDir} (see rootfs ls)`);
         if (!this.isLink(link))
-            throw new ConfigError(`${link} is not a root made by micro-container; remove it by hand`);
+            throw new errors_ConfigError(`${link} is not a root made by micro-container; remove it by hand`);
         const id = external_node_path_default().basename(external_node_path_default().resolve(this.libraryDir, (0,external_node_fs_namespaceObject.readlinkSync)(link)));
         (0,external_node_fs_namespaceObject.rmSync)(link);
         const removed = [link];
@@ -2962,13 +4783,13 @@ function classifySource(source) {
         st = (0,external_node_fs_namespaceObject.statSync)(source);
     }
     catch {
-        throw new ConfigError(`rootfs source '${source}' is not an http(s):// URL and does not exist as a file or directory`);
+        throw new errors_ConfigError(`rootfs source '${source}' is not an http(s):// URL and does not exist as a file or directory`);
     }
     if (st.isDirectory())
         return 'directory';
     if (st.isFile())
         return 'file';
-    throw new ConfigError(`rootfs source '${source}' is neither a regular file nor a directory`);
+    throw new errors_ConfigError(`rootfs source '${source}' is neither a regular file nor a directory`);
 }
 /**
  * `rootfs add NAME SOURCE`: gets the root into the store (once per archive digest) and
@@ -2980,7 +4801,7 @@ async function addRoot(store, name, source, options = {}) {
     const log = options.log ?? (() => undefined);
     const want = options.sha256?.toLowerCase();
     if (want !== undefined && !validDigest(want))
-        throw new ConfigError(`--sha256 '${options.sha256}' is not 64 hex digits`);
+        throw new errors_ConfigError(`--sha256 '${options.sha256}' is not 64 hex digits`);
     const kind = classifySource(source);
     if (kind === 'directory') {
         const real = (0,external_node_fs_namespaceObject.realpathSync)(source);
@@ -2988,7 +4809,7 @@ async function addRoot(store, name, source, options = {}) {
         await store.ensureRoot(id, real, async (tmp) => {
             (0,external_node_fs_namespaceObject.mkdirSync)(tmp);
             // cp --reflink=auto: a copy that costs no space where the filesystem can share extents.
-            const r = await execCapture('cp', ['-a', '--reflink=auto', '--', `${real}/.`, `${tmp}/`]);
+            const r = await exec_execCapture('cp', ['-a', '--reflink=auto', '--', `${real}/.`, `${tmp}/`]);
             if (r.code !== 0)
                 throw new RootfsError(`cannot copy ${real} into the store: ${r.stderr.trim()}`);
         });
@@ -3190,7 +5011,7 @@ function parseTreesArgs(argv) {
         if (a === '--trees') {
             trees = rest[++i];
             if (trees === undefined)
-                throw new ConfigError('option --trees needs a value');
+                throw new errors_ConfigError('option --trees needs a value');
         }
         else if (a.startsWith('--trees='))
             trees = a.slice('--trees='.length);
@@ -3199,13 +5020,13 @@ function parseTreesArgs(argv) {
         else if (a === '-h' || a === '--help')
             return { action: 'help' };
         else if (a.startsWith('-'))
-            throw new ConfigError(`unknown option ${a} for trees ${action} (see micro-container trees --help)`);
+            throw new errors_ConfigError(`unknown option ${a} for trees ${action} (see micro-container trees --help)`);
         else
             words.push(a);
     }
     const want = (ok, shape) => {
         if (!ok)
-            throw new ConfigError(`trees ${action} takes ${shape} (see micro-container trees --help)`);
+            throw new errors_ConfigError(`trees ${action} takes ${shape} (see micro-container trees --help)`);
     };
     switch (action) {
         case 'clone':
@@ -3218,7 +5039,7 @@ function parseTreesArgs(argv) {
             want(words.length === 2, 'GROUP INSTANCE');
             return { action, trees, group: words[0], instance: words[1] };
         default:
-            throw new ConfigError(`unknown trees command '${action}' (clone, ls, rm)`);
+            throw new errors_ConfigError(`unknown trees command '${action}' (clone, ls, rm)`);
     }
 }
 
@@ -3295,7 +5116,7 @@ function checkCloneNames(group, from, to) {
     checkTreeName('instance', from);
     checkTreeName('instance', to);
     if (from === to)
-        throw new ConfigError(`cannot clone ${group}/${from} onto itself: name a new instance to clone it into`);
+        throw new errors_ConfigError(`cannot clone ${group}/${from} onto itself: name a new instance to clone it into`);
 }
 /**
  * The group or instance names among a directory's entries: directories whose names are
@@ -3339,7 +5160,7 @@ function listInstances(trees, group) {
     checkTreeName('group', group);
     const dir = groupPath(trees, group);
     if (!layout_isDir(dir))
-        throw new ConfigError(`there is no group '${group}' in ${trees}: ${available('groups', listGroups(trees))}`);
+        throw new errors_ConfigError(`there is no group '${group}' in ${trees}: ${available('groups', listGroups(trees))}`);
     return treeNames(dirEntries(dir));
 }
 /** "groups there: a, b" or "there are none", for error messages. */
@@ -3423,7 +5244,7 @@ async function cloneLocked(o, ifMissing) {
     const trees = resolveTrees(o.trees);
     const groupDir = groupPath(trees, o.group);
     if (!clone_isDir(groupDir))
-        throw new ConfigError(`there is no group '${o.group}' in ${trees}: ${available('groups', listGroups(trees))}`);
+        throw new errors_ConfigError(`there is no group '${o.group}' in ${trees}: ${available('groups', listGroups(trees))}`);
     const dest = instancePath(trees, o.group, o.to);
     if (ifMissing && exists(dest))
         return undefined; // even should the template be gone since
@@ -3477,9 +5298,9 @@ async function copyInto(src, dest, prefix, stop, o) {
             // capabilities. -T: the template's contents (and its own owner and mode) go into tmp.
             argv = ['cp', '-a', '--preserve=xattr', '--reflink=auto', '--no-target-directory', '--', src, tmp];
         }
-        const cp = execCapture('setpriv', [...DIE_WITH_US, ...argv], { signal: stop.controller.signal, killSignal: 'SIGKILL' });
+        const cp = exec_execCapture('setpriv', [...DIE_WITH_US, ...argv], { signal: stop.controller.signal, killSignal: 'SIGKILL' });
         // du only reads metadata; it runs beside cp, which is mostly waiting for the disk.
-        const du = execCapture('setpriv', [...DIE_WITH_US, 'du', '-s', '-b', '--', src], { signal: stop.controller.signal, killSignal: 'SIGKILL' });
+        const du = exec_execCapture('setpriv', [...DIE_WITH_US, 'du', '-s', '-b', '--', src], { signal: stop.controller.signal, killSignal: 'SIGKILL' });
         const [c, d] = await Promise.all([cp, du]).catch((e) => {
             throw e.code === 'ENOENT' ? new TreesError('setpriv (util-linux) is not installed: it is needed to clone a build root') : e;
         });
@@ -3494,7 +5315,7 @@ async function copyInto(src, dest, prefix, stop, o) {
         catch (e) {
             const code = e.code;
             if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') {
-                throw new ConfigError(`${dest} appeared while ${o.group}/${o.from} was being cloned (made by something other than micro-container): remove it or pick another name`);
+                throw new errors_ConfigError(`${dest} appeared while ${o.group}/${o.from} was being cloned (made by something other than micro-container): remove it or pick another name`);
             }
             throw e;
         }
@@ -3526,7 +5347,7 @@ function isSubvolume(dir) {
 async function snapshottable(dir) {
     if (!isSubvolume(dir))
         return false;
-    const r = await execCapture('btrfs', ['subvolume', 'list', '-o', dir]).catch(() => undefined);
+    const r = await exec_execCapture('btrfs', ['subvolume', 'list', '-o', dir]).catch(() => undefined);
     return r?.code === 0 && r.stdout.trim() === '';
 }
 /**
@@ -3552,7 +5373,7 @@ function probeReflink(dir) {
 }
 function clone_refuseExisting(dest, o) {
     if (exists(dest)) {
-        throw new ConfigError(`${o.group}/${o.to} already exists (${dest}): remove it first (trees rm ${o.group} ${o.to}) or clone into another name`);
+        throw new errors_ConfigError(`${o.group}/${o.to} already exists (${dest}): remove it first (trees rm ${o.group} ${o.to}) or clone into another name`);
     }
 }
 /** FROM's real directory, or a ConfigError naming the instances there are. */
@@ -3563,10 +5384,10 @@ function sourceDir(trees, group, from) {
         real = (0,external_node_fs_namespaceObject.realpathSync)(p);
     }
     catch {
-        throw new ConfigError(`there is no instance '${from}' in group '${group}' (${p}) to clone: ${available('instances', listInstances(trees, group))}`);
+        throw new errors_ConfigError(`there is no instance '${from}' in group '${group}' (${p}) to clone: ${available('instances', listInstances(trees, group))}`);
     }
     if (!clone_isDir(real))
-        throw new ConfigError(`${p} is not a directory, so it is not an instance to clone: ${available('instances', listInstances(trees, group))}`);
+        throw new errors_ConfigError(`${p} is not a directory, so it is not an instance to clone: ${available('instances', listInstances(trees, group))}`);
     return real;
 }
 /**
@@ -3581,7 +5402,7 @@ async function removeInstance(o) {
     const trees = resolveTrees(o.trees);
     const dir = instancePath(trees, o.group, o.instance);
     if (!exists(dir)) {
-        throw new ConfigError(`there is no instance '${o.instance}' in group '${o.group}' (${dir}) to remove: ${available('instances', listInstances(trees, o.group))}`);
+        throw new errors_ConfigError(`there is no instance '${o.instance}' in group '${o.group}' (${dir}) to remove: ${available('instances', listInstances(trees, o.group))}`);
     }
     await withFileLock(lockPath(trees, o.group, o.instance), async () => {
         if (!exists(dir))
@@ -3610,7 +5431,7 @@ async function removeInstance(o) {
             (0,external_node_fs_namespaceObject.renameSync)(dir, aside);
             // A subvolume goes at once (btrfs frees its extents in the background); should
             // that fail (a subvolume nested in it), file by file.
-            const deleted = subvolume && (await execCapture('btrfs', ['subvolume', 'delete', '--', aside]).catch(() => undefined))?.code === 0;
+            const deleted = subvolume && (await exec_execCapture('btrfs', ['subvolume', 'delete', '--', aside]).catch(() => undefined))?.code === 0;
             if (!deleted)
                 await removeTree(aside);
         }
@@ -3648,7 +5469,7 @@ async function sweepWork(groupDir, instance) {
  * our mountinfo check, rm fails rather than empty the mounted filesystem.
  */
 async function removeTree(dir) {
-    const r = await execCapture('rm', ['-rf', '--one-file-system', '--', dir]);
+    const r = await exec_execCapture('rm', ['-rf', '--one-file-system', '--', dir]);
     if (r.code !== 0)
         throw new TreesError(`could not remove ${dir}: ${lastLines(r.stderr)}; remove it by hand`);
 }
@@ -3751,7 +5572,7 @@ async function treesCommand(args, io) {
             }
             else {
                 const how = { snapshot: 'btrfs snapshot', reflink: 'reflinked: the data is shared', copy: 'full copy: this filesystem cannot share extents' }[r.method];
-                const size = Number.isFinite(r.bytes) ? `${formatBytes(r.bytes)}, ` : '';
+                const size = Number.isFinite(r.bytes) ? `${progress_formatBytes(r.bytes)}, ` : '';
                 io.out(`${r.path} (${size}${how}, ${r.seconds.toFixed(2)} s)\n`);
             }
             return 0;
@@ -3772,7 +5593,3384 @@ async function treesCommand(args, io) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/jail/lifecycle.ts
+
+
+
+
+
+
+
+
+
+
+
+function libraryOf(where) {
+    return external_node_path_default().resolve(where.cwd ?? process.cwd(), where.libraryDir || DEFAULT_LIBRARY_DIR);
+}
+function cgroupOf(record, libraryDir, name, layout) {
+    try {
+        return new ContainerCgroup(record?.cgroup ?? cgroupName(libraryDir, name), layout);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The running containers of a library directory, by name. */
+async function listContainers(where = {}, layout = hostCgroupLayout()) {
+    const libraryDir = libraryOf(where);
+    const leases = new Map((await list(libraryDir).catch(() => ({ leases: [] }))).leases.map((l) => [l.name, l.ip]));
+    const out = [];
+    for (const { name, stateDir } of stateDirs(libraryDir)) {
+        const live = livePid1(stateDir);
+        if (!live)
+            continue;
+        const record = readRunRecord(stateDir);
+        const network = record?.network ?? 'host';
+        out.push({
+            name: name || 'app',
+            root: record?.lowerDirs[0] ?? '',
+            pid: live.pid,
+            user: record?.user ?? '',
+            network,
+            ...(network === 'private' && leases.has(name) ? { address: leases.get(name) } : {}),
+            uptimeSeconds: uptimeSeconds(live.startTicks),
+            processes: cgroupOf(record, libraryDir, name, layout)?.pids().length ?? 0,
+        });
+    }
+    return out;
+}
+function lifecycle_checkName(name) {
+    if (!validName(name))
+        throw new errors_ConfigError(`container name '${name}' is not valid: use the name given with -n (see micro-container ps)`);
+}
+/**
+ * Stops container NAME: SIGTERM to every process in its cgroup, SIGKILL to whatever is
+ * left after termTimeoutMs; then waits for the launcher's clean-up (the shutdown script
+ * runs, the jail's mounts go with its namespace, the cgroup and veth are removed).
+ */
+async function stopContainer(name, where = {}, termTimeoutMs = 10_000, layout = hostCgroupLayout()) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(where);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    const live = livePid1(stateDir);
+    const cg = cgroupOf(record, libraryDir, name, layout);
+    const pids = cg?.pids() ?? [];
+    if (!live && pids.length === 0)
+        return { wasRunning: false, left: [] };
+    if (cg && pids.length > 0) {
+        await cg.killAll({ termTimeoutMs });
+    }
+    else if (live) {
+        // No cgroup (a host without a writable one): PID 1 ends the jail; SIGKILL is the only
+        // signal a namespace's init takes from outside without a handler.
+        try {
+            process.kill(live.pid, 'SIGKILL');
+        }
+        catch {
+            // gone already
+        }
+    }
+    await waitIdle(stateDir, termTimeoutMs + 30_000);
+    // The launcher removes it; a launcher that was itself killed could not.
+    if (cg?.exists())
+        await cg.remove().catch(() => undefined);
+    return { wasRunning: true, left: cg?.pids() ?? [] };
+}
+/** rm NAME: stop it if it runs, remove its upper layer, its state dir and its network allocation. */
+async function removeContainer(name, where = {}, layout = hostCgroupLayout()) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(where);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    const facts = hostFacts(where.cwd);
+    // The upper layer: where it was made (run.json), else where -b (or the default) puts it.
+    const appDir = where.baseDir || !record ? buildSpec({ libraryDir, baseDir: where.baseDir, name }, facts).appDir : record.appDir;
+    const stop = await stopContainer(name, where, 10_000, layout);
+    const released = await release(libraryDir, name);
+    const existed = stateDirs(libraryDir).some((d) => d.name === name);
+    if (!existed && !released && !stop.wasRunning && !record) {
+        throw new errors_ConfigError(`there is no container '${name}' in ${libraryDir} (see micro-container ps; give -d if it uses another library directory)`);
+    }
+    (0,external_node_fs_namespaceObject.rmSync)(appDir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.rmSync)(stateDir, { recursive: true, force: true });
+    return { stopped: stop.wasRunning, removedUpper: appDir, releasedAddress: released?.ip };
+}
+/**
+ * Runs COMMAND inside the running container NAME: its namespaces (network too, when it
+ * has its own) and its cgroup, as its user unless told otherwise. Returns the command's
+ * exit status. Uses the container's own launcher logic (the join path), told never to
+ * start a container that is not running.
+ */
+async function execInContainer(name, options) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(options);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    if (!livePid1(stateDir) || !record) {
+        throw new errors_ConfigError(`container '${name}' is not running in ${libraryDir} (start it with micro-container run -n ${name} ...; see micro-container ps)`);
+    }
+    const config = { ...record.config, user: options.user ?? record.config.user ?? record.user, workdir: options.workdir ?? record.config.workdir, command: [] };
+    const leases = config.network === 'private' ? (await list(libraryDir)).leases : [];
+    const lease = leases.find((l) => l.name === name);
+    const facts = { ...hostFacts(options.cwd), cgroupLayout: hostCgroupLayout(), lease };
+    const spec = buildSpec(config, facts);
+    const file = writeLauncher(spec, renderLauncher(spec));
+    return runLauncher(file, { command: options.command, env: { MC_JOIN_ONLY: '1' } });
+}
+
+;// CONCATENATED MODULE: ./src/cli/lifecycle.ts
+
+
+
+/** `micro-container ps | exec | stop | rm`: the subcommands on containers. */
+const LIFECYCLE_COMMANDS = new Set(['ps', 'exec', 'stop', 'rm']);
+const LIFECYCLE_USAGE = {
+    ps: `usage: micro-container ps [-d librarydir] [--json]
+
+Lists the running containers of the library directory: name, root, PID 1 (as the host
+sees it), user, network address, uptime and how many processes its cgroup holds.`,
+    exec: `usage: micro-container exec [-d librarydir] [-u user[:group]] [-w workdir] NAME command [args...]
+
+Runs the command inside the running container NAME: in its namespaces (its network
+too) and its cgroup, as the container's user unless -u says otherwise.`,
+    stop: `usage: micro-container stop [-d librarydir] [--timeout S] NAME
+
+Stops container NAME: SIGTERM to every process in its cgroup, SIGKILL to what is left
+after S seconds (default 10); its shutdown script runs, its mounts, cgroup and network
+interface go.`,
+    rm: `usage: micro-container rm [-d librarydir] [-b basedir] NAME
+
+Stops container NAME if it runs, then removes its upper layer (basedir/app-NAME), its
+state in the library directory and its network address.`,
+};
+const VALUES = {
+    ps: ['d'],
+    exec: ['d', 'b', 'u', 'w'],
+    stop: ['d', 'b', 'timeout'],
+    rm: ['d', 'b'],
+};
+const lifecycle_LONG = { librarydir: 'd', basedir: 'b', user: 'u', workdir: 'w', timeout: 'timeout' };
+/**
+ * Parses `micro-container COMMAND ARGS`. For exec, options come before NAME (what follows
+ * is the command's); for the others they may come anywhere. Pure; throws ConfigError.
+ */
+function parseLifecycleArgs(command, argv) {
+    const out = { command, help: false, json: false, argv: [] };
+    const see = `(see micro-container ${command} --help)`;
+    const words = [];
+    let i = 0;
+    while (i < argv.length) {
+        const a = argv[i];
+        if (a === '--') {
+            i++;
+            break;
+        }
+        if (a === '--help' || a === '-h') {
+            out.help = true;
+            i++;
+            continue;
+        }
+        if (a === '--json' && command === 'ps') {
+            out.json = true;
+            i++;
+            continue;
+        }
+        if (!a.startsWith('-') || a === '-') {
+            if (command === 'exec')
+                break;
+            words.push(a);
+            i++;
+            continue;
+        }
+        let key;
+        let value;
+        if (a.startsWith('--')) {
+            const eq = a.indexOf('=');
+            key = lifecycle_LONG[eq > 0 ? a.slice(2, eq) : a.slice(2)];
+            value = eq > 0 ? a.slice(eq + 1) : undefined;
+        }
+        else {
+            key = a[1];
+            value = a.length > 2 ? a.slice(2) : undefined;
+        }
+        if (key === undefined || !VALUES[command].includes(key))
+            throw new errors_ConfigError(`unknown option ${a} ${see}`);
+        const inline = value !== undefined;
+        value ??= argv[i + 1];
+        if (value === undefined)
+            throw new errors_ConfigError(`option ${a} needs a value ${see}`);
+        if (key === 'd')
+            out.libraryDir = value;
+        else if (key === 'b')
+            out.baseDir = value;
+        else if (key === 'u')
+            out.user = value;
+        else if (key === 'w')
+            out.workdir = value;
+        else
+            out.timeoutSeconds = parseTimeout(value);
+        i += inline ? 1 : 2;
+    }
+    const rest = [...words, ...argv.slice(i)];
+    if (out.help)
+        return out;
+    if (command === 'ps') {
+        if (rest.length > 0)
+            throw new errors_ConfigError(`ps takes no arguments, not '${rest[0]}' ${see}`);
+        return out;
+    }
+    if (rest.length === 0)
+        throw new errors_ConfigError(`${command} needs the container's name ${see}`);
+    out.name = rest[0];
+    out.argv = rest.slice(1);
+    if (command === 'exec' && out.argv.length === 0)
+        throw new errors_ConfigError(`exec needs a command to run in ${out.name} ${see}`);
+    if (command !== 'exec' && out.argv.length > 0)
+        throw new errors_ConfigError(`${command} takes one name, not '${out.argv.join(' ')}' ${see}`);
+    return out;
+}
+/** 93 -> 1m33s; 7300 -> 2h1m. Pure. */
+function formatUptime(seconds) {
+    if (seconds < 60)
+        return `${seconds}s`;
+    if (seconds < 3600)
+        return `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    if (seconds < 86400)
+        return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
+    return `${Math.floor(seconds / 86400)}d${Math.floor((seconds % 86400) / 3600)}h`;
+}
+/** ps's table. Pure. */
+function renderPs(rows) {
+    const table = [
+        ['NAME', 'ROOT', 'PID', 'USER', 'ADDRESS', 'UPTIME', 'PROCS'],
+        ...rows.map((r) => [r.name, r.root, String(r.pid), r.user, r.address ?? (r.network === 'host' ? 'host' : r.network), formatUptime(r.uptimeSeconds), String(r.processes)]),
+    ];
+    const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+    return table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n') + '\n';
+}
+/**
+ * Runs a lifecycle command; ELEVATE re-runs the whole command line through sudo when we
+ * are not root (the state dirs are root's, cgroups and namespaces need it).
+ */
+async function lifecycleCommand(command, argv, io, elevate) {
+    const args = parseLifecycleArgs(command, argv);
+    if (args.help) {
+        io.out(LIFECYCLE_USAGE[command] + '\n');
+        return 0;
+    }
+    if ((process.getuid?.() ?? 0) !== 0)
+        return elevate();
+    const where = { libraryDir: args.libraryDir, baseDir: args.baseDir };
+    switch (command) {
+        case 'ps': {
+            const rows = await listContainers(where);
+            io.out(args.json ? `${JSON.stringify(rows, null, 2)}\n` : renderPs(rows));
+            return 0;
+        }
+        case 'exec':
+            return execInContainer(args.name, { ...where, user: args.user, workdir: args.workdir, command: args.argv });
+        case 'stop': {
+            const r = await stopContainer(args.name, where, (args.timeoutSeconds ?? 10) * 1000);
+            if (r.left.length > 0) {
+                io.err(`micro-container: container ${args.name} still has processes after SIGKILL: ${r.left.join(' ')} (in uninterruptible sleep?)\n`);
+                return 1;
+            }
+            return 0;
+        }
+        case 'rm':
+            await removeContainer(args.name, where);
+            return 0;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/image/oci-digest.ts
+
+
+
+
+
+
+
+
+/**
+ * Digests of layer files, computed by streaming: a layer can be hundreds of megabytes, so
+ * nothing here reads a whole file into memory.
+ */
+/** The compression of a file, from its first bytes. */
+async function sniffCompression(file) {
+    const fh = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    try {
+        const buf = Buffer.alloc(MAGIC_BYTES);
+        const { bytesRead } = await fh.read(buf, 0, MAGIC_BYTES, 0);
+        return detectCompression(buf.subarray(0, bytesRead));
+    }
+    finally {
+        await fh.close();
+    }
+}
+/** sha256 of the file's bytes as they are (a blob's digest) and its size. */
+async function fileDigest(file) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    let size = 0;
+    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1024 * 1024 }), async function* (src) {
+        for await (const chunk of src) {
+            hash.update(chunk);
+            size += chunk.length;
+        }
+    });
+    return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+/**
+ * sha256 of the decompressed tar (the layer's diff ID, which the image config lists).
+ * gzip is inflated in-process; zstd (which Node 20's zlib lacks) by the zstd tool, hashed
+ * by sha256sum in the same pipeline, under pipefail so that a corrupt file is an error and
+ * not the digest of half a tar.
+ */
+async function uncompressedDigest(file, compression) {
+    switch (compression) {
+        case 'none':
+            return (await fileDigest(file)).digest;
+        case 'gzip': {
+            const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+            try {
+                await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1024 * 1024 }), (0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: 1024 * 1024 }), async function* (src) {
+                    for await (const chunk of src)
+                        hash.update(chunk);
+                });
+            }
+            catch (err) {
+                throw new errors_ConfigError(`${file} is not a readable gzip file (${err.message}); give a valid gzip-compressed layer tar`);
+            }
+            return `sha256:${hash.digest('hex')}`;
+        }
+        case 'zstd': {
+            const r = await exec_execCapture('bash', ['-c', 'set -o pipefail; zstd -dcq --long=31 -- "$1" | sha256sum', 'bash', file]);
+            const hex = /^([0-9a-f]{64}) /.exec(r.stdout)?.[1];
+            if (r.code !== 0 || !hex) {
+                throw new errors_ConfigError(`${file} could not be decompressed with zstd (${r.stderr.trim() || `exit ${r.code}`}); give a valid zstd-compressed layer tar (and make sure zstd is installed)`);
+            }
+            return `sha256:${hex}`;
+        }
+        default:
+            throw new errors_ConfigError(`${file} is ${compression}-compressed, which no OCI layer media type allows; recompress it with gzip or zstd (layerFromArchive does)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/oci-layer-source.ts
+
+
+
+
+
+
+
+/**
+ * The base of an image as an OCI layer. A root filesystem tarball compressed with gzip or
+ * zstd (or not at all) already is one; an xz or bzip2 one is not (OCI has no media type
+ * for them) and is recompressed here; a root that exists only as a directory is packed.
+ */
+/** The command line that compresses stdin to stdout. -n: no name or time in the gzip header, so the same tar gives the same blob. */
+function compressorShell(compression) {
+    switch (compression) {
+        case 'gzip':
+            return 'gzip -n -6';
+        case 'zstd':
+            return 'zstd -q -T0 -3';
+        case 'none':
+            return 'cat';
+    }
+}
+function tempBeside(file) {
+    return external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.tmp-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+}
+/** Runs a bash pipeline that writes `out` through a temp name; the rename makes it appear whole or not at all. */
+async function writeThrough(out, script, args, what) {
+    const tmp = tempBeside(out);
+    try {
+        const r = await exec_execCapture('bash', ['-c', `set -o pipefail; ${script}`, 'bash', tmp, ...args]);
+        if (r.code !== 0)
+            throw new errors_ConfigError(`${what} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+        await (0,external_node_fs_promises_namespaceObject.rename)(tmp, out);
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { force: true });
+        throw err;
+    }
+}
+/**
+ * Packs a root filesystem directory as a layer tar: numeric owners (the image's users are
+ * not the host's), file capabilities kept (ping needs cap_net_raw), names sorted so the
+ * same tree gives the same tar, never crossing into another file system mounted inside.
+ * zstd by default: podman 4.3 and skopeo 1.9 (Debian 12, the oldest we meet) read it, and
+ * it packs the Debian root ~5x faster than gzip; give 'gzip' for Docker < 23.
+ */
+async function rootLayerFromDirectory(dir, outFile, options = {}) {
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(dir).catch(() => undefined);
+    if (!st?.isDirectory())
+        throw new errors_ConfigError(`root directory ${dir} does not exist or is not a directory; give the path of a root filesystem`);
+    const compression = options.compression ?? 'zstd';
+    await writeThrough(outFile, `tar --create --file - --directory "$2" --numeric-owner --xattrs --xattrs-include=security.capability --sort=name --one-file-system --format=posix --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime . | ${compressorShell(compression)} > "$1"`, [dir], `packing ${dir} as a layer`);
+    return { file: outFile, compression };
+}
+/**
+ * Rewrites any tar archive (gzip, xz, zstd, bzip2 or plain) as a layer with `compression`:
+ * the way to turn an xz root tarball into something an OCI image can hold.
+ */
+async function layerFromArchive(archive, outFile, options = {}) {
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(archive).catch(() => undefined);
+    if (!st?.isFile())
+        throw new errors_ConfigError(`archive ${archive} does not exist or is not a file; give the path of a root filesystem tarball`);
+    const compression = options.compression ?? 'zstd';
+    const from = decompressorCommand(await sniffCompression(archive));
+    // The arguments are fixed words from decompressorCommand: safe to join into the script.
+    const decompress = from ? [from.file, ...from.args].join(' ') : 'cat';
+    await writeThrough(outFile, `${decompress} < "$2" | ${compressorShell(compression)} > "$1"`, [archive], `recompressing ${archive} as a ${compression} layer`);
+    return { file: outFile, compression };
+}
+
+;// CONCATENATED MODULE: ./src/core/image/oci-spec.ts
+
+
+/**
+ * The OCI image layout, as pure functions: config, manifest, index and `oci-layout`
+ * documents built from plain values, their bytes and their digests. Nothing here touches
+ * the disk, so every rule (media types, names, digests) is checked by table tests.
+ * Spec: github.com/opencontainers/image-spec (image-layout.md, manifest.md, config.md).
+ */
+const MEDIA_TYPE = {
+    config: 'application/vnd.oci.image.config.v1+json',
+    manifest: 'application/vnd.oci.image.manifest.v1+json',
+    index: 'application/vnd.oci.image.index.v1+json',
+    layerTar: 'application/vnd.oci.image.layer.v1.tar',
+    layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    layerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+};
+/** The annotation that names a manifest in index.json: `oci:DIR:NAME` finds it by this. */
+const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+/** The whole content of the `oci-layout` file. */
+const OCI_LAYOUT = { imageLayoutVersion: '1.0.0' };
+function layerMediaType(compression) {
+    switch (compression) {
+        case 'none':
+            return MEDIA_TYPE.layerTar;
+        case 'gzip':
+            return MEDIA_TYPE.layerGzip;
+        case 'zstd':
+            return MEDIA_TYPE.layerZstd;
+    }
+}
+/** The compression a layer media type says, or a ConfigError for anything not a layer type we write. */
+function layerCompressionOf(mediaType) {
+    switch (mediaType) {
+        case MEDIA_TYPE.layerTar:
+            return 'none';
+        case MEDIA_TYPE.layerGzip:
+            return 'gzip';
+        case MEDIA_TYPE.layerZstd:
+            return 'zstd';
+    }
+    throw new errors_ConfigError(`"${mediaType}" is not an OCI layer media type this export writes; use ${MEDIA_TYPE.layerTar}, ${MEDIA_TYPE.layerGzip} or ${MEDIA_TYPE.layerZstd} (or give the layer's compression instead)`);
+}
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Throws a ConfigError unless `digest` is `sha256:` and 64 lower-case hex digits. */
+function checkDigest(digest, what) {
+    if (!DIGEST.test(digest)) {
+        throw new errors_ConfigError(`${what} "${digest}" is not a sha256 digest; write it as "sha256:" followed by 64 lower-case hex digits, or leave it out to have it computed`);
+    }
+    return digest;
+}
+// image-spec annotations.md, org.opencontainers.image.ref.name:
+//   ref := component ("/" component)*; component := alphanum (separator alphanum)*;
+//   alphanum := [A-Za-z0-9]+; separator := [-._:@+] | "--"
+// (containers/image checks `oci:DIR:NAME` names with the same grammar).
+const REF_NAME = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+/** Throws a ConfigError unless `tag` is a valid OCI ref.name (e.g. `latest`, `app:1.0`, `org/app:v2`). */
+function checkRefName(tag) {
+    if (!REF_NAME.test(tag)) {
+        throw new errors_ConfigError(`image tag "${tag}" is not a valid OCI reference name; use letters and digits separated by one of - . _ : @ + (or "--"), with "/" between components, e.g. "latest" or "myapp:1.0"`);
+    }
+    return tag;
+}
+/** Node's process.arch (and, for ppc64, the byte order) -> OCI/Go architecture and variant. */
+function ociPlatform(nodeArch, endianness = 'LE', armVersion) {
+    switch (nodeArch) {
+        case 'x64':
+            return { architecture: 'amd64' };
+        case 'arm64':
+            return { architecture: 'arm64', variant: 'v8' };
+        case 'arm':
+            return armVersion ? { architecture: 'arm', variant: `v${armVersion}` } : { architecture: 'arm' };
+        case 'ia32':
+            return { architecture: '386' };
+        case 'ppc64':
+            return { architecture: endianness === 'LE' ? 'ppc64le' : 'ppc64' };
+        case 's390x':
+        case 'riscv64':
+        case 'loong64':
+        case 'mips64':
+            return { architecture: nodeArch };
+        case 'mips':
+            return { architecture: endianness === 'LE' ? 'mipsle' : 'mips' };
+        case 'mipsel':
+            return { architecture: 'mipsle' };
+    }
+    throw new errors_ConfigError(`no OCI architecture is known for Node's process.arch "${nodeArch}"; give the image's architecture explicitly`);
+}
+function envList(env) {
+    if (env === undefined)
+        return undefined;
+    const list = Array.isArray(env)
+        ? [...env]
+        : Object.keys(env)
+            .sort()
+            .map((k) => `${k}=${env[k]}`);
+    for (const e of list) {
+        const eq = e.indexOf('=');
+        if (eq <= 0)
+            throw new errors_ConfigError(`environment entry "${e}" has no NAME=; write each one as NAME=value`);
+    }
+    return list;
+}
+/** The OCI image config document (application/vnd.oci.image.config.v1+json). Pure. */
+function buildImageConfig(input) {
+    input.diffIds.forEach((d, i) => checkDigest(d, `layer ${i + 1}'s diff ID`));
+    if (input.history && input.history.length !== input.diffIds.length) {
+        throw new errors_ConfigError(`history has ${input.history.length} entries for ${input.diffIds.length} layers; give one per layer or none`);
+    }
+    const { run } = input;
+    if (run.workdir !== undefined && !run.workdir.startsWith('/')) {
+        throw new errors_ConfigError(`working directory "${run.workdir}" is not absolute; write it as a path from the image's root, e.g. /build`);
+    }
+    const config = {};
+    const env = envList(run.env);
+    if (env)
+        config.Env = env;
+    if (run.entrypoint)
+        config.Entrypoint = [...run.entrypoint];
+    if (run.cmd)
+        config.Cmd = [...run.cmd];
+    if (run.workdir !== undefined)
+        config.WorkingDir = run.workdir;
+    if (run.user !== undefined && run.user !== '')
+        config.User = run.user;
+    if (run.labels)
+        config.Labels = { ...run.labels };
+    const doc = {};
+    if (input.created !== undefined)
+        doc.created = input.created;
+    doc.architecture = input.platform.architecture;
+    if (input.platform.variant)
+        doc.variant = input.platform.variant;
+    doc.os = 'linux';
+    doc.config = config;
+    doc.rootfs = { type: 'layers', diff_ids: [...input.diffIds] };
+    if (input.history) {
+        doc.history = input.history.map((h) => (input.created !== undefined ? { created: input.created, created_by: h } : { created_by: h }));
+    }
+    return doc;
+}
+function checkDescriptor(d, what) {
+    checkDigest(d.digest, `${what} digest`);
+    if (!Number.isSafeInteger(d.size) || d.size < 0)
+        throw new errors_ConfigError(`${what} size ${d.size} is not a byte count; give a whole number of bytes`);
+    return d;
+}
+/** The image manifest (application/vnd.oci.image.manifest.v1+json). Pure. */
+function buildManifest(config, layers) {
+    checkDescriptor(config, 'config');
+    layers.forEach((l, i) => {
+        checkDescriptor(l, `layer ${i + 1}`);
+        layerCompressionOf(l.mediaType);
+    });
+    return {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE.manifest,
+        config: { mediaType: MEDIA_TYPE.config, digest: config.digest, size: config.size },
+        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+    };
+}
+/** index.json: the one manifest, named by `tag` when given. Pure. */
+function buildIndex(manifest, tag) {
+    checkDescriptor(manifest, 'manifest');
+    const entry = { mediaType: MEDIA_TYPE.manifest, digest: manifest.digest, size: manifest.size };
+    if (tag !== undefined)
+        entry.annotations = { [REF_NAME_ANNOTATION]: checkRefName(tag) };
+    return { schemaVersion: 2, mediaType: MEDIA_TYPE.index, manifests: [entry] };
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const k of Object.keys(value).sort()) {
+            const v = value[k];
+            if (v !== undefined)
+                out[k] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+/**
+ * Canonical bytes of a JSON document: keys sorted, no whitespace. The digest names these
+ * exact bytes, so the same inputs always give the same image digest.
+ */
+function canonicalJson(doc) {
+    return Buffer.from(JSON.stringify(sortKeys(doc)), 'utf8');
+}
+/** `sha256:` + hex of the bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** A document's bytes and the descriptor that names them. */
+function jsonBlob(doc, mediaType) {
+    const bytes = canonicalJson(doc);
+    return { bytes, descriptor: { mediaType, digest: sha256Digest(bytes), size: bytes.length } };
+}
+/** Where a blob lives inside the layout: blobs/sha256/HEX. */
+function blobPath(digest) {
+    checkDigest(digest, 'blob');
+    return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/image/oci-export.ts
+
+
+
+
+
+
+
+
+
+function errno(err) {
+    return err?.code;
+}
+/** Checks dest before any work: a `.tar` path, or a directory that is absent or empty. */
+async function checkDest(dest) {
+    if (dest === '')
+        throw new errors_ConfigError('no destination given for the OCI export; give a directory or a path ending in .tar');
+    const st = await (0,external_node_fs_promises_namespaceObject.lstat)(dest).catch((err) => {
+        if (errno(err) === 'ENOENT')
+            return undefined;
+        throw err;
+    });
+    if (dest.endsWith('.tar')) {
+        if (st && !st.isFile())
+            throw new errors_ConfigError(`${dest} exists and is not a regular file; give a new path ending in .tar, or remove it`);
+        return 'tar';
+    }
+    if (st) {
+        if (!st.isDirectory())
+            throw new errors_ConfigError(`${dest} exists and is not a directory; give a directory that is empty or absent, or a path ending in .tar`);
+        if ((await (0,external_node_fs_promises_namespaceObject.readdir)(dest)).length > 0)
+            throw new errors_ConfigError(`${dest} is not empty; give an empty or absent directory for the OCI layout`);
+    }
+    return 'directory';
+}
+function compressionFromInput(l, i) {
+    if (l.mediaType !== undefined) {
+        const c = layerCompressionOf(l.mediaType);
+        if (l.compression !== undefined && l.compression !== c) {
+            throw new errors_ConfigError(`layer ${i + 1}: media type ${l.mediaType} says ${c} but compression says ${l.compression}; give one of them`);
+        }
+        return c;
+    }
+    return l.compression;
+}
+/**
+ * Puts one blob at `to`: a hard link (no copy) when on the same file system, else a reflink
+ * where the file system can, else a copy. For a tar destination a symlink is enough: tar
+ * follows it (-h) and the layer is read once, straight into the archive.
+ */
+async function placeBlob(from, to, viaSymlink) {
+    if (viaSymlink)
+        return (0,external_node_fs_promises_namespaceObject.symlink)(external_node_path_default().resolve(from), to);
+    try {
+        await (0,external_node_fs_promises_namespaceObject.link)(from, to);
+    }
+    catch (err) {
+        if (!['EXDEV', 'EPERM', 'EMLINK'].includes(errno(err) ?? ''))
+            throw err;
+        await (0,external_node_fs_promises_namespaceObject.copyFile)(from, to, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
+    }
+}
+async function prepareLayer(l, i, work, gzipOnly) {
+    const where = `layer ${i + 1} (${l.file})`;
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(l.file).catch(() => undefined);
+    if (!st?.isFile())
+        throw new errors_ConfigError(`${where} does not exist or is not a file; give the path of a layer tar`);
+    const said = compressionFromInput(l, i);
+    const actual = await sniffCompression(l.file);
+    if (said !== undefined && said !== actual) {
+        throw new errors_ConfigError(`${where} is said to be ${said === 'none' ? 'an uncompressed tar' : said} but its first bytes say ${actual === 'none' ? 'uncompressed' : actual}; fix the media type or compression given for it`);
+    }
+    const createdBy = l.createdBy ?? `micro-container: layer ${i + 1}`;
+    if (actual === 'xz' || actual === 'bzip2' || (actual === 'zstd' && gzipOnly)) {
+        // A new file: digests given for the old bytes no longer apply, but a diff ID still does.
+        const to = gzipOnly ? 'gzip' : 'zstd';
+        const out = external_node_path_default().join(work, `layer-${i + 1}.tar.${to === 'gzip' ? 'gz' : 'zst'}`);
+        await layerFromArchive(l.file, out, { compression: to });
+        const { digest, size } = await fileDigest(out);
+        const diffId = l.diffId !== undefined ? checkDigest(l.diffId, `${where} diff ID`) : await uncompressedDigest(out, to);
+        return { source: out, descriptor: { mediaType: layerMediaType(to), digest, size }, diffId, createdBy };
+    }
+    const compression = actual;
+    if (l.size !== undefined && l.size !== st.size)
+        throw new errors_ConfigError(`${where} is ${st.size} bytes, not the ${l.size} given; leave size out to have it measured`);
+    const digest = l.digest !== undefined ? checkDigest(l.digest, `${where} digest`) : (await fileDigest(l.file)).digest;
+    const diffId = l.diffId !== undefined ? checkDigest(l.diffId, `${where} diff ID`) : compression === 'none' ? digest : await uncompressedDigest(l.file, compression);
+    if (compression === 'none' && diffId !== digest)
+        throw new errors_ConfigError(`${where} is an uncompressed tar, so its diff ID must equal its digest; leave one of them out`);
+    return { source: l.file, descriptor: { mediaType: layerMediaType(compression), digest, size: st.size }, diffId, createdBy };
+}
+/**
+ * Writes an OCI image layout (image-spec image-layout.md) to `dest`: a directory (absent or
+ * empty) or, for a path ending in `.tar`, the layout packed as one tar (what `podman load`
+ * and `skopeo ... oci-archive:` read; an existing file there is replaced). It is built in a
+ * temp sibling of dest and renamed into place at the end, so dest holds the whole image or
+ * nothing. In a directory, blobs are hard links to the layer files where they can be: do
+ * not rewrite a layer file in place afterwards.
+ */
+async function exportOciLayout(input, dest) {
+    if (input.layers.length === 0)
+        throw new errors_ConfigError('an OCI image needs at least one layer; give the base root as the first layer');
+    if (input.tag !== undefined)
+        checkRefName(input.tag);
+    const format = await checkDest(dest);
+    const parent = external_node_path_default().dirname(external_node_path_default().resolve(dest));
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(parent, { recursive: true });
+    const tmp = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.oci-tmp-`));
+    const tmpTar = `${tmp}.tar`;
+    try {
+        const work = external_node_path_default().join(tmp, '.work');
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_default().join(tmp, 'blobs/sha256'), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(work);
+        if (input.layerCompression !== undefined && !['keep', 'gzip'].includes(input.layerCompression)) {
+            throw new errors_ConfigError(`layer compression "${String(input.layerCompression)}" is not one of keep, gzip; leave it out to keep layers as they are`);
+        }
+        const gzipOnly = input.layerCompression === 'gzip';
+        // One at a time: each layer is read once or twice from disk, and two cores are better
+        // spent on one decompressor than split between two.
+        const layers = [];
+        for (const [i, l] of input.layers.entries())
+            layers.push(await prepareLayer(l, i, work, gzipOnly));
+        for (const l of layers) {
+            const to = external_node_path_default().join(tmp, blobPath(l.descriptor.digest));
+            if (await (0,external_node_fs_promises_namespaceObject.lstat)(to).catch(() => undefined))
+                continue; // the same layer twice: one blob
+            if (l.source.startsWith(work + (external_node_path_default()).sep))
+                await (0,external_node_fs_promises_namespaceObject.rename)(l.source, to);
+            else
+                await placeBlob(l.source, to, format === 'tar');
+        }
+        await (0,external_node_fs_promises_namespaceObject.rm)(work, { recursive: true });
+        const { config: c } = input;
+        const platform = c.architecture ? { architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) } : ociPlatform(process.arch, (0,external_node_os_namespaceObject.endianness)());
+        const configDoc = buildImageConfig({
+            run: c,
+            diffIds: layers.map((l) => l.diffId),
+            history: layers.map((l) => l.createdBy),
+            created: c.created ?? new Date().toISOString(),
+            platform,
+        });
+        const config = jsonBlob(configDoc, MEDIA_TYPE.config);
+        const layerDescriptors = layers.map((l) => l.descriptor);
+        const manifest = jsonBlob(buildManifest(config.descriptor, layerDescriptors), MEDIA_TYPE.manifest);
+        const index = buildIndex(manifest.descriptor, input.tag);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(config.descriptor.digest)), config.bytes);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(manifest.descriptor.digest)), manifest.bytes);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'index.json'), canonicalJson(index));
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'oci-layout'), canonicalJson(OCI_LAYOUT));
+        if (format === 'directory') {
+            // rename(2) replaces an empty directory, and fails (ENOTEMPTY) if one was filled meanwhile.
+            await (0,external_node_fs_promises_namespaceObject.rename)(tmp, dest).catch((err) => {
+                if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST')
+                    throw new errors_ConfigError(`${dest} was filled while the image was written; give an empty or absent directory`);
+                throw err;
+            });
+        }
+        else {
+            // Fixed owners, times and order: the same image gives the same tar.
+            const r = await exec_execCapture('tar', [
+                '--create', '--file', tmpTar, '--directory', tmp, '--dereference', '--hard-dereference', '--format=gnu', '--sort=name',
+                '--numeric-owner', '--owner=0', '--group=0', '--mtime=@0', '--mode=u=rwX,go=rX', 'oci-layout', 'index.json', 'blobs',
+            ]);
+            if (r.code !== 0)
+                throw new errors_ConfigError(`packing the OCI layout as ${dest} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+            await (0,external_node_fs_promises_namespaceObject.rename)(tmpTar, dest);
+            await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        }
+        return { dest, format, manifest: manifest.descriptor, config: config.descriptor, layers: layerDescriptors, diffIds: layers.map((l) => l.diffId) };
+    }
+    catch (err) {
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmpTar, { force: true });
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/errors.ts
+
+/**
+ * An image layer could not be saved or applied: the upper layer holds something an OCI
+ * layer cannot express, a tool failed, the layer file is malformed. The message names the
+ * layer, the problem and what to do about it.
+ */
+class ImageError extends MicroContainerError {
+    name = 'ImageError';
+}
+
+;// CONCATENATED MODULE: ./src/core/image/image-ref.ts
+
+const DEFAULT_TAG = 'latest';
+const image_ref_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** `img`, `img:v2`, `sha256:abc...`, `abcdef012345` -> ImageRef. Pure; ConfigError says what is wrong. */
+function parseImageRef(text) {
+    const t = text.trim();
+    if (t === '')
+        throw new errors_ConfigError('no image given: name one as NAME[:TAG] or by its digest (see image ls)');
+    const digest = /^sha256:([0-9a-f]*)$/.exec(t);
+    if (digest) {
+        const hex = digest[1];
+        if (hex.length === 64)
+            return { kind: 'digest', hex, prefix: false };
+        if (hex.length >= 12)
+            return { kind: 'digest', hex, prefix: true };
+        throw new errors_ConfigError(`image digest '${t}' is too short: give sha256: and at least 12 hex digits (see image ls)`);
+    }
+    if (t.startsWith('sha256:'))
+        throw new errors_ConfigError(`image digest '${t}' is not sha256: and lower-case hex digits (see image ls)`);
+    if (/^[0-9a-f]{12,64}$/.test(t) && !t.includes(':'))
+        return { kind: 'digest', hex: t, prefix: t.length < 64 };
+    const colon = t.indexOf(':');
+    const name = colon < 0 ? t : t.slice(0, colon);
+    const tag = colon < 0 ? DEFAULT_TAG : t.slice(colon + 1);
+    if (!image_ref_NAME.test(name)) {
+        throw new errors_ConfigError(`image name '${name}' is not valid: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (NAME[:TAG])`);
+    }
+    if (!TAG.test(tag))
+        throw new errors_ConfigError(`image tag '${tag}' is not valid: use letters, digits, '.', '_' and '-' (NAME[:TAG])`);
+    return { kind: 'name', name, tag };
+}
+/** A name ref as it is stored and shown: `NAME:TAG`. Pure. */
+function formatImageName(ref) {
+    return `${ref.name}:${ref.tag}`;
+}
+/** A name for `--as`: digests are not names. Pure; ConfigError otherwise. */
+function parseImageName(text) {
+    const r = parseImageRef(text);
+    if (r.kind !== 'name')
+        throw new errors_ConfigError(`'${text}' is a digest, not an image name: give NAME[:TAG]`);
+    return { name: r.name, tag: r.tag };
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-member.ts
+
+
+/** The records of a pax header's data, in order, each as it was written. */
+function splitPaxRecords(data) {
+    const out = [];
+    let pos = 0;
+    while (pos < data.length && data[pos] !== 0) {
+        const space = data.indexOf(0x20, pos);
+        const len = space === -1 ? NaN : Number(data.toString('latin1', pos, space));
+        if (!Number.isInteger(len) || len <= space - pos + 1 || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+            throw new ImageError('malformed pax extended header record in a layer');
+        }
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= pos + len - 1)
+            throw new ImageError('malformed pax extended header record in a layer (no "=")');
+        out.push({ key: data.toString('utf8', space + 1, eq), bytes: data.subarray(pos, pos + len) });
+        pos += len;
+    }
+    return out;
+}
+/** The value of a record, as bytes. */
+function paxValue(r) {
+    const eq = r.bytes.indexOf(0x3d);
+    return r.bytes.subarray(eq + 1, r.bytes.length - 1);
+}
+/** A record `LEN key=value\n`, LEN counting itself. */
+function paxRecord(key, value) {
+    const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from('\n')]);
+    let len = body.length + 1;
+    while (String(len).length + body.length !== len)
+        len = String(len).length + body.length;
+    return { key, bytes: Buffer.concat([Buffer.from(String(len)), body]) };
+}
+const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
+function octal(block, off, len, value) {
+    if (value >= 8 ** (len - 1))
+        throw new ImageError(`value ${value} does not fit a tar header field`);
+    block.fill(0, off, off + len);
+    block.write(value.toString(8).padStart(len - 1, '0'), off, len - 1, 'latin1');
+}
+/** Sets the checksum field from the block's bytes (unsigned sum, fields as spaces). */
+function setChecksum(block) {
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += block[i];
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+const isPosix = (h) => h.toString('latin1', 257, 263) === 'ustar\0';
+/** Whether a name fits the header's name field (else it needs a pax `path` record). */
+const fitsNameField = (name) => Buffer.byteLength(name) <= 100;
+/**
+ * A copy of a header block with some fields changed and a fresh checksum. A new name
+ * clears a POSIX header's prefix field (names are not split: a longer one is the caller's
+ * to put in a pax record, and then the field holds its first 100 bytes, as GNU tar does).
+ * GNU-format headers keep their magic: their "prefix" bytes are other fields.
+ */
+function rewriteHeader(header, ch) {
+    if (header.length !== BLOCK)
+        throw new ImageError('a tar header block is 512 bytes');
+    const h = Buffer.from(header);
+    if (ch.name !== undefined) {
+        h.fill(0, 0, 100);
+        const name = Buffer.from(ch.name);
+        name.copy(h, 0, 0, Math.min(100, name.length));
+        if (isPosix(h))
+            h.fill(0, 345, 500);
+    }
+    if (ch.typeflag !== undefined)
+        h.write(ch.typeflag, 156, 1, 'latin1');
+    if (ch.mode !== undefined)
+        octal(h, 100, 8, ch.mode & 0o7777);
+    if (ch.size !== undefined)
+        octal(h, 124, 12, ch.size);
+    if (ch.linkname !== undefined) {
+        h.fill(0, 157, 257);
+        const l = Buffer.from(ch.linkname);
+        l.copy(h, 157, 0, Math.min(100, l.length));
+    }
+    if (ch.devmajor !== undefined)
+        octal(h, 329, 8, ch.devmajor);
+    if (ch.devminor !== undefined)
+        octal(h, 337, 8, ch.devminor);
+    return setChecksum(h);
+}
+/**
+ * A pax extended header ('x') holding `records`, for the member named `memberName` whose
+ * header is `memberHeader`: `template` (the member's own pax header block, when it had
+ * one) keeps its name and fields; otherwise the block is made as GNU tar makes it
+ * (`DIR/PaxHeaders/BASE`, the member's mtime). Returns the header block, the records and
+ * the padding.
+ */
+function paxHeaderBlocks(records, memberName, memberHeader, template) {
+    const data = Buffer.concat(records.map((r) => r.bytes));
+    let block;
+    if (template) {
+        block = rewriteHeader(template, { size: data.length });
+    }
+    else {
+        block = Buffer.alloc(BLOCK);
+        const trimmed = memberName.replace(/\/+$/, '');
+        const slash = trimmed.lastIndexOf('/');
+        const name = Buffer.from(slash === -1 ? `PaxHeaders/${trimmed}` : `${trimmed.slice(0, slash)}/PaxHeaders/${trimmed.slice(slash + 1)}`);
+        name.copy(block, 0, 0, Math.min(100, name.length));
+        octal(block, 100, 8, 0o644);
+        octal(block, 108, 8, 0);
+        octal(block, 116, 8, 0);
+        octal(block, 124, 12, data.length);
+        memberHeader.copy(block, 136, 136, 148); // mtime
+        block.write('x', 156, 1, 'latin1');
+        block.write('ustar\u000000', 257, 8, 'latin1');
+        setChecksum(block);
+    }
+    const pad = padTo(data.length);
+    return pad ? [block, data, Buffer.alloc(pad)] : [block, data];
+}
+/** A GNU long-name ('L') or long-link ('K') member for `value`. */
+function longNameBlocks(kind, value) {
+    const data = Buffer.from(`${value}\0`);
+    const block = Buffer.alloc(BLOCK);
+    block.write('././@LongLink', 0, 100, 'latin1');
+    octal(block, 100, 8, 0o644);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    octal(block, 124, 12, data.length);
+    octal(block, 136, 12, 0);
+    block.write(kind, 156, 1, 'latin1');
+    block.write('ustar  \0', 257, 8, 'latin1');
+    setChecksum(block);
+    const pad = padTo(data.length);
+    return pad ? [block, data, Buffer.alloc(pad)] : [block, data];
+}
+/**
+ * A regular empty file member, for the whiteout markers a layer adds (`.wh..wh..opq`):
+ * POSIX ustar, owner and mtime taken from `like` (the member it belongs to), a pax
+ * `path` when the name is long.
+ */
+function emptyFileMember(name, mode, like) {
+    const h = Buffer.alloc(BLOCK);
+    like.copy(h, 108, 108, 124); // uid, gid (octal or base-256, as tar wrote them)
+    like.copy(h, 136, 136, 148); // mtime
+    like.copy(h, 265, 265, 329); // uname, gname
+    h.write('ustar\u000000', 257, 8, 'latin1');
+    const header = rewriteHeader(h, { name, typeflag: '0', mode, size: 0, devmajor: 0, devminor: 0 });
+    if (fitsNameField(name))
+        return [header];
+    return [...paxHeaderBlocks([paxRecord('path', name)], name, header), header];
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-member-edit.ts
+
+/**
+ * The header bytes of `m` with `edit` applied: its pax records minus the dropped ones
+ * plus the added ones (no pax header when none are left), a new name in the header field
+ * or, when longer than 100 bytes, in a pax `path` record (a GNU long-name member that
+ * named it before is left out); a long link name is kept unless the link name changes.
+ */
+function editMember(m, edit) {
+    const renamed = edit.path !== undefined;
+    const relinked = edit.linkname !== undefined;
+    const resized = edit.size !== undefined;
+    const records = m.pax.filter((r) => {
+        if (renamed && (r.key === 'path' || r.key === 'GNU.sparse.name'))
+            return false;
+        if (relinked && r.key === 'linkpath')
+            return false;
+        if (resized && (r.key === 'size' || r.key.startsWith('GNU.sparse.')))
+            return false;
+        if ((edit.devmajor !== undefined || edit.devminor !== undefined) && (r.key === 'SCHILY.devmajor' || r.key === 'SCHILY.devminor'))
+            return false;
+        return !edit.drop?.(r.key);
+    });
+    const name = edit.path ?? undefined;
+    if (name !== undefined && !fitsNameField(name))
+        records.push(paxRecord('path', name));
+    if (relinked && !fitsNameField(edit.linkname))
+        records.push(paxRecord('linkpath', edit.linkname));
+    for (const [k, v] of edit.add ?? [])
+        records.push(paxRecord(k, v));
+    const { path: _path, drop: _drop, add: _add, ...fields } = edit;
+    const header = rewriteHeader(m.header, { ...fields, ...(name !== undefined ? { name } : {}) });
+    const out = [];
+    if (records.length)
+        out.push(...paxHeaderBlocks(records, edit.path ?? m.entry.path, header, m.paxBlock));
+    if (m.hasLongName && !renamed)
+        out.push(...longNameBlocks('L', m.entry.path));
+    if (m.hasLongLink && !relinked)
+        out.push(...longNameBlocks('K', m.entry.linkTarget));
+    out.push(header);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/image/whiteout.ts
+/**
+ * OCI layer whiteouts, as names (image-spec, layer.md): a deleted NAME is an empty file
+ * `.wh.NAME` beside where it was; a directory whose lower contents are hidden ("opaque")
+ * holds an empty `.wh..wh..opq`. Pure functions over archive member names, which keep
+ * their `./` prefix and a directory's trailing slash as GNU tar writes them.
+ */
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** `.wh..wh.*` names other than the opaque marker are AUFS bookkeeping (`.wh..wh.plnk`, ...). */
+const META_PREFIX = '.wh..wh.';
+/** A member name split into its directory part (with its trailing slash, or '') and last component. */
+function splitMemberName(name) {
+    const trimmed = name.endsWith('/') ? name.replace(/\/+$/, '') : name;
+    const slash = trimmed.lastIndexOf('/');
+    return slash === -1 ? { dir: '', base: trimmed } : { dir: trimmed.slice(0, slash + 1), base: trimmed.slice(slash + 1) };
+}
+/** `./a/f1` -> `./a/.wh.f1`: the whiteout member that deletes `name`. */
+function whiteoutName(name) {
+    const { dir, base } = splitMemberName(name);
+    return `${dir}${WHITEOUT_PREFIX}${base}`;
+}
+/** `./b/` -> `./b/.wh..wh..opq`; the root `./` (or `.`) -> `./.wh..wh..opq`. */
+function opaqueMarkerName(dirName) {
+    if (dirName === '.' || dirName === './' || dirName === '')
+        return `./${OPAQUE_MARKER}`;
+    return `${dirName.replace(/\/+$/, '')}/${OPAQUE_MARKER}`;
+}
+/** What a member name means to an OCI layer reader; undefined for an ordinary name. */
+function parseWhiteout(name) {
+    const { dir, base } = splitMemberName(name);
+    if (!base.startsWith(WHITEOUT_PREFIX))
+        return undefined;
+    if (base === OPAQUE_MARKER)
+        return { kind: 'opaque', dir };
+    if (base.startsWith(META_PREFIX))
+        return { kind: 'meta', dir, base };
+    return { kind: 'whiteout', dir, target: base.slice(WHITEOUT_PREFIX.length) };
+}
+/** Whether a name's last component would read as a whiteout in an OCI layer. */
+function looksLikeWhiteout(name) {
+    return splitMemberName(name).base.startsWith(WHITEOUT_PREFIX);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-apply-rewrite.ts
+
+
+
+
+const OVERLAY_XATTR = 'SCHILY.xattr.trusted.overlay.';
+const isOverlayXattr = (key) => key.startsWith(OVERLAY_XATTR);
+const OPAQUE = [`${OVERLAY_XATTR}opaque`, 'y'];
+const rel = (name) => {
+    const n = normalizeMemberPath(name);
+    return n.ok ? n.path : name;
+};
+/**
+ * Turns an OCI layer into what overlayfs reads in a lower layer, member by member, after
+ * the extraction check has passed each one (../rootfs/gate.ts):
+ * - `.wh.NAME` becomes a character device 0/0 named NAME (tar mknods it);
+ * - `.wh..wh..opq` sets trusted.overlay.opaque=y on its directory: added to that
+ *   directory's own member when it comes right after it (as every writer we know orders
+ *   them, this one included); otherwise the directory is named in `lateOpaque` for the
+ *   caller to mark once tar is done;
+ * - every trusted.overlay.* xattr the layer brings itself is dropped (tar is told to
+ *   restore that namespace, for the markers above, so nothing else may carry it);
+ * - other `.wh..wh.*` names (AUFS bookkeeping) are left out.
+ * A directory member is held back until the next member shows whether its marker follows.
+ */
+class ApplyRewrite {
+    layer;
+    stats = { whiteouts: 0, opaqueDirs: 0, metaSkipped: 0 };
+    /** Directories (relative, '' for the root) whose marker did not follow them. */
+    lateOpaque = [];
+    held;
+    constructor(layer) {
+        this.layer = layer;
+    }
+    member(m) {
+        const e = m.entry;
+        const wh = parseWhiteout(e.path);
+        if (wh && e.type !== 'file') {
+            throw new ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a whiteout name on a ${e.type}, not an empty file`);
+        }
+        if (e.type === 'hardlink' && parseWhiteout(e.linkTarget)) {
+            throw new ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a hard link to the whiteout ${JSON.stringify(e.linkTarget)}`);
+        }
+        if (wh?.kind === 'opaque') {
+            this.stats.opaqueDirs++;
+            const dir = rel(wh.dir);
+            if (this.held && this.held.path === dir) {
+                const emit = editMember(this.held.member, { drop: isOverlayXattr, add: [OPAQUE] });
+                this.held = undefined;
+                return { emit, data: 'skip' };
+            }
+            this.lateOpaque.push(dir);
+            return { emit: this.flush(), data: 'skip' };
+        }
+        const before = this.flush();
+        if (wh?.kind === 'meta') {
+            this.stats.metaSkipped++;
+            return { emit: before, data: 'skip' };
+        }
+        if (wh?.kind === 'whiteout') {
+            if (wh.target === '' || wh.target === '.' || wh.target === '..') {
+                throw new ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a whiteout of ${JSON.stringify(wh.target)}, which is not a name`);
+            }
+            this.stats.whiteouts++;
+            // As the kernel makes them: c--------- 0:0. The member's other xattrs go too: a
+            // whiteout is a name, not a file with properties.
+            const emit = editMember(m, { path: `${wh.dir}${wh.target}`, typeflag: '3', mode: 0, size: 0, devmajor: 0, devminor: 0, drop: (k) => k.startsWith('SCHILY.xattr.') || k.startsWith('SCHILY.acl.') });
+            return { emit: [...before, ...emit], data: 'skip' };
+        }
+        const overlay = m.pax.some((r) => isOverlayXattr(r.key));
+        if (e.type === 'directory' && m.dataBytes === 0) {
+            this.held = { member: overlay ? withoutOverlayXattrs(m) : m, path: rel(e.path) };
+            return { emit: before, data: 'pass' };
+        }
+        return { emit: [...before, ...(overlay ? editMember(m, { drop: isOverlayXattr }) : m.original)], data: 'pass' };
+    }
+    flush() {
+        const h = this.held;
+        this.held = undefined;
+        return h ? h.member.original : [];
+    }
+}
+/** The member as if it had been written without the overlay's xattrs. */
+function withoutOverlayXattrs(m) {
+    return { ...m, original: editMember(m, { drop: isOverlayXattr }), pax: m.pax.filter((r) => !isOverlayXattr(r.key)) };
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-args.ts
+
+
+
+/**
+ * GNU tar command lines for image layers. Pure, so that what a layer keeps and drops is
+ * one table test.
+ */
+/**
+ * A guest path to leave out of a saved layer (a volume's mount point) as the member name
+ * GNU tar gives it under `-C upper .`: `/work/src/` -> `./work/src`. ConfigError for what
+ * cannot be a path in the container: relative, `..`, the root itself.
+ */
+function excludeMemberName(guestPath) {
+    if (!guestPath.startsWith('/'))
+        throw new errors_ConfigError(`volume path '${guestPath}' to leave out of the image is not absolute: give the path inside the container, e.g. /work`);
+    const parts = guestPath.split('/').filter((p) => p !== '' && p !== '.');
+    if (parts.includes('..'))
+        throw new errors_ConfigError(`volume path '${guestPath}' to leave out of the image has a '..' component: give the plain path inside the container`);
+    if (parts.length === 0)
+        throw new errors_ConfigError(`volume path '${guestPath}' is the container's root: an image without its root is empty; mount the volume somewhere below /`);
+    if (guestPath.includes('\0'))
+        throw new errors_ConfigError(`volume path '${guestPath}' has a NUL byte`);
+    return `./${parts.join('/')}`;
+}
+/**
+ * `tar -c` of an upper layer to stdout, in the pax format that OCI layers use:
+ * - numeric owners (the names are the guest's, not the host's), modes as they are;
+ * - every xattr namespace (security.capability is what makes ping work) and ACLs; the
+ *   overlay's own trusted.overlay.* are stripped afterwards (layer-save-rewrite.ts), as
+ *   they decide what the layer means and must be read first;
+ * - time stamps to the second, no atime/ctime, and pax header names without tar's pid,
+ *   as Docker writes layers: without them nearly every member needs a pax header of its
+ *   own (about 1 KB each), and the same tree gives the same bytes;
+ * - members sorted by name, for the same reason;
+ * - no --sparse: GNU's sparse pax encoding renames members (GNUSparseFile.N/...), which
+ *   not every OCI reader undoes, and holes compress to almost nothing anyway;
+ * - sockets are skipped by tar itself (without the warning: they are not a loss).
+ * Exclusions are exact, anchored names (no wildcards): a volume at /a[1] means just that.
+ */
+function tarCreateArgs(o) {
+    const excludes = (o.exclude ?? []).map(excludeMemberName);
+    return [
+        '--create',
+        '--file=-',
+        `--directory=${o.upperDir}`,
+        '--format=posix',
+        '--numeric-owner',
+        '--xattrs',
+        '--xattrs-include=*',
+        '--acls',
+        '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
+        '--sort=name',
+        '--warning=no-file-ignored',
+        ...(excludes.length ? ['--anchored', '--no-wildcards', ...excludes.map((e) => `--exclude=${e}`)] : []),
+        '.',
+    ];
+}
+/**
+ * `tar -x` for a layer that becomes an overlay lower layer: as for a root (tar-args.ts)
+ * but with the overlay's xattrs let through, since the opaque markers are set that way.
+ * Only what applyLayer itself wrote can carry them: it strips every trusted.overlay.*
+ * record that the layer brought before tar sees it (layer-apply-rewrite.ts).
+ */
+function layerTarExtractArgs(dir) {
+    const dropped = new Set(DROPPED_XATTR_PREFIXES.map((p) => `--xattrs-exclude=${p}*`));
+    return tarExtractArgs({ dir, isRoot: true }).filter((a) => !dropped.has(a));
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-rewriter.ts
+
+
+/** Extended headers larger than this are not names and xattrs (as in ../rootfs/tar-reader.ts). */
+const layer_tar_rewriter_MAX_META_BYTES = 8 * 1024 * 1024;
+const layer_tar_rewriter_padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
+/**
+ * A streaming tar rewriter: the archive goes in chunk by chunk, each member's headers are
+ * handed to a handler that says what to write instead, and file data flows through
+ * untouched (subarrays of the input, no copies). Memory is one member's headers. The
+ * format rules are those of ../rootfs/tar-reader.ts (same header functions), so the
+ * names the handler sees are the names GNU tar and the extraction check see.
+ *
+ * After the end-of-archive block everything is passed as it is (tar's record padding).
+ */
+class TarRewriter {
+    handler;
+    header = Buffer.alloc(BLOCK);
+    headerFill = 0;
+    /** Data bytes still to pass or skip. */
+    data = 0;
+    dataMode = 'pass';
+    /** GNU old sparse extension blocks still to come before the data. */
+    sparseExt = false;
+    meta;
+    metaSkip = 0;
+    paxGlobal = new Map();
+    pending = { blocks: [], pax: [] };
+    ended = false;
+    _members = 0;
+    constructor(handler) {
+        this.handler = handler;
+    }
+    get members() {
+        return this._members;
+    }
+    write(chunk) {
+        const out = [];
+        let off = 0;
+        const n = chunk.length;
+        while (off < n) {
+            if (this.ended) {
+                out.push(chunk.subarray(off));
+                break;
+            }
+            if (this.data > 0 && !this.sparseExt) {
+                const k = Math.min(this.data, n - off);
+                if (this.dataMode === 'pass')
+                    out.push(chunk.subarray(off, off + k));
+                this.data -= k;
+                off += k;
+                continue;
+            }
+            if (this.meta) {
+                const m = this.meta;
+                if (m.fill < m.data.length) {
+                    const k = Math.min(m.data.length - m.fill, n - off);
+                    chunk.copy(m.data, m.fill, off, off + k);
+                    m.fill += k;
+                    off += k;
+                    continue;
+                }
+                if (this.metaSkip > 0) {
+                    const k = Math.min(this.metaSkip, n - off);
+                    this.metaSkip -= k;
+                    off += k;
+                    continue;
+                }
+                this.meta = undefined;
+                this.finishMeta(m, out);
+                continue;
+            }
+            const k = Math.min(BLOCK - this.headerFill, n - off);
+            chunk.copy(this.header, this.headerFill, off, off + k);
+            this.headerFill += k;
+            off += k;
+            if (this.headerFill === BLOCK) {
+                this.headerFill = 0;
+                this.block(Buffer.from(this.header), out);
+            }
+        }
+        // A meta member whose data ended exactly at the chunk's end.
+        if (this.meta && this.meta.fill === this.meta.data.length && this.metaSkip === 0) {
+            const m = this.meta;
+            this.meta = undefined;
+            this.finishMeta(m, out);
+        }
+        return out;
+    }
+    /** The input is over: what is still held; throws when it stopped inside a member. */
+    end() {
+        if (this.ended)
+            return [];
+        if (this.headerFill > 0 || this.data > 0 || this.meta || this.sparseExt || this.pending.blocks.length) {
+            throw new TarFormatError('the archive is truncated (it ends inside a member)');
+        }
+        this.ended = true;
+        return this.handler.flush?.() ?? [];
+    }
+    block(block, out) {
+        if (this.sparseExt) {
+            if (this.dataMode === 'pass')
+                out.push(block);
+            if (!sparseExtensionContinues(block))
+                this.sparseExt = false;
+            return;
+        }
+        if (isZeroBlock(block)) {
+            if (this.pending.blocks.length)
+                throw new TarFormatError('the archive ends after an extended header, before its member');
+            this.ended = true;
+            out.push(...(this.handler.flush?.() ?? []), block);
+            return;
+        }
+        const h = parseHeader(block);
+        switch (h.typeflag) {
+            case 'x':
+            case 'X':
+            case 'g':
+            case 'L':
+            case 'K': {
+                const size = h.size;
+                if (size > layer_tar_rewriter_MAX_META_BYTES)
+                    throw new TarFormatError(`an extended header of ${size} bytes (more than a name or a few xattrs)`);
+                this.meta = { kind: h.typeflag, block, data: Buffer.allocUnsafe(size), fill: 0, pad: layer_tar_rewriter_padding(size) };
+                this.metaSkip = layer_tar_rewriter_padding(size);
+                return;
+            }
+            case 'V':
+                out.push(...(this.handler.flush?.() ?? []), block);
+                this.data = h.size + layer_tar_rewriter_padding(h.size);
+                this.dataMode = 'pass';
+                return;
+        }
+        const p = this.pending;
+        const local = new Map();
+        for (const r of p.pax)
+            for (const [k, v] of parsePax(r.bytes))
+                local.set(k, v);
+        const pax = this.paxGlobal.size ? new Map([...this.paxGlobal, ...local]) : local;
+        const size = dataSize(h, pax);
+        const entry = resolveEntry(h, pax, size, p.longName, p.longLink);
+        // GNU tar reads no data after a hard link, whatever its size field says.
+        const stored = h.typeflag === '1' ? 0 : size;
+        const member = {
+            entry,
+            raw: h,
+            header: block,
+            pax: p.pax,
+            paxBlock: p.paxBlock,
+            hasLongName: p.longName !== undefined,
+            hasLongLink: p.longLink !== undefined,
+            original: [...p.blocks, block],
+            dataBytes: stored + layer_tar_rewriter_padding(stored),
+        };
+        this.pending = { blocks: [], pax: [] };
+        this._members++;
+        const r = this.handler.member(member);
+        out.push(...r.emit);
+        this.data = member.dataBytes;
+        this.dataMode = r.data;
+        this.sparseExt = h.sparseExtended;
+    }
+    finishMeta(m, out) {
+        const bytes = [m.block, m.data, ...(m.pad ? [Buffer.alloc(m.pad)] : [])];
+        const p = this.pending;
+        switch (m.kind) {
+            case 'g':
+                if (p.blocks.length)
+                    throw new TarFormatError("a global pax header between a member's extended headers and the member");
+                for (const [k, v] of parsePax(m.data))
+                    this.paxGlobal.set(k, v);
+                out.push(...(this.handler.flush?.() ?? []), ...bytes);
+                return;
+            case 'x':
+            case 'X':
+                p.pax.push(...splitPaxRecords(m.data));
+                p.paxBlock ??= m.block;
+                break;
+            case 'L':
+                p.longName = gnuLongName(m.data);
+                break;
+            case 'K':
+                p.longLink = gnuLongName(m.data);
+                break;
+        }
+        p.blocks.push(...bytes);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-apply.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The extraction check's gate (../rootfs/gate.ts), then the OCI-to-overlay rewrite: the
+ * check judges the layer as written (a `.wh.NAME` is an empty file like any other), and
+ * only members it passed are rewritten and reach tar.
+ */
+class LayerGate {
+    handler;
+    check;
+    rewriter;
+    constructor(handler) {
+        this.handler = handler;
+        this.check = new ExtractionGate({ isRoot: true });
+        this.rewriter = new TarRewriter(handler);
+    }
+    get refused() {
+        return this.check.refused;
+    }
+    feed(chunk) {
+        return this.check.feed(chunk).flatMap((part) => this.rewriter.write(part));
+    }
+    finish() {
+        const rest = this.check.finish().flatMap((part) => this.rewriter.write(part));
+        if (this.refused)
+            return [];
+        return [...rest, ...this.rewriter.end()];
+    }
+}
+/**
+ * Unpacks an OCI layer file (zstd, gzip or plain tar, told apart by content) into
+ * `destDir`, which must not exist yet (an empty directory is replaced), as a directory
+ * that overlayfs can use as a lower layer: whiteouts become character devices 0/0 and
+ * opaque markers the trusted.overlay.opaque xattr (layer-apply-rewrite.ts).
+ *
+ * This is the root extraction of ../rootfs/extract.ts with one more stage: the same check
+ * refuses members that could write outside the directory (absolute names, `..`, links
+ * out, writes through symlinks) and skips device nodes other than the standard ones; GNU
+ * tar writes (owners by number, modes, setuid, xattrs, ACLs, hard links); into a new
+ * directory beside destDir that is renamed into place when complete. Needs root: only
+ * root can set trusted.* xattrs and owners.
+ */
+async function applyLayer(layerFile, destDir, opts = {}) {
+    if (process.geteuid?.() !== 0) {
+        throw new PrivilegeError(`applying the image layer ${layerFile} needs root (owners, device nodes for whiteouts, trusted.overlay.* xattrs): run it as root or through sudo`);
+    }
+    const dest = external_node_path_default().resolve(destDir);
+    const log = opts.log ?? (() => undefined);
+    layer_apply_refuseExisting(dest);
+    if (opts.signal?.aborted)
+        throw new ImageError(`applying ${layerFile} was aborted`);
+    const fd = openLayer(layerFile);
+    try {
+        const compression = detectCompression(layer_apply_readHead(fd));
+        if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
+            throw new ImageError(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
+        }
+        const parent = external_node_path_default().dirname(dest);
+        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
+        const tmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.layer-`));
+        try {
+            (0,external_node_fs_namespaceObject.chmodSync)(tmp, 0o755);
+            const handler = new ApplyRewrite(layerFile);
+            const gate = new LayerGate(handler);
+            let outcome;
+            try {
+                outcome = await extractThroughGate(layerFile, fd, compression, layerTarExtractArgs(tmp), gate, opts.signal);
+            }
+            catch (err) {
+                if (err instanceof TarFormatError) {
+                    throw new ImageError(`${layerFile} is not a usable layer (${compression === 'none' ? 'uncompressed' : compression} tar): ${err.message}; nothing was applied`);
+                }
+                if (opts.signal?.aborted)
+                    throw new ImageError(`applying ${layerFile} was aborted`);
+                throw err;
+            }
+            const plan = gate.check.plan();
+            if (outcome === 'refused')
+                throw new UnsafeArchiveError(layerFile, plan.problems);
+            if (handler.lateOpaque.length)
+                await markOpaque(tmp, handler.lateOpaque, layerFile);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, dest);
+            const notes = plan.notes.map((n) => n.message);
+            if (handler.stats.metaSkipped)
+                notes.push(`${handler.stats.metaSkipped} AUFS bookkeeping member(s) (.wh..wh.*) left out`);
+            notes.forEach((n) => log(n));
+            return { compression, entries: plan.entries, whiteouts: handler.stats.whiteouts, opaqueDirs: handler.stats.opaqueDirs, notes };
+        }
+        catch (err) {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { recursive: true, force: true });
+            const code = err.code;
+            if (code === 'ENOTEMPTY' || code === 'EEXIST')
+                throw new ImageError(`${dest} appeared while ${layerFile} was being applied; not replacing it`);
+            throw err;
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/**
+ * Opaque markers that did not come right after their directory (a layer from another
+ * writer): once tar is done, each directory gets the xattr from a second, tiny archive of
+ * directory members that repeat what is on disk (mode, owner, mtime) plus the xattr: tar
+ * is the one tool sure to be there that sets trusted.* xattrs (Node cannot; setfattr is
+ * not installed everywhere). A directory the layer never made is made 0755 root's.
+ */
+async function markOpaque(root, dirs, layerFile) {
+    const blocks = [];
+    for (const d of new Set(dirs)) {
+        const p = external_node_path_default().join(root, d);
+        let st;
+        try {
+            st = (0,external_node_fs_namespaceObject.lstatSync)(p);
+        }
+        catch {
+            st = undefined;
+        }
+        if (st && !st.isDirectory())
+            throw new ImageError(`${layerFile} is not a valid OCI layer: it marks ${JSON.stringify(d)} opaque, which is not a directory in the layer`);
+        const name = d === '' ? './' : `./${d}/`;
+        const h = Buffer.alloc(BLOCK);
+        h.write('ustar\u000000', 257, 8, 'latin1');
+        const mtime = Math.floor((st?.mtimeMs ?? Date.now()) / 1000);
+        h.write(mtime.toString(8).padStart(11, '0'), 136, 11, 'latin1');
+        h.write((st?.uid ?? 0).toString(8).padStart(7, '0'), 108, 7, 'latin1');
+        h.write((st?.gid ?? 0).toString(8).padStart(7, '0'), 116, 7, 'latin1');
+        const header = rewriteHeader(h, { name: name.length <= 100 ? name : name.slice(0, 100), typeflag: '5', mode: st ? st.mode & 0o7777 : 0o755, size: 0 });
+        const records = [paxRecord('SCHILY.xattr.trusted.overlay.opaque', 'y')];
+        if (name.length > 100)
+            records.unshift(paxRecord('path', name));
+        blocks.push(...paxHeaderBlocks(records, name, header), header);
+    }
+    blocks.push(Buffer.alloc(2 * BLOCK));
+    const file = external_node_path_default().join(external_node_path_default().dirname(root), `.${external_node_path_default().basename(root)}.opaque.tar`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, Buffer.concat(blocks));
+    try {
+        const args = layerTarExtractArgs(root).map((a) => (a === '-' ? file : a));
+        const r = await exec_execCapture('tar', args);
+        if (r.code !== 0)
+            throw new ImageError(`tar could not mark the opaque directories of ${layerFile} (exit status ${r.code}): ${r.stderr.trim()}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    }
+}
+function layer_apply_refuseExisting(dest) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dest);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            return;
+        throw new ImageError(`cannot apply a layer into ${dest}: it exists and is not an empty directory (${code})`);
+    }
+    if (entries.length)
+        throw new ImageError(`cannot apply a layer into ${dest}: it exists and is not empty; applying makes a new directory`);
+}
+function openLayer(file) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    }
+    catch (err) {
+        throw new ImageError(`cannot read the image layer ${file}: ${err.message}`);
+    }
+    if (!(0,external_node_fs_namespaceObject.fstatSync)(fd).isFile()) {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        throw new ImageError(`${file} is not a regular file`);
+    }
+    return fd;
+}
+function layer_apply_readHead(fd) {
+    const buf = Buffer.alloc(MAGIC_BYTES);
+    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-compression.ts
+
+
+const LAYER_COMPRESSIONS = ['zstd', 'gzip', 'none'];
+/** A user's word for a compression; ConfigError saying the choices otherwise. */
+function parseLayerCompression(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'zst')
+        return 'zstd';
+    if (v === 'gz')
+        return 'gzip';
+    if (v === 'uncompressed')
+        return 'none';
+    if (LAYER_COMPRESSIONS.includes(v))
+        return v;
+    throw new errors_ConfigError(`unknown layer compression '${value}': use one of ${LAYER_COMPRESSIONS.join(', ')}`);
+}
+/**
+ * The command that compresses stdin to stdout; none for an uncompressed layer. zstd with
+ * all cores (-T0) at level 3 (its default, the speed/size point `tar | zstd` users pick);
+ * gzip at its default level 6 with -n so that no name or time stamp is stored (the same
+ * tar gives the same bytes).
+ */
+function compressorCommand(c) {
+    switch (c) {
+        case 'zstd':
+            return { file: 'zstd', args: ['-T0', '-3', '-q', '-c'] };
+        case 'gzip':
+            return { file: 'gzip', args: ['-6', '-n', '-c'] };
+        case 'none':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-save-rewrite.ts
+
+
+
+
+/** The overlay's own xattrs (the kernel's bookkeeping), as pax keys. */
+const layer_save_rewrite_OVERLAY_XATTR = 'SCHILY.xattr.trusted.overlay.';
+const layer_save_rewrite_isOverlayXattr = (key) => key.startsWith(layer_save_rewrite_OVERLAY_XATTR);
+/**
+ * Overlay xattrs that change what a path means in a way an OCI layer cannot say: a
+ * directory renamed in place (redirect_dir) and a file whose data is still in a lower
+ * layer (metacopy). Saving such an upper layer would silently give a wrong image.
+ */
+const UNSAVABLE = {
+    [`${layer_save_rewrite_OVERLAY_XATTR}redirect`]: 'a directory renamed by the overlay (redirect_dir)',
+    [`${layer_save_rewrite_OVERLAY_XATTR}metacopy`]: 'a file whose data is still in a lower layer (metacopy)',
+};
+/**
+ * Turns GNU tar's dump of an overlay upper directory into an OCI layer, member by member
+ * (image-spec layer.md; what podman's and Docker's overlay drivers write):
+ * - a whiteout (character device 0/0) becomes an empty regular file `.wh.NAME`, mode 0600,
+ *   owner and time kept; so does a hard link to one (the kernel shares one whiteout inode
+ *   among many names), which `isWhiteout` recognises by the link's target on disk;
+ * - a directory with trusted.overlay.opaque=y is followed by an empty `.wh..wh..opq`;
+ * - every trusted.overlay.* xattr is dropped (origin, impure, uuid... are the kernel's
+ *   bookkeeping about this upper layer's own lowers);
+ * - a name that already starts with `.wh.` is refused: in a layer it would read as a deletion.
+ * All other members are passed byte for byte.
+ */
+class SaveRewrite {
+    upperDir;
+    isWhiteout;
+    stats = { whiteouts: 0, opaqueDirs: 0 };
+    /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
+    constructor(upperDir, isWhiteout) {
+        this.upperDir = upperDir;
+        this.isWhiteout = isWhiteout;
+    }
+    member(m) {
+        const e = m.entry;
+        if (looksLikeWhiteout(e.path)) {
+            throw new ImageError(`cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is named like an OCI whiteout (.wh.*), and in a layer it would read as a deletion; rename or remove it before saving`);
+        }
+        for (const r of m.pax) {
+            const why = UNSAVABLE[r.key];
+            if (why) {
+                throw new ImageError(`cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is ${why}, which an OCI layer cannot express; mount the overlay with redirect_dir=off,metacopy=off (the default) for containers whose layer is saved`);
+            }
+        }
+        const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
+        if (whiteout) {
+            this.stats.whiteouts++;
+            const emit = editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: layer_save_rewrite_isOverlayXattr });
+            return { emit, data: 'skip' };
+        }
+        const overlayRecords = m.pax.filter((r) => layer_save_rewrite_isOverlayXattr(r.key));
+        if (overlayRecords.length === 0)
+            return { emit: m.original, data: 'pass' };
+        const emit = editMember(m, { drop: layer_save_rewrite_isOverlayXattr });
+        const opaque = e.type === 'directory' && overlayRecords.some((r) => r.key === `${layer_save_rewrite_OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y');
+        if (opaque) {
+            this.stats.opaqueDirs++;
+            // As Docker writes it: the marker right after its directory, with the directory's
+            // owner and permission bits.
+            emit.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
+        }
+        return { emit, data: 'pass' };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-save.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
+const layer_save_STDERR_KEEP = 8 * 1024;
+/**
+ * Starts a tool of the save pipeline. Not exec.ts's execCapture: these move hundreds of
+ * megabytes through pipes, as ../rootfs/pipeline.ts does for extraction.
+ */
+function startTool(file, args, stdio) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-layer_save_STDERR_KEEP)));
+    const done = new Promise((resolve, reject) => {
+        child.on('error', (err) => reject(new ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it, or choose another compression)` : `cannot run ${file}: ${err.message}`)));
+        child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+    });
+    return { child, what: [file, ...args].join(' '), done };
+}
+/** Bytes gathered before a write to the compressor (see runPipeline). */
+const GATHER_BYTES = 1 << 20;
+const SIGPIPE_STATUS = 128 + 13;
+const SIGKILL_STATUS = 128 + 9;
+/**
+ * Saves an overlay upper directory as an OCI layer file (see layer-save-rewrite.ts for
+ * what becomes of whiteouts, opaque directories and the overlay's xattrs):
+ *
+ *   tar -c upper | node (rewrite; sha256 = diff_id) | zstd -T0 -3 > FILE.tmp; sha256 FILE.tmp = digest
+ *
+ * Why a rewrite of tar's stream rather than a walk to find whiteouts first and a tar with
+ * exclusions and appended entries: tar reads the tree once and does the walk, no pattern
+ * per whiteout, no second archive to splice in, and the names it changes are the ones
+ * tar wrote. Node only parses headers; file data goes through in the chunks tar wrote,
+ * gathered into 1 MiB writes.
+ * Digests: the uncompressed stream is hashed in node as it goes by (OpenSSL's SHA-256 runs
+ * at ~1.4 GB/s here; coreutils' sha256sum in a tee'd pipeline takes ~1 s of CPU for the
+ * 165 MB of Debian's /usr, more than node's whole share). The compressor writes the file
+ * itself and node hashes the file afterwards, from the page cache (~50 ms for 50 MB):
+ * passing zstd's output through node too cost more CPU than that. Measured by
+ * bench/image-save.mjs.
+ *
+ * The file is written under a temporary name in its directory, fdatasynced and renamed
+ * (the directory synced too): `outFile` is either the whole layer or absent, never half
+ * of one (an existing file stays until the new one replaces it); on any failure the
+ * temporary file is removed. Memory is flat: streams with backpressure, one member's
+ * headers at a time (node's peak RSS ~92 MB for a 165 MB and for a 500 MB layer).
+ */
+async function saveLayer(upperDir, outFile, opts = {}) {
+    const compression = opts.compression ?? 'zstd';
+    const upper = external_node_path_default().resolve(upperDir);
+    const out = external_node_path_default().resolve(outFile);
+    const args = tarCreateArgs({ upperDir: upper, exclude: opts.exclude });
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.statSync)(upper);
+    }
+    catch (err) {
+        throw new errors_ConfigError(`cannot save ${upper} as an image: ${err.code === 'ENOENT' ? 'it does not exist (is it the container\'s upper layer?)' : err.message}`);
+    }
+    if (!st.isDirectory())
+        throw new errors_ConfigError(`cannot save ${upper} as an image: it is not a directory (give the container's upper layer directory)`);
+    const outDir = external_node_path_default().dirname(out);
+    try {
+        if (!(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory())
+            throw new Error('not a directory');
+    }
+    catch {
+        throw new errors_ConfigError(`cannot write the image layer ${out}: its directory ${outDir} does not exist (create it first)`);
+    }
+    if (opts.signal?.aborted)
+        throw new ImageError(`saving ${upper} was aborted`);
+    const tmp = external_node_path_default().join(outDir, `.${external_node_path_default().basename(out)}.tmp-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(tmp, 'wx+', 0o644);
+    }
+    catch (err) {
+        throw new ImageError(`cannot create ${tmp} to write the image layer: ${err.message}`);
+    }
+    let fdOpen = true;
+    try {
+        const r = await runPipeline(upper, args, compression, fd, opts.signal);
+        (0,external_node_fs_namespaceObject.fdatasyncSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        fdOpen = false;
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
+        syncDir(outDir);
+        return { file: out, compression, mediaType: layerMediaType(compression), ...r };
+    }
+    catch (err) {
+        if (fdOpen)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        try {
+            (0,external_node_fs_namespaceObject.unlinkSync)(tmp);
+        }
+        catch {
+            // already gone
+        }
+        throw err;
+    }
+}
+/** Makes a rename durable (the directory entry), where the filesystem allows it. */
+function syncDir(dir) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(dir, 'r');
+        (0,external_node_fs_namespaceObject.fsyncSync)(fd);
+    }
+    catch {
+        // Some filesystems refuse fsync on a directory; the data itself was synced.
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** SHA-256 and byte count of what goes through a stream. */
+function digester() {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    let size = 0;
+    let digest;
+    return {
+        update: (b) => {
+            hash.update(b);
+            size += b.length;
+        },
+        result: () => ({ digest: (digest ??= `sha256:${hash.digest('hex')}`), size }),
+    };
+}
+/** Writes all of `buf` at the fd's offset (a write may take less than it is given). */
+function writeAll(fd, buf, cb) {
+    (0,external_node_fs_namespaceObject.write)(fd, buf, 0, buf.length, null, (err, n) => {
+        if (err)
+            return cb(err);
+        if (n < buf.length)
+            return writeAll(fd, buf.subarray(n), cb);
+        cb();
+    });
+}
+/**
+ * The layer file as a stream. Not fs.createWriteStream: it closes its fd when destroyed
+ * even with autoClose off, and the fd is saveLayer's to fsync and close.
+ */
+function fdWriter(fd) {
+    return new external_node_stream_namespaceObject.Writable({
+        highWaterMark: 1 << 20,
+        write(chunk, _enc, cb) {
+            writeAll(fd, chunk, cb);
+        },
+    });
+}
+/** SHA-256 and size of what was written to `fd`, read back from its start (the page cache, just written). */
+async function hashFile(fd) {
+    const d = digester();
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0;;) {
+        const n = await new Promise((resolve, reject) => (0,external_node_fs_namespaceObject.read)(fd, buf, 0, buf.length, pos, (err, k) => (err ? reject(err) : resolve(k))));
+        if (n === 0)
+            break;
+        d.update(buf.subarray(0, n));
+        pos += n;
+    }
+    return d.result();
+}
+function settle(streams) {
+    return new Promise((resolve) => (0,external_node_stream_namespaceObject.pipeline)(streams, (err) => resolve(err ?? undefined)));
+}
+async function runPipeline(upper, tarArgs, compression, fd, signal) {
+    const tar = startTool('tar', tarArgs, ['ignore', 'pipe', 'pipe']);
+    const cmd = compressorCommand(compression);
+    // The compressor writes the file itself: its output going through node as well cost
+    // more CPU (two more copies, a wake-up per 64 KiB) than reading the file back to hash it.
+    const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
+    const tools = comp ? [tar, comp] : [tar];
+    const killAll = () => {
+        for (const t of tools)
+            if (t.child.exitCode === null && t.child.signalCode === null)
+                t.child.kill('SIGKILL');
+    };
+    // Set by us, in order of blame: the rewrite's refusal, then the file's write error.
+    let rewriteError;
+    let writeError;
+    const isWhiteout = (name) => {
+        try {
+            const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(upper, name));
+            return s.isCharacterDevice() && s.rdev === 0;
+        }
+        catch {
+            return false;
+        }
+    };
+    const handler = new SaveRewrite(upper, isWhiteout);
+    const rewriter = new TarRewriter(handler);
+    const plain = digester();
+    // The uncompressed layer is hashed here, as it is produced (one stream stage less), and
+    // its pieces (a header here, a file's data there) are gathered into writes of about
+    // 1 MiB: a pipe write per piece cost more CPU than hashing and compressing together.
+    let gathered = [];
+    let gatheredBytes = 0;
+    const push = (t, parts, force = false) => {
+        for (const p of parts) {
+            if (!p.length)
+                continue;
+            plain.update(p);
+            gathered.push(p);
+            gatheredBytes += p.length;
+        }
+        if (gatheredBytes >= GATHER_BYTES || (force && gatheredBytes > 0)) {
+            t.push(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, gatheredBytes));
+            gathered = [];
+            gatheredBytes = 0;
+        }
+    };
+    const rewrite = new external_node_stream_namespaceObject.Transform({
+        writableHighWaterMark: 1 << 20,
+        readableHighWaterMark: 1 << 20,
+        transform(chunk, _enc, cb) {
+            try {
+                push(this, rewriter.write(chunk));
+                cb();
+            }
+            catch (err) {
+                rewriteError = err instanceof TarFormatError ? new ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : err;
+                killAll();
+                cb(rewriteError);
+            }
+        },
+        flush(cb) {
+            try {
+                push(this, rewriter.end(), true);
+                cb();
+            }
+            catch (err) {
+                rewriteError = err;
+                cb(rewriteError);
+            }
+        },
+    });
+    const file = comp ? undefined : fdWriter(fd);
+    file?.on('error', (err) => {
+        writeError ??= new ImageError(`cannot write the image layer: ${err.message}`);
+        killAll();
+    });
+    const onAbort = () => killAll();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        const flows = comp
+            ? [settle([tar.child.stdout, rewrite, comp.child.stdin])]
+            : [settle([tar.child.stdout, rewrite, file])];
+        const [flowErrors, statuses] = await Promise.all([Promise.all(flows), Promise.allSettled(tools.map((t) => t.done))]);
+        if (signal?.aborted)
+            throw new ImageError(`saving ${upper} was aborted`);
+        if (rewriteError)
+            throw rewriteError;
+        if (writeError)
+            throw writeError;
+        // A tool that could not start is the cause; then one that failed by itself (not by
+        // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
+        // "Broken pipe" is what a dead compressor does to it, never the other way round.
+        // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
+        // tree that was being written is not a layer of anything.
+        for (const s of statuses)
+            if (s.status === 'rejected')
+                throw s.reason;
+        const exits = statuses.map((s, i) => ({ tool: tools[i], ...s.value })).reverse();
+        for (const { tool, code, stderr } of exits) {
+            if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
+                throw new ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
+            }
+        }
+        for (const { tool, code } of exits) {
+            if (code !== 0)
+                throw new ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+        }
+        const streamError = flowErrors.find((e) => e !== undefined);
+        if (streamError)
+            throw new ImageError(`saving ${upper} failed: ${streamError.message}`);
+        const p = plain.result();
+        const c = comp ? await hashFile(fd) : p;
+        return {
+            digest: c.digest,
+            size: c.size,
+            diffId: p.digest,
+            uncompressedSize: p.size,
+            entries: rewriter.members + handler.stats.opaqueDirs,
+            whiteouts: handler.stats.whiteouts,
+            opaqueDirs: handler.stats.opaqueDirs,
+        };
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+        killAll();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/manifest.ts
+
+
+/**
+ * The image manifest: one layer (an OCI layer blob), the root it sits on, the image below
+ * it when it is part of a chain, and the container settings worth keeping. Stored as
+ * canonical JSON; its sha256 is the image's digest. Pure.
+ */
+const IMAGE_MEDIA_TYPE = 'application/vnd.micro-container.image.v1+json';
+const manifest_DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ROOT_ID = /^([0-9a-f]{64}|dir-[0-9a-f]{8,64})$/;
+/** Builds and checks a manifest. Pure but for the default creation time. */
+function buildImageManifest(input) {
+    const m = {
+        schemaVersion: 1,
+        mediaType: IMAGE_MEDIA_TYPE,
+        layer: { digest: input.layer.digest, diffId: input.layer.diffId, mediaType: input.layer.mediaType, size: input.layer.size },
+        base: dropUndefined({ id: input.base.id, path: input.base.path, source: input.base.source, name: input.base.name }),
+        ...(input.parent !== undefined ? { parent: input.parent } : {}),
+        created: input.created ?? new Date().toISOString(),
+        ...(input.from !== undefined ? { from: input.from } : {}),
+        ...(input.squashed ? { squashed: true } : {}),
+        settings: cleanSettings(input.settings ?? {}),
+    };
+    return validateImageManifest(m, 'the new image manifest');
+}
+function dropUndefined(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+function cleanSettings(s) {
+    const out = {};
+    if (s.env && Object.keys(s.env).length)
+        out.env = { ...s.env };
+    if (s.workdir)
+        out.workdir = s.workdir;
+    if (s.user)
+        out.user = s.user;
+    if (s.startup && s.startup.length)
+        out.startup = [...s.startup];
+    return out;
+}
+function fail(where, what) {
+    throw new ImageError(`${where} is not a valid micro-container image manifest: ${what}`);
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Checks parsed JSON as a manifest; ImageError naming WHERE and the field otherwise. Pure. */
+function validateImageManifest(v, where) {
+    if (!isObject(v))
+        fail(where, 'not a JSON object');
+    if (v.schemaVersion !== 1)
+        fail(where, `schemaVersion is ${JSON.stringify(v.schemaVersion)}, not 1 (made by a newer micro-container?)`);
+    if (v.mediaType !== IMAGE_MEDIA_TYPE)
+        fail(where, `mediaType is ${JSON.stringify(v.mediaType)}, not ${IMAGE_MEDIA_TYPE}`);
+    const l = v.layer;
+    if (!isObject(l))
+        fail(where, 'layer is missing');
+    if (typeof l.digest !== 'string' || !manifest_DIGEST.test(l.digest))
+        fail(where, 'layer.digest is not sha256:<64 hex>');
+    if (typeof l.diffId !== 'string' || !manifest_DIGEST.test(l.diffId))
+        fail(where, 'layer.diffId is not sha256:<64 hex>');
+    if (typeof l.mediaType !== 'string' || !/^application\/vnd\.oci\.image\.layer\.v1\.tar(\+gzip|\+zstd)?$/.test(l.mediaType))
+        fail(where, 'layer.mediaType is not an OCI layer media type');
+    if (typeof l.size !== 'number' || !Number.isSafeInteger(l.size) || l.size < 0)
+        fail(where, 'layer.size is not a byte count');
+    const b = v.base;
+    if (!isObject(b))
+        fail(where, 'base is missing');
+    if (b.id === undefined && b.path === undefined)
+        fail(where, 'base has neither an id nor a path');
+    if (b.id !== undefined && (typeof b.id !== 'string' || !ROOT_ID.test(b.id)))
+        fail(where, 'base.id is not a root id (64 hex digits, or dir-...)');
+    if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/')))
+        fail(where, 'base.path is not an absolute path');
+    for (const k of ['source', 'name'])
+        if (b[k] !== undefined && typeof b[k] !== 'string')
+            fail(where, `base.${k} is not a string`);
+    if (v.parent !== undefined && (typeof v.parent !== 'string' || !manifest_DIGEST.test(v.parent)))
+        fail(where, 'parent is not sha256:<64 hex>');
+    if (typeof v.created !== 'string' || Number.isNaN(Date.parse(v.created)))
+        fail(where, 'created is not a date');
+    if (v.from !== undefined && typeof v.from !== 'string')
+        fail(where, 'from is not a string');
+    if (v.squashed !== undefined && typeof v.squashed !== 'boolean')
+        fail(where, 'squashed is not true or false');
+    const s = v.settings;
+    if (!isObject(s))
+        fail(where, 'settings is missing');
+    if (s.env !== undefined && (!isObject(s.env) || Object.entries(s.env).some(([k, x]) => typeof x !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)))) {
+        fail(where, 'settings.env is not a map of NAME to string');
+    }
+    if (s.workdir !== undefined && (typeof s.workdir !== 'string' || !s.workdir.startsWith('/')))
+        fail(where, 'settings.workdir is not an absolute path');
+    if (s.user !== undefined && typeof s.user !== 'string')
+        fail(where, 'settings.user is not a string');
+    if (s.startup !== undefined && (!Array.isArray(s.startup) || s.startup.some((x) => typeof x !== 'string')))
+        fail(where, 'settings.startup is not a list of strings');
+    return v;
+}
+/** JSON with keys sorted at every level: one manifest, one digest. Pure. */
+function canonicalManifestJson(m) {
+    const sort = (x) => Array.isArray(x) ? x.map(sort) : isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort(x[k])])) : x;
+    return `${JSON.stringify(sort(m))}\n`;
+}
+/** The manifest's bytes and its digest (`sha256:HEX`), the image's identity. Pure. */
+function encodeImageManifest(m) {
+    const bytes = Buffer.from(canonicalManifestJson(m));
+    return { bytes, digest: `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}` };
+}
+/** Parses manifest bytes; ImageError when they are not JSON or not a manifest. Pure. */
+function decodeImageManifest(bytes, where) {
+    let v;
+    try {
+        v = JSON.parse(bytes.toString());
+    }
+    catch (err) {
+        throw new ImageError(`${where} is not JSON (${err.message}); the image is damaged: save or load it again`);
+    }
+    return validateImageManifest(v, where);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/store.ts
+
+
+
+
+
+
+
+
+
+
+
+/** `sha256:HEX` -> HEX, for file names. */
+function hexOf(digest) {
+    return digest.replace(/^sha256:/, '');
+}
+function store_errno(err) {
+    return err?.code;
+}
+/** Writes BYTES to FILE through a temp name in its directory and a rename. */
+function store_writeAtomic(file, bytes) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const tmp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.tmp-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, bytes);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw err;
+    }
+}
+/**
+ * The images of a library dir, content-addressed:
+ *   store/images/blobs/sha256/HEX      layer blobs (OCI layer tars, zstd/gzip/plain)
+ *   store/images/manifests/HEX.json    image manifests (manifest.ts); HEX is the image digest
+ *   store/images/names/NAME:TAG        the digest a name points to (replaced by rename)
+ *   store/layers/HEX/                  a layer applied as an overlay lower dir (HEX: its diff_id),
+ *                                      made once, under a lock, renamed into place when whole
+ * Blobs and manifests are only ever added whole (temp name + rename) and, being named by
+ * their content, two saves of the same layer write the same file: the second rename
+ * replaces it with identical bytes. Names are the only mutable part.
+ */
+class ImageStore {
+    libraryDir;
+    constructor(libraryDir) {
+        this.libraryDir = libraryDir;
+    }
+    get dir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'images');
+    }
+    get blobsDir() {
+        return external_node_path_default().join(this.dir, 'blobs', 'sha256');
+    }
+    get manifestsDir() {
+        return external_node_path_default().join(this.dir, 'manifests');
+    }
+    get namesDir() {
+        return external_node_path_default().join(this.dir, 'names');
+    }
+    get layersDir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'layers');
+    }
+    blobPath(digest) {
+        return external_node_path_default().join(this.blobsDir, hexOf(digest));
+    }
+    manifestPath(digest) {
+        return external_node_path_default().join(this.manifestsDir, `${hexOf(digest)}.json`);
+    }
+    namePath(name) {
+        return external_node_path_default().join(this.namesDir, name);
+    }
+    layerDir(diffId) {
+        return external_node_path_default().join(this.layersDir, hexOf(diffId));
+    }
+    lockPath(what) {
+        return external_node_path_default().join(this.libraryDir, 'store', 'locks', `image-${what}.lock`);
+    }
+    /** Saves an upper directory as a layer blob in the store (layer-save.ts does the work). */
+    async saveUpper(upperDir, opts = {}) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        const tmp = external_node_path_default().join(this.blobsDir, `.incoming-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+        try {
+            const r = await saveLayer(upperDir, tmp, opts);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, this.blobPath(r.digest));
+            return { digest: r.digest, diffId: r.diffId, mediaType: r.mediaType, size: r.size };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        }
+    }
+    /** Moves a verified blob file into the store under its digest. */
+    adoptBlob(file, digest) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        (0,external_node_fs_namespaceObject.renameSync)(file, this.blobPath(digest));
+    }
+    hasBlob(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.blobPath(digest));
+    }
+    /** Stores a manifest; returns its digest (the image's). */
+    putManifest(m) {
+        const { bytes, digest } = encodeImageManifest(m);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest)))
+            store_writeAtomic(this.manifestPath(digest), bytes);
+        return digest;
+    }
+    hasManifest(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest));
+    }
+    /** Reads a stored manifest, checking that its bytes still have its digest. */
+    readManifest(digest) {
+        let bytes;
+        try {
+            bytes = (0,external_node_fs_namespaceObject.readFileSync)(this.manifestPath(digest));
+        }
+        catch (err) {
+            if (store_errno(err) === 'ENOENT')
+                throw new errors_ConfigError(`image ${digest} is not in ${this.libraryDir} (see image ls, or image load it)`);
+            throw err;
+        }
+        const actual = `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (actual !== digest)
+            throw new ImageError(`the stored manifest of image ${digest} is damaged (its sha256 is ${actual}); remove the image and load it again`);
+        return decodeImageManifest(bytes, `the manifest of image ${digest}`);
+    }
+    /** Points NAME[:TAG] at DIGEST (a rename: readers see the old digest or the new one). */
+    async setName(name, digest) {
+        const full = formatImageName(parseImageName(name));
+        if (!this.hasManifest(digest))
+            throw new ImageError(`cannot name ${full}: image ${digest} is not stored`);
+        await withFileLock(this.lockPath('names'), async () => store_writeAtomic(this.namePath(full), `${digest}\n`));
+        return full;
+    }
+    /** The digest NAME:TAG points to, or undefined. */
+    readName(full) {
+        try {
+            const d = (0,external_node_fs_namespaceObject.readFileSync)(this.namePath(full), 'utf8').trim();
+            return /^sha256:[0-9a-f]{64}$/.test(d) ? d : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** An image by name, digest or digest prefix; ConfigError saying what to do when there is none. */
+    resolve(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind === 'name') {
+            const full = formatImageName(ref);
+            const digest = this.readName(full);
+            if (!digest)
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls; image save or image load makes one)`);
+            return { name: full, digest, manifest: this.readManifest(digest) };
+        }
+        if (!ref.prefix)
+            return { digest: `sha256:${ref.hex}`, manifest: this.readManifest(`sha256:${ref.hex}`) };
+        const hits = this.manifestDigests().filter((d) => hexOf(d).startsWith(ref.hex));
+        if (hits.length === 0)
+            throw new errors_ConfigError(`no image's digest starts with ${ref.hex} in ${this.libraryDir} (see image ls)`);
+        if (hits.length > 1)
+            throw new errors_ConfigError(`${hits.length} images' digests start with ${ref.hex}: give more digits`);
+        return { digest: hits[0], manifest: this.readManifest(hits[0]) };
+    }
+    /** The image and the images below it, newest (top) first. */
+    chain(digest) {
+        const out = [];
+        const seen = new Set();
+        for (let d = digest; d !== undefined;) {
+            if (seen.has(d))
+                throw new ImageError(`image ${digest} has a loop in its parents at ${d}; the store is damaged`);
+            seen.add(d);
+            if (!this.hasManifest(d))
+                throw new ImageError(`image ${out.at(-1)?.digest ?? digest} sits on image ${d}, which is not in ${this.libraryDir}; load the parent image first, or save with --squash`);
+            const manifest = this.readManifest(d);
+            out.push({ digest: d, manifest });
+            d = manifest.parent;
+        }
+        return out;
+    }
+    manifestDigests() {
+        try {
+            return (0,external_node_fs_namespaceObject.readdirSync)(this.manifestsDir)
+                .filter((f) => /^[0-9a-f]{64}\.json$/.test(f))
+                .map((f) => `sha256:${f.slice(0, 64)}`);
+        }
+        catch {
+            return [];
+        }
+    }
+    /** Named images, sorted by name. */
+    list() {
+        let names;
+        try {
+            names = (0,external_node_fs_namespaceObject.readdirSync)(this.namesDir).filter((n) => !n.startsWith('.'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const name of names.sort()) {
+            const digest = this.readName(name);
+            if (!digest || !this.hasManifest(digest))
+                continue;
+            out.push({ name, digest, manifest: this.readManifest(digest) });
+        }
+        return out;
+    }
+    /**
+     * Removes the name; then whatever no remaining name needs (manifests, blobs, applied
+     * layer dirs), except layer dirs that a container of this library dir stacks (running
+     * or not: a container started from the image keeps its layers, as its upper needs them).
+     * Returns the paths removed.
+     */
+    async remove(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind !== 'name')
+            throw new errors_ConfigError(`image rm takes a name (NAME[:TAG]), not a digest: see image ls for the names`);
+        const full = formatImageName(ref);
+        return withFileLock(this.lockPath('names'), async () => {
+            if (!this.readName(full))
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls)`);
+            (0,external_node_fs_namespaceObject.rmSync)(this.namePath(full));
+            return [this.namePath(full), ...this.collectGarbage()];
+        });
+    }
+    /** Removes what no named image reaches. Called under the names lock. */
+    collectGarbage() {
+        const manifests = new Set();
+        const blobs = new Set();
+        const layers = new Set();
+        for (const img of this.list()) {
+            let chain;
+            try {
+                chain = this.chain(img.digest);
+            }
+            catch {
+                chain = [img];
+            }
+            for (const c of chain) {
+                manifests.add(hexOf(c.digest));
+                blobs.add(hexOf(c.manifest.layer.digest));
+                layers.add(hexOf(c.manifest.layer.diffId));
+            }
+        }
+        for (const dir of this.containerLowerDirs())
+            if (external_node_path_default().dirname(dir) === this.layersDir)
+                layers.add(external_node_path_default().basename(dir));
+        const removed = [];
+        const sweep = (dir, keep) => {
+            let entries = [];
+            try {
+                entries = (0,external_node_fs_namespaceObject.readdirSync)(dir);
+            }
+            catch {
+                return;
+            }
+            for (const f of entries) {
+                if (f.startsWith('.') || keep(f))
+                    continue;
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dir, f), { recursive: true, force: true });
+                removed.push(external_node_path_default().join(dir, f));
+            }
+        };
+        sweep(this.manifestsDir, (f) => manifests.has(f.replace(/\.json$/, '')));
+        sweep(this.blobsDir, (f) => blobs.has(f));
+        sweep(this.layersDir, (f) => layers.has(f));
+        return removed;
+    }
+    /** Lower dirs of the containers of this library dir, as their run records have them. */
+    containerLowerDirs() {
+        let entries = [];
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(this.libraryDir).filter((e) => e === 'app' || e.startsWith('app-'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const e of entries) {
+            out.push(...(readRunRecord(external_node_path_default().join(this.libraryDir, e))?.lowerDirs ?? []));
+        }
+        return out;
+    }
+    /**
+     * The layer applied as an overlay lower dir (store/layers/DIFFHEX), made from its blob
+     * the first time it is needed; two processes needing it at once apply it once.
+     */
+    async ensureLayerDir(layer, log) {
+        const dir = this.layerDir(layer.diffId);
+        if (store_isDir(dir))
+            return dir;
+        if (!this.hasBlob(layer.digest))
+            throw new ImageError(`the layer blob ${layer.digest} is missing from ${this.blobsDir}; load the image again`);
+        await withFileLock(this.lockPath(`layer-${hexOf(layer.diffId)}`), async () => {
+            if (store_isDir(dir))
+                return;
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.layersDir, { recursive: true });
+            await applyLayer(this.blobPath(layer.digest), dir, { log });
+        }, { onWait: () => log?.(`another process is applying layer ${layer.diffId}; waiting for it`) });
+        return dir;
+    }
+}
+function store_isDir(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/resolve.ts
+
+
+
+
+
+
+
+/**
+ * `container --image IMAGE`: the config with lowerDirs = the image chain's applied layers,
+ * newest first, then the base root; the image's settings (env, workdir, user) under the
+ * ones given on the command line. The container keeps its own upper layer (its name's),
+ * so the image itself is never written to. Applies layers and may fetch the base: root.
+ */
+async function resolveImageConfig(config, imageRef, opts = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const libraryDir = external_node_path_default().resolve(cwd, config.libraryDir || DEFAULT_LIBRARY_DIR);
+    const store = new ImageStore(libraryDir);
+    const image = store.resolve(imageRef);
+    const chain = store.chain(image.digest);
+    const base = image.manifest.base;
+    for (const c of chain) {
+        if (!sameBase(c.manifest.base, base))
+            throw new errors_ConfigError(`image ${image.digest} sits on image ${c.digest}, which has another base root; the chain is inconsistent: save it again with --squash`);
+    }
+    const baseDir = await ensureBase(libraryDir, base, opts.log);
+    if (config.lowerDirs && config.lowerDirs.length > 0) {
+        const given = config.lowerDirs.map((d) => realOrSelf(external_node_path_default().resolve(cwd, d)));
+        if (given.length !== 1 || given[0] !== realOrSelf(baseDir)) {
+            throw new errors_ConfigError(`image ${imageRef} sits on the root ${describeBase(base)} (${baseDir}), and -l gives a different base (${config.lowerDirs.join(':')}): leave -l out with --image`);
+        }
+    }
+    const layers = [];
+    for (const c of chain)
+        layers.push(await store.ensureLayerDir(c.manifest.layer, opts.log));
+    const s = settingsOf(chain);
+    const env = { ...(s.env ?? {}), ...(config.env ?? {}) };
+    const out = { ...config, lowerDirs: [...layers, baseDir] };
+    if (Object.keys(env).length)
+        out.env = env;
+    if (out.workdir === undefined && s.workdir)
+        out.workdir = s.workdir;
+    if (out.user === undefined && s.user)
+        out.user = s.user;
+    return { config: out, image, chain, baseDir };
+}
+/** The settings of a chain: each image's over the ones below it. */
+function settingsOf(chainNewestFirst) {
+    const out = {};
+    for (const c of [...chainNewestFirst].reverse()) {
+        const s = c.manifest.settings;
+        if (s.env)
+            out.env = { ...(out.env ?? {}), ...s.env };
+        if (s.workdir)
+            out.workdir = s.workdir;
+        if (s.user)
+            out.user = s.user;
+        if (s.startup)
+            out.startup = [...(out.startup ?? []), ...s.startup];
+    }
+    return out;
+}
+function sameBase(a, b) {
+    return a.id === b.id && (a.id !== undefined || a.path === b.path);
+}
+function describeBase(b) {
+    const what = b.id ?? b.path ?? '?';
+    return b.name ? `${b.name} (${what})` : what;
+}
+function realOrSelf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+/**
+ * The base root's directory: in the store already; or fetched again from where it came
+ * from (a URL or an archive file) and checked to be the same archive by its sha256; a
+ * plain directory must still be there. Anything else is a clear error.
+ */
+async function ensureBase(libraryDir, base, log) {
+    const roots = new RootStore(libraryDir);
+    if (base.id !== undefined) {
+        if (roots.hasRoot(base.id))
+            return roots.rootDir(base.id);
+        const source = base.source;
+        if (!validDigest(base.id) || source === undefined) {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and it was copied from a directory${source ? ` (${source})` : ''}, so it cannot be fetched again: add that root with rootfs add, or save the image with its root on this machine`);
+        }
+        let kind;
+        try {
+            kind = classifySource(source);
+        }
+        catch {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is gone: rootfs add the same archive (sha256 ${base.id})`);
+        }
+        if (kind === 'directory')
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is now a directory: rootfs add the archive with sha256 ${base.id}`);
+        const name = base.name && !(0,external_node_fs_namespaceObject.existsSync)(roots.namePath(base.name)) ? base.name : `base-${base.id.slice(0, 12)}`;
+        log?.(`fetching the image's base root from ${source}`);
+        try {
+            await addRoot(roots, name, source, { sha256: base.id, log });
+        }
+        catch (err) {
+            if (/sha256 mismatch/.test(err.message)) {
+                throw new errors_ConfigError(`the image sits on the root with sha256 ${base.id}, but ${source} now gives a different one; a different base cannot carry this image: find the original archive and rootfs add it`);
+            }
+            throw err;
+        }
+        return roots.rootDir(base.id);
+    }
+    const dir = base.path;
+    let ok = false;
+    try {
+        ok = (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new errors_ConfigError(`the image sits on the directory ${dir}, which is not on this host: save images over a root in the store (rootfs add) to use them elsewhere`);
+    return dir;
+}
+/**
+ * What a container's lower dirs say its image sits on: one store root or plain directory,
+ * or the applied layers of a stored image over its base. Used by `image save`.
+ */
+function baseOfLowerDirs(libraryDir, lowerDirs) {
+    if (lowerDirs.length === 0)
+        throw new errors_ConfigError('the container has no lower directory on record; run it again with this micro-container');
+    const store = new ImageStore(libraryDir);
+    const roots = new RootStore(libraryDir);
+    const baseDir = realOrSelf(lowerDirs[lowerDirs.length - 1]);
+    let base;
+    if (external_node_path_default().dirname(baseDir) === realOrSelf(roots.rootsDir)) {
+        const id = external_node_path_default().basename(baseDir);
+        let source;
+        try {
+            source = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(`${roots.rootDir(id)}.json`, 'utf8')).source;
+        }
+        catch {
+            source = undefined;
+        }
+        const name = roots.list().find((r) => realOrSelf(r.path) === baseDir)?.name;
+        base = { id, ...(source ? { source } : {}), ...(name ? { name } : {}) };
+    }
+    else {
+        base = { path: baseDir };
+    }
+    const layers = lowerDirs.slice(0, -1).map((d) => realOrSelf(d));
+    if (layers.length === 0)
+        return { base };
+    const layersDir = realOrSelf(store.layersDir);
+    if (!layers.every((d) => external_node_path_default().dirname(d) === layersDir)) {
+        throw new errors_ConfigError(`the container stacks several lower directories (${lowerDirs.join(':')}) that are not the layers of an image: image save needs a container over one root, or one started with --image`);
+    }
+    const want = layers.map((d) => external_node_path_default().basename(d)).join(',');
+    for (const digest of store.manifestDigests()) {
+        let chain;
+        try {
+            chain = store.chain(digest);
+        }
+        catch {
+            continue;
+        }
+        if (chain.map((c) => c.manifest.layer.diffId.replace(/^sha256:/, '')).join(',') === want && sameBase(chain[0].manifest.base, base)) {
+            return { base: chain[0].manifest.base, parent: chain[0] };
+        }
+    }
+    throw new errors_ConfigError(`the image the container was started from is no longer in ${libraryDir} (it was removed?): load it again, or run the container over a root`);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/export-image.ts
+
+
+
+
+
+
+/**
+ * `image export IMAGE --oci DEST`: an OCI image layout (directory, or a .tar) of the base
+ * root and the image chain's layers, bottom first, with the image's settings as its
+ * config. The base is the archive the root came from when the store kept it (recompressed
+ * only when it is xz or bzip2), else the root directory packed as a layer.
+ */
+async function exportImage(store, ref, dest, opts = {}) {
+    const image = store.resolve(ref);
+    const chain = store.chain(image.digest);
+    const base = image.manifest.base;
+    const roots = new RootStore(store.libraryDir);
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const work = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.export-'));
+    try {
+        let baseLayer;
+        if (base.id !== undefined && validDigest(base.id) && (0,external_node_fs_namespaceObject.existsSync)(roots.archivePath(base.id))) {
+            baseLayer = { file: roots.archivePath(base.id), createdBy: `micro-container: base root ${describeBase(base)}` };
+        }
+        else {
+            const dir = await ensureBase(store.libraryDir, base, opts.log);
+            opts.log?.(`packing the base root ${dir} as a layer`);
+            const file = external_node_path_default().join(work, 'base.tar.zst');
+            await rootLayerFromDirectory(dir, file, { compression: 'zstd' });
+            baseLayer = { file, compression: 'zstd', createdBy: `micro-container: base root ${describeBase(base)}` };
+        }
+        const layers = [baseLayer];
+        for (const c of [...chain].reverse()) {
+            const l = c.manifest.layer;
+            layers.push({ file: store.blobPath(l.digest), mediaType: l.mediaType, digest: l.digest, diffId: l.diffId, size: l.size, createdBy: `micro-container: image save ${c.manifest.from ?? ''} (${c.digest})`.replace('  ', ' ') });
+        }
+        const s = settingsOf(chain);
+        return await exportOciLayout({ layers, config: { env: s.env, workdir: s.workdir, user: s.user, created: image.manifest.created }, tag: opts.tag }, dest);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(work, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/image-file.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An image FILE (`image save -o FILE`, for artifacts and caches) is one uncompressed tar
+ * (its layer blobs are compressed already):
+ *   manifest.json              the image's manifest (its sha256 is the image's digest)
+ *   manifests/HEX.json         every manifest of its chain (the image's own too)
+ *   blobs/sha256/HEX           every layer blob of the chain
+ * so that it loads in a library dir that has none of it. Members are written with fixed
+ * owners, modes and times and in a fixed order: the same image gives the same file.
+ */
+const MEMBER = /^(manifest\.json|manifests\/?|manifests\/[0-9a-f]{64}\.json|blobs\/?|blobs\/sha256\/?|blobs\/sha256\/[0-9a-f]{64})$/;
+/** Writes image DIGEST (and its chain) to OUTFILE, atomically. */
+async function writeImageFile(store, digest, outFile) {
+    const out = external_node_path_default().resolve(outFile);
+    const outDir = external_node_path_default().dirname(out);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(outDir))
+        throw new errors_ConfigError(`cannot write the image file ${out}: its directory does not exist (create it first)`);
+    if ((0,external_node_fs_namespaceObject.existsSync)(out) && !(0,external_node_fs_namespaceObject.statSync)(out).isFile())
+        throw new errors_ConfigError(`${out} exists and is not a regular file: give a file path for -o`);
+    const chain = store.chain(digest);
+    for (const c of chain) {
+        if (!store.hasBlob(c.manifest.layer.digest))
+            throw new ImageError(`the layer blob ${c.manifest.layer.digest} of image ${c.digest} is missing from the store; the image cannot be written (remove it and load or save it again)`);
+    }
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.file-'));
+    const tmp = external_node_path_default().join(outDir, `.${external_node_path_default().basename(out)}.tmp-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(staging, 'manifest.json'), (0,external_node_fs_namespaceObject.readFileSync)(store.manifestPath(digest)));
+        const manifests = [...new Set(chain.map((c) => `manifests/${hexOf(c.digest)}.json`))].sort();
+        const blobs = [...new Set(chain.map((c) => `blobs/sha256/${hexOf(c.manifest.layer.digest)}`))].sort();
+        const r = await exec_execCapture('tar', [
+            '--create', `--file=${tmp}`, '--format=posix', '--numeric-owner', '--owner=0', '--group=0', '--mtime=@0', '--mode=a=r,u+w',
+            '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+            `--directory=${staging}`, 'manifest.json', `--directory=${store.dir}`, ...manifests, ...blobs,
+        ]);
+        if (r.code !== 0)
+            throw new ImageError(`writing the image file ${out} failed: ${r.stderr.trim() || `tar exit status ${r.code}`}`);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
+        return { file: out, chain, size: (0,external_node_fs_namespaceObject.statSync)(out).size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+    }
+}
+/**
+ * Loads an image file into the store: every member's name is checked before anything is
+ * unpacked (only the three kinds above), every manifest's sha256 against its name, every
+ * blob's sha256, size and uncompressed sha256 (diff_id) against its manifest, and the
+ * chain must be complete (in the file or the store). Only then are blobs and manifests
+ * moved into the store and the name set: a corrupt or truncated file loads nothing.
+ */
+async function loadImageFile(store, file, as) {
+    const src = external_node_path_default().resolve(file);
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.statSync)(src);
+    }
+    catch {
+        throw new errors_ConfigError(`image file ${src} does not exist: give the path of a file written by image save -o`);
+    }
+    if (!st.isFile())
+        throw new errors_ConfigError(`${src} is not a regular file: give the path of a file written by image save -o`);
+    const name = as !== undefined ? formatImageName(parseImageName(as)) : undefined;
+    const bad = (why) => new ImageError(`${src} is not a complete micro-container image file (${why}); nothing was loaded: save it again`);
+    const list = await exec_execCapture('tar', ['--list', `--file=${src}`]);
+    if (list.code !== 0)
+        throw bad(`tar cannot read it: ${list.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${list.code}`}`);
+    const members = list.stdout.split('\n').filter((l) => l !== '');
+    // Only files and directories: a link in an image file could make the unpacking write or read elsewhere.
+    const verbose = await exec_execCapture('tar', ['--list', '--verbose', `--file=${src}`]);
+    const kinds = verbose.stdout.split('\n').filter((l) => l !== '');
+    if (verbose.code !== 0 || kinds.length !== members.length)
+        throw bad('tar cannot list it');
+    const odd = kinds.findIndex((l) => l[0] !== '-' && l[0] !== 'd');
+    if (odd >= 0)
+        throw bad(`${JSON.stringify(members[odd])} is not a regular file or directory`);
+    const strange = members.find((m) => !MEMBER.test(m));
+    if (strange !== undefined)
+        throw bad(`it holds ${JSON.stringify(strange)}, which an image file does not`);
+    if (!members.includes('manifest.json'))
+        throw bad('it has no manifest.json');
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.load-'));
+    try {
+        const x = await exec_execCapture('tar', ['--extract', `--file=${src}`, `--directory=${staging}`, '--no-same-owner', '--no-same-permissions', '--no-overwrite-dir']);
+        if (x.code !== 0)
+            throw bad(`unpacking failed: ${x.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${x.code}`}`);
+        const regular = (p) => {
+            try {
+                return (0,external_node_fs_namespaceObject.lstatSync)(p).isFile();
+            }
+            catch {
+                return false;
+            }
+        };
+        const topBytes = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(staging, 'manifest.json'));
+        const top = decodeImageManifest(topBytes, `manifest.json in ${src}`);
+        const digest = sha256Of(topBytes);
+        if (!regular(external_node_path_default().join(staging, 'manifest.json')))
+            throw bad('manifest.json is not a regular file');
+        // The chain, top first: each manifest from the file (checked) or the store.
+        const fromFile = [];
+        let newBlobs = 0;
+        const seen = new Set();
+        for (let d = digest, bytes = topBytes; d !== undefined;) {
+            if (seen.has(d))
+                throw bad(`its chain of parents loops at ${d}`);
+            seen.add(d);
+            const p = external_node_path_default().join(staging, 'manifests', `${hexOf(d)}.json`);
+            if (bytes === undefined && regular(p))
+                bytes = (0,external_node_fs_namespaceObject.readFileSync)(p);
+            let manifest;
+            if (bytes !== undefined) {
+                manifest = decodeImageManifest(bytes, `manifest ${d} in ${src}`);
+                const raw = sha256Of(bytes);
+                if (raw !== d)
+                    throw bad(`the manifest named ${d} has sha256 ${raw}`);
+                if (encodeImageManifest(manifest).digest !== d)
+                    throw bad(`the manifest ${d} is not in canonical form`);
+                fromFile.push({ digest: d, bytes, manifest });
+            }
+            else if (store.hasManifest(d)) {
+                manifest = store.readManifest(d);
+            }
+            else {
+                throw bad(`image ${d}, a parent in its chain, is neither in the file nor in ${store.libraryDir}`);
+            }
+            d = manifest.parent;
+            bytes = undefined;
+        }
+        // Blobs: from the file, checked; or already in the store.
+        const adopt = [];
+        for (const m of fromFile) {
+            const l = m.manifest.layer;
+            const p = external_node_path_default().join(staging, 'blobs', 'sha256', hexOf(l.digest));
+            if (!regular(p)) {
+                if (store.hasBlob(l.digest))
+                    continue;
+                throw bad(`the layer blob ${l.digest} of image ${m.digest} is missing`);
+            }
+            const { digest: got, size } = await fileDigest(p);
+            if (got !== l.digest)
+                throw bad(`the layer blob ${l.digest} has sha256 ${got}: it is damaged`);
+            if (size !== l.size)
+                throw bad(`the layer blob ${l.digest} is ${size} bytes, not ${l.size}`);
+            let diffId;
+            try {
+                diffId = await uncompressedDigest(p, await sniffCompression(p));
+            }
+            catch (err) {
+                throw bad(`the layer blob ${l.digest} cannot be decompressed: ${err.message}`);
+            }
+            if (diffId !== l.diffId)
+                throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
+            adopt.push({ file: p, digest: l.digest });
+        }
+        // All checked: into the store, blobs first, manifests next, the name last.
+        for (const a of adopt) {
+            if (!store.hasBlob(a.digest))
+                newBlobs++;
+            store.adoptBlob(a.file, a.digest);
+        }
+        for (const m of [...fromFile].reverse())
+            store.putManifest(m.manifest);
+        const stored = digest;
+        const finalName = name ?? (top.from ? safeName(top.from) : undefined);
+        if (finalName !== undefined)
+            await store.setName(finalName, stored);
+        return { digest: stored, manifest: top, name: finalName, newBlobs };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+    }
+}
+function sha256Of(bytes) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The container name an image came from, as an image name, when it makes one. */
+function safeName(from) {
+    try {
+        return formatImageName(parseImageName(from.toLowerCase()));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/squash.ts
+
+
+
+
+
+/**
+ * Merges overlay layer directories (bottom first: applied image layers, then a
+ * container's upper) into one directory that is itself an upper layer over the same
+ * base: what `image save --squash` saves as ONE layer.
+ *
+ * Why not tar the merged view of an overlay mount: a mount of the layers without the base
+ * shows what they hold, but consumes their whiteouts, so the base files the chain deleted
+ * would come back. Here each layer is laid over the result with overlay's rules, keeping
+ * what the base needs to know:
+ * - a whiteout (char 0/0) replaces whatever is there and stays a whiteout;
+ * - a non-directory replaces whatever is there;
+ * - an opaque directory (trusted.overlay.opaque=y) replaces whatever is there, whole;
+ * - a plain directory over a directory merges into it (its own metadata wins);
+ * - a plain directory over a non-directory (a file or whiteout of a lower layer) hides the
+ *   base below, so it is marked opaque here, as overlayfs itself does on copy-up.
+ * Copies go through one GNU tar pipe per layer (owners, modes, xattrs, ACLs, device
+ * nodes, hard links within a layer), the same extraction arguments as applying a layer.
+ * Needs root. Hard links between files of different layers become copies.
+ */
+async function mergeLayerDirs(layersBottomFirst, dest, baseDir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dest, { recursive: true });
+    for (const layer of layersBottomFirst) {
+        const opaque = await opaqueDirs(layer);
+        const take = [];
+        const markOpaque = [];
+        const walk = (rel) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(layer, rel)).sort()) {
+                const r = rel ? `${rel}/${name}` : name;
+                const src = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(layer, r));
+                const dst = lstatOrUndefined(external_node_path_default().join(dest, r));
+                if (src.isDirectory() && !opaque.has(r) && dst?.isDirectory()) {
+                    take.push(r);
+                    walk(r);
+                    continue;
+                }
+                if (dst)
+                    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r), { recursive: true, force: true });
+                // dst is a lower layer's file or whiteout here: it hid the base's entry, and so must this directory.
+                if (src.isDirectory() && !opaque.has(r) && dst)
+                    markOpaque.push(r);
+                addTree(layer, r, take);
+            }
+        };
+        walk('');
+        if (take.length)
+            await copyMembers(layer, dest, take);
+        for (const r of markOpaque) {
+            const s = await exec_execCapture('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', 'y', external_node_path_default().join(dest, r)]).catch((err) => {
+                throw new ImageError(err.code === 'ENOENT' ? 'setfattr is needed to squash these layers: install the attr package' : `cannot run setfattr: ${err.message}`);
+            });
+            if (s.code !== 0)
+                throw new ImageError(`cannot mark ${r} opaque while squashing (setfattr from the attr package is needed): ${s.stderr.trim()}`);
+        }
+    }
+    await dropIdleWhiteouts(dest, baseDir);
+}
+/**
+ * Removes the whiteouts that hide nothing of the base: overlayfs lists a directory that
+ * only one layer has (or an opaque one) as it is on disk, so a whiteout there would show
+ * up as a name that cannot be opened. A container's upper never has such whiteouts (the
+ * kernel makes one only over an entry of a lower layer), but a merge of layers does: the
+ * file a lower layer added and a higher one deleted.
+ */
+async function dropIdleWhiteouts(dest, baseDir) {
+    const opaque = await opaqueDirs(dest);
+    const walk = (rel, underOpaque) => {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(dest, rel))) {
+            const r = rel ? `${rel}/${name}` : name;
+            const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(dest, r));
+            if (s.isDirectory())
+                walk(r, underOpaque || opaque.has(r));
+            else if (s.isCharacterDevice() && s.rdev === 0 && (underOpaque || !lstatOrUndefined(external_node_path_default().join(baseDir, r))))
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r));
+        }
+    };
+    walk('', opaque.has(''));
+}
+function lstatOrUndefined(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** REL and, for a directory, everything below it, parents first. */
+function addTree(root, rel, out) {
+    out.push(rel);
+    const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(root, rel));
+    if (!s.isDirectory())
+        return;
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(root, rel)).sort())
+        addTree(root, `${rel}/${name}`, out);
+}
+/** tar -c of exactly these members (no recursion) from FROM, extracted into TO. */
+async function copyMembers(from, to, members) {
+    const list = external_node_path_default().join(external_node_path_default().dirname(to), `.${external_node_path_default().basename(to)}.members`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(list, members.map((m) => `./${m}\0`).join(''));
+    try {
+        const extract = layerTarExtractArgs(to).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+        const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
+        const script = `set -o pipefail; tar ${create.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} | tar ${extract}`;
+        const r = await exec_execCapture('bash', ['-c', script]);
+        if (r.code !== 0)
+            throw new ImageError(`copying ${from} while squashing layers failed (exit status ${r.code}): ${r.stderr.trim()}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(list, { force: true });
+    }
+}
+/** The directories of LAYER with trusted.overlay.opaque=y, as paths relative to it. */
+async function opaqueDirs(layer) {
+    // The dump format (-d) names each file that has the attribute; files without it are not listed.
+    const d = await exec_execCapture('getfattr', ['-R', '-h', '-P', '-d', '-m', '^trusted\\.overlay\\.opaque$', '.'], { cwd: layer }).catch((err) => {
+        throw new ImageError(err.code === 'ENOENT' ? 'getfattr is needed to squash layers: install the attr package' : `cannot run getfattr: ${err.message}`);
+    });
+    if (d.code !== 0 && d.stdout === '')
+        throw new ImageError(`getfattr could not read the xattrs of ${layer}: ${d.stderr.trim()}`);
+    const out = new Set();
+    let file;
+    for (const line of d.stdout.split('\n')) {
+        const f = /^# file: (.*)$/.exec(line);
+        if (f) {
+            const name = unescapeGetfattr(f[1]);
+            file = name === '.' ? '' : name.replace(/^\.\//, '');
+            continue;
+        }
+        if (file !== undefined && /^trusted\.overlay\.opaque="y"$/.test(line))
+            out.add(file);
+    }
+    return out;
+}
+/** getfattr writes odd bytes in names as \ooo. */
+function unescapeGetfattr(s) {
+    const bytes = [];
+    for (let i = 0; i < s.length; i++) {
+        const m = /^\\([0-7]{3})/.exec(s.slice(i));
+        if (m) {
+            bytes.push(parseInt(m[1], 8));
+            i += 3;
+        }
+        else
+            bytes.push(...Buffer.from(s[i]));
+    }
+    return Buffer.from(bytes).toString();
+}
+
+;// CONCATENATED MODULE: ./src/core/image/save.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `image save NAME`: the container's upper layer as an image in the library dir. The base
+ * recorded is the container's lower dir as its run record has it: a store root (by id and
+ * source), or the image it was started from (which becomes the parent: only the new layer
+ * is saved, unless squash merges the chain and the upper into one layer on the base).
+ * Volumes' mount points are left out. The name is set last: until then there is no image.
+ */
+async function saveContainerImage(o) {
+    if (!validName(o.container))
+        throw new errors_ConfigError(`container name '${o.container}' is not valid: give the name the container ran with (-n NAME)`);
+    const cwd = o.cwd ?? process.cwd();
+    const libraryDir = external_node_path_default().resolve(cwd, o.libraryDir || DEFAULT_LIBRARY_DIR);
+    const name = formatImageName(parseImageName(o.as ?? o.container.toLowerCase()));
+    const stateDir = external_node_path_default().join(libraryDir, `app-${o.container}`);
+    const rec = readRunRecord(stateDir);
+    if (!rec)
+        throw new errors_ConfigError(`container ${o.container} has no run record in ${libraryDir}: run it first (with the same -d), then save it`);
+    if (rec.config.ephemeral)
+        throw new errors_ConfigError(`container ${o.container} last ran with --rm, so its upper layer is gone: run it without --rm to save what it builds`);
+    const appDir = o.baseDir ? external_node_path_default().join(external_node_path_default().resolve(cwd, o.baseDir), `app-${o.container}`) : rec.appDir;
+    const upper = external_node_path_default().join(appDir, 'upper');
+    const { base, parent } = baseOfLowerDirs(libraryDir, rec.lowerDirs);
+    const store = new ImageStore(libraryDir);
+    const exclude = (rec.config.volumes ?? []).map((v) => v.guest);
+    const chain = parent ? store.chain(parent.digest) : [];
+    const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user };
+    let layer;
+    let parentDigest = parent?.digest;
+    let settings = own;
+    if (o.squash && parent) {
+        // The chain's settings are folded in: the squashed image has no parent to inherit from.
+        const inherited = settingsOf(chain);
+        settings = { ...inherited, ...dropEmpty(own), env: { ...(inherited.env ?? {}), ...(own.env ?? {}) } };
+        const layerDirs = [];
+        for (const c of [...chain].reverse())
+            layerDirs.push(await store.ensureLayerDir(c.manifest.layer, o.log));
+        const work = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.layersDir, '.squash-'));
+        try {
+            const merged = external_node_path_default().join(work, 'merged');
+            o.log?.(`merging ${chain.length} layer(s) and the upper layer of ${o.container}`);
+            await mergeLayerDirs([...layerDirs, upper], merged, await ensureBase(libraryDir, base, o.log));
+            layer = await store.saveUpper(merged, { compression: o.compression, exclude });
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(work, { recursive: true, force: true });
+        }
+        parentDigest = undefined;
+    }
+    else {
+        layer = await store.saveUpper(upper, { compression: o.compression, exclude });
+    }
+    const manifest = buildImageManifest({ layer, base, parent: parentDigest, from: o.container, squashed: o.squash && parent ? true : undefined, settings });
+    const digest = store.putManifest(manifest);
+    await store.setName(name, digest);
+    return { name, digest, manifest, libraryDir };
+}
+function dropEmpty(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+;// CONCATENATED MODULE: ./src/cli/image-args.ts
+
+
+const IMAGE_USAGE = `usage: micro-container image save NAME [--as IMAGE] [-o FILE] [--compression zstd|gzip|none] [--squash] [-d librarydir] [-b basedir]
+       micro-container image load FILE [--as IMAGE] [-d librarydir]
+       micro-container image ls [--json] [-d librarydir]
+       micro-container image inspect IMAGE [-d librarydir]
+       micro-container image rm IMAGE [-d librarydir]
+       micro-container image export IMAGE --oci DIR|FILE.tar [--tag TAG] [-d librarydir]
+
+IMAGE is NAME[:TAG] (TAG defaults to latest) or a digest (sha256:HEX, or 12+ hex digits).
+
+  save     container NAME's upper layer (what it built) as an image in librarydir, named
+           IMAGE (default: NAME). It sits on the container's root, or on the image the
+           container was started from (--image): then only the new layer is saved, unless
+           --squash merges them into one. -o FILE also writes the image (and the layers it
+           sits on) as one file, to hand to upload-artifact or a cache.
+  load     an image file into librarydir, every digest checked first (a damaged or
+           truncated file loads nothing)
+  ls       the named images
+  inspect  an image's manifest, digest and chain, as JSON
+  rm       an image's name, and its layers when no other image needs them
+  export   an OCI image layout (base root, then the layers, config, manifest, index) that
+           skopeo, podman and registries take: a directory, or a .tar for podman load
+
+Run an image with: micro-container run --image IMAGE [--rm] [container options] command...`;
+const ACTIONS = ['save', 'load', 'ls', 'inspect', 'rm', 'export'];
+function parseImageArgs(argv) {
+    const [action, ...rest] = argv;
+    if (action === undefined || action === '--help' || action === '-h' || action === 'help')
+        return { action: 'help' };
+    if (!ACTIONS.includes(action))
+        throw new errors_ConfigError(`unknown image command '${action}' (${ACTIONS.join(', ')}; see micro-container image --help)`);
+    const words = [];
+    const o = {
+        squash: false,
+        json: false,
+    };
+    // Which options each command takes; anything else is refused, not ignored.
+    const allowed = {
+        save: ['o', 'as', 'compression', 'squash', 'd', 'b'],
+        load: ['as', 'd'],
+        ls: ['json', 'd'],
+        inspect: ['d'],
+        rm: ['d'],
+        export: ['oci', 'tag', 'd'],
+    };
+    const longs = { output: 'o', librarydir: 'd', basedir: 'b', as: 'as', compression: 'compression', oci: 'oci', tag: 'tag', squash: 'squash', json: 'json' };
+    const flags = new Set(['squash', 'json']);
+    for (let i = 0; i < rest.length; i++) {
+        const a = rest[i];
+        if (a === '--help' || a === '-h')
+            return { action: 'help' };
+        if (a === '--') {
+            words.push(...rest.slice(i + 1));
+            break;
+        }
+        let key;
+        let inline;
+        if (a.startsWith('--')) {
+            const eq = a.indexOf('=');
+            const long = eq > 0 ? a.slice(2, eq) : a.slice(2);
+            key = longs[long];
+            if (key === undefined)
+                throw new errors_ConfigError(`unknown option ${a} for image ${action} (see micro-container image --help)`);
+            if (eq > 0)
+                inline = a.slice(eq + 1);
+        }
+        else if (/^-[odb]/.test(a)) {
+            key = a[1];
+            if (a.length > 2)
+                inline = a.slice(2);
+        }
+        else if (a.startsWith('-') && a !== '-') {
+            throw new errors_ConfigError(`unknown option ${a} for image ${action} (see micro-container image --help)`);
+        }
+        else {
+            words.push(a);
+            continue;
+        }
+        const shown = key.length === 1 ? `-${key}` : `--${key}`;
+        if (!allowed[action].includes(key))
+            throw new errors_ConfigError(`image ${action} does not take ${shown} (see micro-container image --help)`);
+        if (flags.has(key)) {
+            if (inline !== undefined)
+                throw new errors_ConfigError(`option ${shown} takes no value`);
+            if (key === 'squash')
+                o.squash = true;
+            else
+                o.json = true;
+            continue;
+        }
+        const value = inline ?? rest[++i];
+        if (value === undefined || value === '')
+            throw new errors_ConfigError(`option ${shown} needs a value`);
+        switch (key) {
+            case 'o':
+                o.output = value;
+                break;
+            case 'd':
+                o.libraryDir = value;
+                break;
+            case 'b':
+                o.baseDir = value;
+                break;
+            case 'as':
+                o.as = value;
+                break;
+            case 'compression':
+                o.compression = parseLayerCompression(value);
+                break;
+            case 'oci':
+                o.oci = value;
+                break;
+            case 'tag':
+                o.tag = value;
+                break;
+        }
+    }
+    const want = (n, shape) => {
+        if (words.length !== n)
+            throw new errors_ConfigError(`image ${action} takes ${shape} (see micro-container image --help)`);
+    };
+    const d = o.libraryDir !== undefined ? { libraryDir: o.libraryDir } : {};
+    switch (action) {
+        case 'save':
+            want(1, 'the NAME of a container');
+            return { action, container: words[0], squash: o.squash, ...d, ...pick(o, ['output', 'as', 'compression', 'baseDir']) };
+        case 'load':
+            want(1, 'a FILE written by image save -o');
+            return { action, file: words[0], ...d, ...pick(o, ['as']) };
+        case 'ls':
+            want(0, 'no arguments but --json and -d');
+            return { action, json: o.json, ...d };
+        case 'inspect':
+        case 'rm':
+            want(1, 'one IMAGE (NAME[:TAG] or digest)');
+            return { action, image: words[0], ...d };
+        default: {
+            want(1, 'one IMAGE and --oci DIR|FILE.tar');
+            if (o.oci === undefined)
+                throw new errors_ConfigError('image export needs --oci DIR or --oci FILE.tar: where to write the OCI image layout');
+            return { action: 'export', image: words[0], oci: o.oci, ...d, ...pick(o, ['tag']) };
+        }
+    }
+}
+function pick(o, keys) {
+    const out = {};
+    for (const k of keys)
+        if (o[k] !== undefined)
+            out[k] = o[k];
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cli/image.ts
+
+
+
+
+
+
+
+
+
+/**
+ * `micro-container image ...`: argv after `image` -> exit status. Errors are thrown (main
+ * maps them to 125). ELEVATE runs the same command again through sudo, for a user who is
+ * not root (GitHub's runner user).
+ */
+async function imageCommand(argv, io, elevate) {
+    const args = parseImageArgs(argv);
+    if (args.action === 'help') {
+        io.out(IMAGE_USAGE + '\n');
+        return 0;
+    }
+    // Upper layers and applied layers hold root's files (0600 ones too), owners and trusted.* xattrs.
+    if (args.action !== 'ls' && args.action !== 'inspect' && (process.geteuid?.() ?? 0) !== 0) {
+        if (elevate)
+            return elevate();
+        throw new PrivilegeError(`image ${args.action} needs root (the layers hold files of every owner): run it as root or with sudo`);
+    }
+    const libraryDir = external_node_path_default().resolve(args.libraryDir || DEFAULT_LIBRARY_DIR);
+    const store = new ImageStore(libraryDir);
+    const log = (l) => io.err(`${l}\n`);
+    switch (args.action) {
+        case 'save': {
+            const r = await saveContainerImage({ container: args.container, libraryDir, baseDir: args.baseDir, as: args.as, compression: args.compression, squash: args.squash, log });
+            const l = r.manifest.layer;
+            io.out(`${r.name} ${r.digest}\n`);
+            io.err(`saved container ${args.container}: layer ${l.digest} (${l.size} bytes)${r.manifest.parent ? ` on image ${r.manifest.parent}` : ''}, base root ${describeBase(r.manifest.base)}\n`);
+            if (args.output !== undefined) {
+                const f = await writeImageFile(store, r.digest, args.output);
+                io.err(`wrote ${f.file} (${f.size} bytes, ${f.chain.length} layer(s))\n`);
+            }
+            return 0;
+        }
+        case 'load': {
+            const r = await loadImageFile(store, args.file, args.as);
+            io.out(`${r.name ?? '(no name: give --as)'} ${r.digest}\n`);
+            return 0;
+        }
+        case 'ls': {
+            const images = store.list();
+            if (args.json) {
+                io.out(JSON.stringify(images.map((i) => ({ name: i.name, digest: i.digest, created: i.manifest.created, size: i.manifest.layer.size, parent: i.manifest.parent ?? null, base: i.manifest.base })), null, 2) + '\n');
+                return 0;
+            }
+            if (images.length === 0) {
+                io.out(`no images in ${libraryDir} (make one with: micro-container image save CONTAINER)\n`);
+                return 0;
+            }
+            const rows = images.map((i) => [i.name, i.digest.slice(7, 19), i.manifest.created.slice(0, 19).replace('T', ' '), String(i.manifest.layer.size), i.manifest.parent ? i.manifest.parent.slice(7, 19) : '-', describeBase(i.manifest.base)]);
+            const head = ['NAME', 'DIGEST', 'CREATED', 'SIZE', 'PARENT', 'BASE'];
+            const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+            for (const row of [head, ...rows])
+                io.out(row.map((c, i) => (i < row.length - 1 ? c.padEnd(widths[i]) : c)).join('  ') + '\n');
+            return 0;
+        }
+        case 'inspect': {
+            const img = store.resolve(args.image);
+            const chain = store.chain(img.digest);
+            const names = store.list().filter((n) => n.digest === img.digest).map((n) => n.name);
+            io.out(JSON.stringify({ digest: img.digest, names, manifest: img.manifest, chain: chain.map((c) => c.digest) }, null, 2) + '\n');
+            return 0;
+        }
+        case 'rm':
+            for (const p of await store.remove(args.image))
+                io.err(`removed ${p}\n`);
+            return 0;
+        case 'export': {
+            const r = await exportImage(store, args.image, args.oci, { tag: args.tag, log });
+            io.out(`${r.dest} ${r.manifest.digest}\n`);
+            return 0;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
 
 
 
@@ -3830,7 +9028,14 @@ async function container(argv, io) {
         return 0;
     }
     const facts = hostFacts();
-    args = applyRootShortcut(args, external_node_path_default().resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
+    if (args.image !== undefined) {
+        // Applying the image's layers (and fetching its base) needs root, even for --dry-run.
+        if ((process.getuid?.() ?? 0) !== 0)
+            return elevate(process.argv.slice(2));
+        args = { ...args, config: (await resolveImageConfig(args.config, args.image, { cwd: facts.cwd, log: (l) => io.err(`${l}\n`) })).config };
+    }
+    else
+        args = applyRootShortcut(args, external_node_path_default().resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
     if (args.dryRun) {
         io.out(planContainer(args.config, facts).launcher);
         return 0;
@@ -3889,9 +9094,13 @@ async function main(argv, name = commandName(process.argv[1]), io = stdio) {
                 return elevate(process.argv.slice(2));
             return await treesCommand(args, io);
         }
+        if (LIFECYCLE_COMMANDS.has(sub))
+            return await lifecycleCommand(sub, rest, io, () => elevate(process.argv.slice(2)));
         if (sub === 'containerize')
             return await containerize(rest, io);
-        throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
+        if (sub === 'image')
+            return await imageCommand(rest, io, () => elevate(process.argv.slice(2)));
+        throw new errors_ConfigError(`unknown command '${sub}' (see micro-container --help)`);
     }
     catch (e) {
         if (e instanceof MicroContainerError) {

@@ -38691,7 +38691,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Q: () => (/* reexport */ runLauncher),
   IW: () => (/* reexport */ saveArchive),
   t2: () => (/* reexport */ saveLayer),
-  US: () => (/* reexport */ launcher_shQuote),
+  US: () => (/* reexport */ shQuote),
   I0: () => (/* reexport */ userImageKey),
   QV: () => (/* reexport */ writeLauncher)
 });
@@ -38882,8 +38882,11 @@ __nccwpck_require__.d(mappers_namespaceObject, {
 });
 
 ;// CONCATENATED MODULE: ./src/core/jail/config.ts
+const NETWORK_MODES = ['host', 'none', 'private'];
 const DEFAULT_LIBRARY_DIR = '/var/lib/micro-container';
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -38909,10 +38912,299 @@ class PrivilegeError extends MicroContainerError {
     name = 'PrivilegeError';
 }
 
+;// CONCATENATED MODULE: ./src/core/cgroup/limits.ts
+
+const UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+/** Below this a shell cannot start; docker refuses less than 6 MiB too. */
+const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
+const MEMORY_FORMS = "a number of bytes with an optional unit b, k, m, g or t (1024-based; 'mb', 'MiB' also work), e.g. 512m, 1.5g, 1048576";
+/** '512m', '1g', '1.5G', '256MiB', '1048576' -> bytes. */
+function parseMemory(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?\s*$/i.exec(text);
+    if (!m || (m[2] === '' && /[a-z]/i.test(text))) {
+        throw new errors_ConfigError(`memory limit '${text}' is not valid: use ${MEMORY_FORMS}`);
+    }
+    const bytes = Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+    if (!Number.isSafeInteger(bytes))
+        throw new errors_ConfigError(`memory limit '${text}' is too large: use ${MEMORY_FORMS}`);
+    if (bytes < MIN_MEMORY_BYTES)
+        throw new errors_ConfigError(`memory limit '${text}' is too small: use at least 6m`);
+    return bytes;
+}
+/** The CFS period docker and systemd use: 100 ms. */
+const CPU_PERIOD_US = 100_000;
+/** The kernel's smallest quota is 1 ms: 0.01 CPU at our period. */
+const MIN_QUOTA_US = 1000;
+/** '1.5' -> { quota: 150000, period: 100000 }: one and a half CPUs' time per period. */
+function parseCpus(text) {
+    const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(text);
+    const cpus = m ? Number(m[1]) : NaN;
+    if (!Number.isFinite(cpus)) {
+        throw new errors_ConfigError(`CPU limit '${text}' is not valid: use a number of CPUs, e.g. 1, 1.5 or 0.25`);
+    }
+    const quota = Math.round(cpus * CPU_PERIOD_US);
+    if (quota < MIN_QUOTA_US)
+        throw new errors_ConfigError(`CPU limit '${text}' is too small: use at least 0.01`);
+    if (cpus > 4096)
+        throw new errors_ConfigError(`CPU limit '${text}' is too large: use at most 4096`);
+    return { quota, period: CPU_PERIOD_US };
+}
+/** The kernel's PID_MAX_LIMIT on 64-bit. */
+const MAX_PIDS = 4 * 1024 * 1024;
+/** '100' -> 100. */
+function parsePids(text) {
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PIDS) {
+        throw new errors_ConfigError(`process limit '${text}' is not valid: use a whole number from 1 to ${MAX_PIDS}, e.g. 100`);
+    }
+    return n;
+}
+/** v2's cpu.max text: "QUOTA PERIOD". */
+function cpuMaxText(cpu) {
+    return `${cpu.quota} ${cpu.period}`;
+}
+/** Bytes the way people write them back: 64 MiB, 1.5 GiB, 4096 B. */
+function formatBytes(bytes) {
+    for (const [unit, size] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]]) {
+        if (bytes >= size) {
+            const v = bytes / size;
+            return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+        }
+    }
+    return `${bytes} B`;
+}
+/** True when LIMITS asks for anything. */
+function hasLimits(limits) {
+    return limits.memoryBytes !== undefined || limits.pids !== undefined || limits.cpu !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/plan.ts
+
+
+
+/**
+ * The cgroup set-up of one container as data (pure): the directories and the files to
+ * write, in order. The same plan is carried out from Node (ContainerCgroup.create) or
+ * rendered as sh (renderCgroupSetup) for a launcher that has no Node.
+ */
+/** The v1 hierarchies a container gets a directory in (cpuacct rides along with cpu when co-mounted). */
+const V1_HIERARCHIES = ['memory', 'pids', 'cpu', 'freezer'];
+const DEFAULT_PARENT = 'micro-container';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+/** Checks a container's cgroup name: one path component, no `.`/`..`. */
+function checkCgroupName(name) {
+    if (!NAME.test(name)) {
+        throw new errors_ConfigError(`cgroup name '${name}' is not valid: use letters, digits, '.', '_' and '-' (starting with a letter or digit, at most 200)`);
+    }
+}
+function checkParent(parent) {
+    const parts = parent.split('/');
+    if (parent === '' || parts.some((p) => !NAME.test(p))) {
+        throw new errors_ConfigError(`cgroup parent '${parent}' is not valid: use a relative path of names made of letters, digits, '.', '_' and '-', e.g. micro-container`);
+    }
+}
+/** MOUNT joined with a cgroup path (absolute in its hierarchy) and more components. */
+function under(mount, cgroupPath, ...rest) {
+    return external_node_path_default().join(mount, cgroupPath ?? '/', ...rest);
+}
+/** Where a container's cgroup directories are, for LAYOUT and PLACEMENT. */
+function containerCgroupDirs(layout, name, placement = {}) {
+    checkCgroupName(name);
+    const parent = placement.parent ?? DEFAULT_PARENT;
+    checkParent(parent);
+    const within = placement.within;
+    const dirs = { name, v1: {} };
+    if (layout.v2 !== undefined && (layout.mode === 'v2' || layout.mode === 'hybrid')) {
+        const p = under(layout.v2, within?.v2, parent);
+        dirs.v2 = { mount: layout.v2, parent: p, leaf: external_node_path_default().join(p, name), limits: layout.mode === 'v2' };
+    }
+    if (layout.mode === 'v1' || layout.mode === 'hybrid') {
+        for (const h of V1_HIERARCHIES) {
+            const mount = layout.v1[h];
+            if (mount !== undefined)
+                dirs.v1[h] = under(mount, within?.v1[h], parent, name);
+        }
+    }
+    return dirs;
+}
+/** v2 controllers a container with LIMITS needs, in a fixed order. */
+function v2Controllers(limits) {
+    return [
+        ...(limits.memoryBytes !== undefined ? ['memory'] : []),
+        ...(limits.pids !== undefined ? ['pids'] : []),
+        ...(limits.cpu !== undefined ? ['cpu'] : []),
+    ];
+}
+/** Every directory from MOUNT down to DIR, MOUNT first. */
+function ancestry(mount, dir) {
+    const out = [mount];
+    const rel = external_node_path_default().relative(mount, dir);
+    let cur = mount;
+    for (const part of rel === '' ? [] : rel.split('/'))
+        out.push((cur = external_node_path_default().join(cur, part)));
+    return out;
+}
+/**
+ * The set-up of container NAME's cgroup with LIMITS. Throws JailError when the host has no
+ * cgroup filesystem, or no v1 hierarchy for a limit asked for (a v2 controller that cannot
+ * be enabled only shows when its subtree_control write fails).
+ */
+function plan_planCgroupSetup(layout, name, limits = {}, placement = {}) {
+    const dirs = containerCgroupDirs(layout, name, placement);
+    const steps = [];
+    const join = [];
+    if (layout.mode === 'none') {
+        throw new errors_JailError('no cgroup filesystem is mounted, so the container cannot be tracked or limited: mount cgroup2 on /sys/fs/cgroup');
+    }
+    if (layout.mode === 'v2' && dirs.v2) {
+        const { mount, parent, leaf } = dirs.v2;
+        steps.push({ op: 'mkdir', path: parent });
+        // v2's no-internal-process rule: a cgroup that hands controllers to its children holds
+        // no process itself. So `micro-container` only holds containers, and each container is
+        // a leaf; the controllers are enabled all the way down from the root.
+        for (const c of v2Controllers(limits)) {
+            for (const dir of ancestry(mount, parent))
+                steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cgroup.subtree_control'), value: `+${c}` });
+        }
+        steps.push({ op: 'mkdir', path: leaf });
+        if (limits.memoryBytes !== undefined) {
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.max'), value: String(limits.memoryBytes) });
+            // No swap beyond the limit: a build that outgrows it is killed, not slowed to a crawl.
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.swap.max'), value: '0', ifExists: true });
+        }
+        if (limits.pids !== undefined)
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'pids.max'), value: String(limits.pids) });
+        if (limits.cpu !== undefined)
+            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'cpu.max'), value: cpuMaxText(limits.cpu) });
+        join.push({ path: external_node_path_default().join(leaf, 'cgroup.procs') });
+        return { dirs, steps, join };
+    }
+    // v1 (and hybrid): one directory per hierarchy, limits in the controller's own.
+    const need = [
+        ['memoryBytes', 'memory', '--memory'],
+        ['pids', 'pids', '--pids'],
+        ['cpu', 'cpu', '--cpus'],
+    ];
+    for (const [key, h, option] of need) {
+        if (limits[key] !== undefined && dirs.v1[h] === undefined) {
+            throw new errors_JailError(`${option} needs the ${h} cgroup controller, which this host has not mounted (no v1 ${h} hierarchy, and its cgroup v2 tree has no controllers)`);
+        }
+    }
+    const seen = new Set();
+    for (const h of V1_HIERARCHIES) {
+        const dir = dirs.v1[h];
+        if (dir === undefined || seen.has(dir))
+            continue;
+        seen.add(dir);
+        steps.push({ op: 'mkdir', path: dir });
+        join.push({ path: external_node_path_default().join(dir, 'cgroup.procs') });
+    }
+    if (limits.memoryBytes !== undefined) {
+        const dir = dirs.v1.memory;
+        // The memory limit first: memsw (memory + swap) may never be below it.
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.limit_in_bytes'), value: String(limits.memoryBytes) });
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.memsw.limit_in_bytes'), value: String(limits.memoryBytes), ifExists: true });
+    }
+    if (limits.pids !== undefined)
+        steps.push({ op: 'write', path: external_node_path_default().join(dirs.v1.pids, 'pids.max'), value: String(limits.pids) });
+    if (limits.cpu !== undefined) {
+        const dir = dirs.v1.cpu;
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_period_us'), value: String(limits.cpu.period) });
+        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_quota_us'), value: String(limits.cpu.quota) });
+    }
+    if (dirs.v2) {
+        // Hybrid: the v2 tree has no controllers, but its cgroup.procs (recursive listing) and
+        // cgroup.kill track and end the processes cheaply. Best effort: it may not be writable.
+        steps.push({ op: 'mkdir', path: dirs.v2.leaf, optional: true });
+        join.push({ path: external_node_path_default().join(dirs.v2.leaf, 'cgroup.procs'), optional: true });
+    }
+    if (join.length === 0) {
+        throw new errors_JailError('this host has no cgroup hierarchy to track the container in (neither cgroup v2 nor a v1 memory, pids, cpu or freezer hierarchy): mount cgroup2 on /sys/fs/cgroup');
+    }
+    return { dirs, steps, join };
+}
+
 ;// CONCATENATED MODULE: ./src/core/jail/spec.ts
 
 
 
+
+
+
+/** The bridge micro-container's private networks use. */
+const JAIL_BRIDGE = 'mc0';
+/**
+ * The cgroup name of container NAME of LIBRARYDIR: the name (app for the default one) and
+ * a short hash of the library directory, since two library directories may each have a
+ * container of one name, and cgroups are machine-wide. Pure.
+ */
+function cgroupName(libraryDir, name) {
+    return `${name || 'app'}.${(0,external_node_crypto_.createHash)('sha256').update(libraryDir).digest('hex').slice(0, 8)}`;
+}
+/** `/proc/PID/ns/net` -> PID (MICRO_CONTAINER_BRIDGE_NETNS). Pure; throws ConfigError. */
+function parseBridgeNetns(text) {
+    const m = /^\/proc\/([1-9][0-9]*)\/ns\/net$/.exec(text);
+    if (!m)
+        throw new errors_ConfigError(`bridge namespace '${text}' is not of the form /proc/PID/ns/net (MICRO_CONTAINER_BRIDGE_NETNS: a process in the namespace that holds the bridge)`);
+    return Number(m[1]);
+}
+function parseLimits(config) {
+    const limits = {};
+    if (config.memory !== undefined)
+        limits.memoryBytes = parseMemory(config.memory);
+    if (config.pids !== undefined)
+        limits.pids = parsePids(config.pids);
+    if (config.cpus !== undefined)
+        limits.cpu = parseCpus(config.cpus);
+    return limits;
+}
+function jailCgroup(libraryDir, name, limits, layout) {
+    const required = hasLimits(limits);
+    if (layout === undefined || layout.mode === 'none') {
+        if (required)
+            throw new errors_JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
+        return undefined;
+    }
+    const cg = cgroupName(libraryDir, name);
+    let plan = plan_planCgroupSetup(layout, cg, limits);
+    // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
+    // cannot be made (a container without a writable cgroupfs) still runs the jail.
+    if (!required)
+        plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+    const d = containerCgroupDirs(layout, cg);
+    const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
+    let oom;
+    if (d.v2?.limits)
+        oom = { file: external_node_path_default().join(d.v2.leaf, 'memory.events'), kind: 'memory.events' };
+    else if (d.v1.memory)
+        oom = { file: external_node_path_default().join(d.v1.memory, 'memory.oom_control'), kind: 'memory.oom_control' };
+    return { name: cg, limits, plan, dirs, oom };
+}
+function jailNet(config, name, libraryDir, facts) {
+    if ((config.network ?? 'host') !== 'private')
+        return undefined;
+    const lease = facts.lease;
+    if (lease === undefined || lease.name !== name)
+        throw new errors_JailError(`no network allocation was given for container '${name}'`);
+    return {
+        name,
+        ip: lease.ip,
+        prefix: lease.prefix,
+        mac: lease.mac,
+        gateway: lease.gateway,
+        bridge: JAIL_BRIDGE,
+        gatewayCidr: `${lease.gateway}/${lease.prefix}`,
+        netnsPid: config.bridgeNetns ? parseBridgeNetns(config.bridgeNetns) : undefined,
+        nat: config.nat ? { pool: poolOf(lease), backend: facts.natBackend ?? 'iptables' } : undefined,
+        owner: libraryDir,
+        forwardAccept: facts.forwardAccept ?? false,
+    };
+}
+/** The network a lease is on, as A.B.C.D/N (its gateway is the network's first address). */
+function poolOf(lease) {
+    const n = lease.gateway.split('.').reduce((a, o) => a * 256 + Number(o), 0) - 1;
+    return `${[24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.')}/${lease.prefix}`;
+}
 // overlayfs splits lowerdir on ':' and mount options on ','; fstab fields are escaped by
 // the launcher, but these two cannot be expressed safely, so they are refused.
 const FORBIDDEN_IN_LAYER = /[:,\n]/;
@@ -38967,6 +39259,16 @@ function buildSpec(config, facts) {
     if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':')) {
         throw new errors_ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
     }
+    const network = config.network ?? 'host';
+    if (!NETWORK_MODES.includes(network))
+        throw new errors_ConfigError(`network '${network}' is not one of host, none or private (--network)`);
+    if (network === 'private' && name === '')
+        throw new errors_ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+    if (config.nat && network !== 'private')
+        throw new errors_ConfigError('--nat only applies to --network private');
+    if (config.bridgeNetns !== undefined && network === 'private')
+        parseBridgeNetns(config.bridgeNetns);
+    const limits = parseLimits(config);
     for (const s of [config.initScript, config.shutdownScript]) {
         if (s && !facts.exists(absolute(s, facts.cwd)))
             throw new errors_ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
@@ -38992,33 +39294,318 @@ function buildSpec(config, facts) {
         initScript: config.initScript ? absolute(config.initScript, facts.cwd) : '',
         shutdownScript: config.shutdownScript ? absolute(config.shutdownScript, facts.cwd) : '',
         command: config.command ?? [],
+        network,
+        cgroup: jailCgroup(libraryDir, name, limits, facts.cgroupLayout),
+        net: jailNet(config, name, libraryDir, facts),
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/cgroup/render.ts
+
+
+/** WORD quoted for sh. */
+function q(word) {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+/**
+ * A plan as sh: creates the cgroups, writes the limits, and moves the shell running it
+ * (`$$`) into the container's cgroups, so everything it starts afterwards is inside.
+ * Run it before the launcher starts anything else. A failed step ends the shell with 125
+ * (set-up failure) and says what failed; optional steps fail silently.
+ */
+function renderCgroupPlan(plan) {
+    const lines = [
+        `# The cgroup of container ${plan.dirs.name}.`,
+        `mc_cg_fail() { printf '%s: %s\\n' "\${MC_PROG:-micro-container}" "$*" >&2; exit 125; }`,
+    ];
+    for (const s of plan.steps) {
+        const file = q(s.path);
+        let cmd;
+        let what;
+        if (s.op === 'mkdir') {
+            cmd = `mkdir -p -- ${file}`;
+            what = `cannot create the cgroup ${s.path}`;
+        }
+        else {
+            cmd = `echo ${q(s.value ?? '')} > ${file}`;
+            what = `cannot write ${s.value} to ${s.path}`;
+        }
+        if (s.optional)
+            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
+        else if (s.ifExists)
+            lines.push(`[ ! -e ${file} ] || ${cmd} || mc_cg_fail ${q(what)}`);
+        else
+            lines.push(`${cmd} || mc_cg_fail ${q(what)}`);
+    }
+    for (const j of plan.join) {
+        if (j.optional)
+            lines.push(`{ echo $$ > ${q(j.path)}; } 2>/dev/null || :`);
+        else
+            lines.push(`echo $$ > ${q(j.path)} || mc_cg_fail ${q(`cannot move the launcher into the cgroup ${external_node_path_default().dirname(j.path)}`)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** renderCgroupPlan(planCgroupSetup(...)): the sh that sets up container NAME's cgroup. */
+function renderCgroupSetup(layout, name, limits = {}, placement = {}) {
+    return renderCgroupPlan(planCgroupSetup(layout, name, limits, placement));
+}
+
+;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
+
+
+/** The bridge micro-container makes when the caller names none. */
+const DEFAULT_BRIDGE = 'mc0';
+/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
+function validIfName(name) {
+    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
+}
+function iface_names_checkBridgeName(bridge) {
+    if (!validIfName(bridge))
+        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
+}
+/**
+ * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
+ * and container names. Container names reach 63 characters, interface names only 15, so
+ * a hash it must be; deterministic so that detach finds the interface from the name
+ * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
+ * bridge is in the hash so that two networks may each have a container 'build'.
+ */
+function iface_names_hostVethName(bridge, container) {
+    return `mc${(0,external_node_crypto_.createHash)('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
+}
+/**
+ * What a bridge's alias (ifalias) says about who made it: the library directory whose
+ * resources file hands out its addresses. Two library directories on one bridge would give
+ * the same addresses and MACs to different containers on one wire, so ensureBridge
+ * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
+ * bytes, or not printable ASCII) is named by a hash.
+ */
+function iface_names_bridgeAlias(owner) {
+    const plain = `micro-container ${owner}`;
+    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
+        return plain;
+    return `micro-container sha256:${(0,external_node_crypto_.createHash)('sha256').update(owner).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/nat-rules.ts
+/** iptables rules: [table, chain, 'A'ppend or 'I'nsert first, match and target...]. */
+function iptablesRules(pool, bridge) {
+    const tag = ['-m', 'comment', '--comment', `micro-container ${bridge}`];
+    return [
+        // Leaving the pool through any other interface: take the outgoing interface's address.
+        { table: 'nat', chain: 'POSTROUTING', position: 'A', rule: ['-s', pool, '!', '-o', bridge, ...tag, '-j', 'MASQUERADE'] },
+        // From the bridge (out, or bridge to bridge when br_netfilter sends it through iptables).
+        { table: 'filter', chain: 'FORWARD', position: 'I', rule: ['-i', bridge, ...tag, '-j', 'ACCEPT'] },
+        // Replies coming back in.
+        { table: 'filter', chain: 'FORWARD', position: 'I', rule: ['-o', bridge, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...tag, '-j', 'ACCEPT'] },
+    ];
+}
+/**
+ * Traffic between two ports of the bridge. Where br_netfilter is loaded (Docker loads it,
+ * and sets bridge-nf-call-iptables=1), bridged frames go through iptables' FORWARD
+ * chain, whose policy Docker sets to DROP: the containers could not reach each other
+ * without this accept, NAT or not.
+ */
+function bridgeForwardRule(bridge) {
+    return { table: 'filter', chain: 'FORWARD', rule: ['-i', bridge, '-o', bridge, '-m', 'comment', '--comment', `micro-container ${bridge}`, '-j', 'ACCEPT'] };
+}
+function nat_rules_bridgeForwardAddSteps(bridge) {
+    const { table, chain, rule } = bridgeForwardRule(bridge);
+    return [{ in: 'bridge', unless: ['iptables', '-w', '-t', table, '-C', chain, ...rule], run: ['iptables', '-w', '-t', table, '-I', chain, ...rule], why: `let the ports of ${bridge} reach each other through FORWARD` }];
+}
+function nat_rules_bridgeForwardRemoveSteps(bridge) {
+    const { table, chain, rule } = bridgeForwardRule(bridge);
+    return [{ in: 'bridge', onlyIf: ['iptables', '-w', '-t', table, '-C', chain, ...rule], run: ['iptables', '-w', '-t', table, '-D', chain, ...rule], why: `remove the FORWARD accept between the ports of ${bridge}` }];
+}
+/** The nft table that holds a bridge's NAT: nft names take letters, digits and '_'. */
+function nftTableName(bridge) {
+    return `micro_container_${bridge.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+/** The nft script that (re)creates the bridge's table: delete-then-create in one transaction. */
+function nftNatScript(pool, bridge) {
+    const t = nftTableName(bridge);
+    return [
+        `add table ip ${t}`,
+        `delete table ip ${t}`,
+        `table ip ${t} {`,
+        `  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr ${pool} oifname != "${bridge}" masquerade; }`,
+        `  chain forward { type filter hook forward priority filter; policy accept; iifname "${bridge}" accept; oifname "${bridge}" ct state established,related accept; }`,
+        '}',
+    ].join('\n');
+}
+const FORWARDING = '/proc/sys/net/ipv4/ip_forward';
+function nat_rules_natAddSteps(pool, bridge, backend) {
+    // Forwarding is a property of the whole namespace (the host's, in production) that
+    // other software may rely on too: it is turned on here and never turned off.
+    const forwarding = { in: 'bridge', unless: ['grep', '-qx', '1', FORWARDING], run: ['sh', '-c', `echo 1 > ${FORWARDING}`], why: 'turn on IPv4 forwarding' };
+    if (backend === 'nft')
+        return [forwarding, { in: 'bridge', run: ['nft', nftNatScript(pool, bridge)], why: `NAT the pool ${pool} (nft table ${nftTableName(bridge)})` }];
+    return [
+        forwarding,
+        ...iptablesRules(pool, bridge).map(({ table, chain, position, rule }) => ({
+            in: 'bridge',
+            unless: ['iptables', '-w', '-t', table, '-C', chain, ...rule],
+            run: ['iptables', '-w', '-t', table, `-${position}`, chain, ...rule],
+            why: `add the ${table} ${chain} rule for ${bridge}`,
+        })),
+    ];
+}
+function nat_rules_natRemoveSteps(pool, bridge, backend) {
+    if (backend === 'nft') {
+        const t = nftTableName(bridge);
+        return [{ in: 'bridge', run: ['nft', `add table ip ${t}\ndelete table ip ${t}`], why: `remove the nft table ${t}` }];
+    }
+    return iptablesRules(pool, bridge).map(({ table, chain, rule }) => ({
+        in: 'bridge',
+        onlyIf: ['iptables', '-w', '-t', table, '-C', chain, ...rule],
+        run: ['iptables', '-w', '-t', table, '-D', chain, ...rule],
+        why: `remove the ${table} ${chain} rule for ${bridge}`,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/core/net/steps.ts
+
+/**
+ * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
+ * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
+ * Pure.
+ */
+/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
+const steps_CONTAINER_PID = Symbol('container pid');
+/**
+ * Makes BRIDGE with the gateway address and brings it up; every step may run again.
+ * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
+ * has no other.
+ */
+function steps_bridgeSteps(bridge, gatewayCidr, alias) {
+    return [
+        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
+        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
+        // replace, not add: an address that is already there is success, not an error.
+        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
+    ];
+}
+/**
+ * Connects the container (by pid) to its bridge. The veth pair is made with its peer
+ * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
+ * is ever left in the bridge's namespace under a temporary name, and the pair disappears
+ * by itself with the container's namespace.
+ */
+function steps_attachSteps(plan) {
+    const veth = iface_names_hostVethName(plan.bridge, plan.name);
+    return [
+        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
+        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
+        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
+    ];
+}
+/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
+function steps_detachSteps(bridge, name) {
+    const veth = iface_names_hostVethName(bridge, name);
+    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
+}
+
+;// CONCATENATED MODULE: ./src/core/net/net-script.ts
+
+
+
+
+function word(w) {
+    if (w === steps_CONTAINER_PID)
+        return '"$1"';
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
+}
+function command(words, where, plan) {
+    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
+    return prefix + words.map(word).join(' ');
+}
+/**
+ * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
+ * is what a failure runs; INDENT goes before each line (not inside a quoted argument
+ * that spans lines, such as nft's script).
+ */
+function line(step, plan, fail = 'return 1', indent = '  ') {
+    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
+    const run = command(step.run, step.in, plan);
+    const body = step.unless
+        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
+        : step.onlyIf
+            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
+            : `${run} || ${fail}`;
+    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
+}
+function renderNetScript(plan) {
+    const veth = iface_names_hostVethName(plan.bridge, plan.name);
+    const bridgeCmd = (words) => command(words, 'bridge', plan);
+    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
+    const [create, ...configure] = steps_attachSteps(plan);
+    // As attach() does: a pair that could not be configured is deleted (both ends go).
+    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
+    const alias = plan.owner === undefined ? undefined : iface_names_bridgeAlias(plan.owner);
+    const ownerCheck = alias === undefined
+        ? []
+        : [
+            "  # the bridge must not be another library directory's network (see bridgeAlias)",
+            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
+            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
+            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
+        ];
+    const forwardAdd = plan.forwardAccept ? nat_rules_bridgeForwardAddSteps(plan.bridge) : [];
+    const removeRules = [...(plan.forwardAccept ? nat_rules_bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? nat_rules_natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
+    return [
+        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
+        'mc_net_up() {',
+        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
+        // route put into that namespace: the host's, in production.
+        '  # the container must have a network namespace of its own',
+        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
+        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
+        ...ownerCheck,
+        ...[...steps_bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? nat_rules_natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
+        ...configure.map((s) => line(s, plan, undo)),
+        '}',
+        'mc_net_down() {',
+        ...steps_detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
+        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
+        '  # the bridge goes with its last port, and its rules with it',
+        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
+        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
+        ...removeRules,
+        '  fi',
+        '}',
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/jail/launcher-body.gen.ts
 // Generated by scripts/embed-sh.mjs from the .sh files it names; edit those, not this one.
 const SH_COMMON = "# ---------------------------------------------------------------------------\n# Shared by every launcher (the jail's and containerize's): sh only, no Node.\n# ---------------------------------------------------------------------------\n\n# The host's own tools first (pivot_root is in sbin, where sudo's or a caller's PATH may\n# not look; every failed lookup is a wasted execve).\nPATH=/usr/bin:/usr/sbin:/bin:/sbin:/usr/local/bin:/usr/local/sbin\nexport PATH\n\nmc_say() { printf '%s: %s\\n' \"${MC_PROG:-micro-container}\" \"$*\" >&2; }\nmc_die() { mc_say \"$*\"; exit 125; }\n\n# mc_q WORD: WORD quoted for sh, in MC_Q.\nmc_q() {\n  mc_s=$1 MC_Q=\n  while :; do\n    case $mc_s in\n      *\\'*) MC_Q=\"$MC_Q${mc_s%%\\'*}'\\\\''\"; mc_s=${mc_s#*\\'} ;;\n      *) MC_Q=\"'$MC_Q$mc_s'\"; return ;;\n    esac\n  done\n}\n\n# mc_starttime PID: the process's start time (clock ticks since boot), in MC_START; with\n# the pid it names one process for good, where a pid alone may be reused.\nmc_starttime() {\n  read -r mc_stat 2>/dev/null < \"/proc/$1/stat\" || return 1\n  mc_stat=${mc_stat##*) }\n  # shellcheck disable=SC2086\n  set -- $mc_stat\n  MC_START=${20}\n}\n\n# mc_resolve PATH LAYER...: PATH as the container sees it, with every symlink followed\n# inside the container (absolute targets start again at its root, `..` stops at it), in\n# MC_RES. LAYER... are searched top-down as overlayfs does; with MC_WHITEOUTS=1 a character\n# device in a layer is a whiteout that hides the layers below. Mount targets are resolved\n# this way, never by the host, so a root whose /etc or /proc is a symlink cannot make us\n# mount or create anything outside it.\nmc_resolve() {\n  mc_rest=$1 mc_path=$1 mc_cur= mc_links=0; shift\n  while :; do\n    while :; do case $mc_rest in /*) mc_rest=${mc_rest#/} ;; *) break ;; esac; done\n    [ -n \"$mc_rest\" ] || break\n    case $mc_rest in\n      */*) mc_c=${mc_rest%%/*} mc_rest=${mc_rest#*/} ;;\n      *) mc_c=$mc_rest mc_rest= ;;\n    esac\n    case $mc_c in\n      .) continue ;;\n      ..) mc_cur=${mc_cur%/*}; continue ;;\n    esac\n    mc_link=\n    for mc_l in \"$@\"; do\n      if [ -L \"$mc_l$mc_cur/$mc_c\" ]; then\n        mc_link=$(readlink -- \"$mc_l$mc_cur/$mc_c\") || return 1\n        break\n      elif [ -e \"$mc_l$mc_cur/$mc_c\" ]; then\n        break\n      fi\n    done\n    if [ -n \"$mc_link\" ]; then\n      mc_links=$((mc_links + 1))\n      [ \"$mc_links\" -le 40 ] || { mc_say \"too many levels of symbolic links in $mc_path\"; return 1; }\n      case $mc_link in /*) mc_cur= ;; esac\n      mc_rest=$mc_link/$mc_rest\n    else\n      mc_cur=$mc_cur/$mc_c\n    fi\n  done\n  MC_RES=${mc_cur:-/}\n}\n\n# mc_command ARGS...: the command, quoted, in MC_ARGV: the launcher's arguments, else\n# the built-in command (empty: the user's shell, decided by mc_command_default).\nmc_command() {\n  if [ \"$#\" -gt 0 ]; then\n    MC_ARGV=\n    for mc_a in \"$@\"; do mc_q \"$mc_a\"; MC_ARGV=\"$MC_ARGV $MC_Q\"; done\n  else\n    MC_ARGV=$MC_COMMAND\n  fi\n}\n";
-const LAUNCHER_BODY = "# ---------------------------------------------------------------------------\n# The fixed part of every launcher. Above it, the generated prelude sets the MC_*\n# variables and the mc_volumes/mc_extra_env functions; nothing below depends on Node.\n#\n# Stages (one file, re-run by itself):\n#   main   on the host: lock, then create the jail (owner) or enter the live one (join)\n#   pid1   PID 1 of the jail: mounts, user lookup, starter, pivot_root, reaper\n#   keeper only with init/shutdown scripts: a copy of the pre-pivot mount namespace\n#          (host tree + mounted root) that runs them \"on the host\"\n# Every tool is the host's util-linux, run before the jail's root replaces the host's;\n# after pivot_root only sh builtins run, so the jail needs nothing of its own.\n# ---------------------------------------------------------------------------\n\n# mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.\nmc_fsesc() {\n  case $1 in\n    *[\\ \\\t\\\\\\\n]*) ;;\n    *) MC_E=$1; return ;;\n  esac\n  mc_s=$1 MC_E=\n  while [ -n \"$mc_s\" ]; do\n    mc_c=${mc_s%\"${mc_s#?}\"}; mc_s=${mc_s#?}\n    case $mc_c in\n      ' ') MC_E=\"$MC_E\\\\040\" ;;\n      '\t') MC_E=\"$MC_E\\\\011\" ;;\n      '\\') MC_E=\"$MC_E\\\\134\" ;;\n      '\n') MC_E=\"$MC_E\\\\012\" ;;\n      *) MC_E=\"$MC_E$mc_c\" ;;\n    esac\n  done\n}\n\n# mc_exists PATH LAYER...: is there something at PATH (already resolved) in the layers?\nmc_exists() {\n  mc_p=$1; shift\n  for mc_l in \"$@\"; do\n    if [ -e \"$mc_l$mc_p\" ] || [ -L \"$mc_l$mc_p\" ]; then\n      [ \"$MC_WHITEOUTS\" = 1 ] && [ -c \"$mc_l$mc_p\" ] && [ \"$mc_l\" != \"$MC_BOTTOM\" ] && return 1\n      return 0\n    fi\n  done\n  return 1\n}\n\n# mc_layers: the layer list for mc_resolve before the overlay is mounted (upper first).\nmc_layers() {\n  mc_ifs=$IFS; IFS=:\n  # shellcheck disable=SC2086\n  set -- $MC_LOWERS\n  IFS=$mc_ifs\n  eval \"MC_BOTTOM=\\${$#}\"\n  MC_LAYER_ARGS=\"$MC_UPPER_Q\"\n  for mc_l in \"$@\"; do mc_q \"$mc_l\"; MC_LAYER_ARGS=\"$MC_LAYER_ARGS $MC_Q\"; done\n}\n\n# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved\n# inside the root first. For a bind of a file onto a path that is missing, the empty\n# file is created in the upper layer (where overlayfs would have put it).\nmc_fstab() {\n  eval \"mc_resolve \\\"\\$2\\\" $MC_LAYER_ARGS\" || mc_die \"cannot resolve $2 inside the root\"\n  mc_t=$MC_RES\n  case $4 in\n    *X-mc.file*)\n      if ! eval \"mc_exists \\\"\\$mc_t\\\" $MC_LAYER_ARGS\"; then\n        mc_d=${mc_t%/*}\n        [ -d \"$MC_UPPER$mc_d\" ] || mkdir -p -- \"$MC_UPPER$mc_d\" || mc_die \"cannot create $mc_d in the upper layer\"\n        : > \"$MC_UPPER$mc_t\" || mc_die \"cannot create $mc_t in the upper layer\"\n      fi\n      set -- \"$1\" \"$2\" \"$3\" \"${4%,X-mc.file}\" ;;\n    *) set -- \"$1\" \"$2\" \"$3\" \"$4,X-mount.mkdir\" ;;\n  esac\n  mc_fsesc \"$1\"; mc_src=$MC_E\n  mc_fsesc \"$MC_ROOT$mc_t\"\n  printf '%s %s %s %s 0 0\\n' \"$mc_src\" \"$MC_E\" \"$3\" \"$4\" >&5\n}\n\n# mc_vol HOST GUEST ro|rw: a volume from the generated mc_volumes.\nmc_vol() {\n  [ -e \"$1\" ] || mc_die \"volume source $1 does not exist on the host (create it, or fix the -v option)\"\n  mc_o=rbind,nodev\n  [ \"$3\" = ro ] && mc_o=rbind,ro,nodev\n  if [ -d \"$1\" ]; then mc_fstab \"$1\" \"$2\" none \"$mc_o\"; else mc_fstab \"$1\" \"$2\" none \"$mc_o,X-mc.file\"; fi\n  if [ \"$3\" = ro ]; then mc_fsesc \"$MC_ROOT$mc_t\"; MC_RO_TARGETS=\"$MC_RO_TARGETS $MC_E\"; fi\n}\n\n# mount(8) 2.38 makes only the top of an rbind read-only: remount every mount that the\n# host had inside a :ro volume read-only as well.\nmc_ro_nested() {\n  while read -r _ _ _ _ mc_mp _; do\n    for mc_t in $MC_RO_TARGETS; do\n      case $mc_mp in \"$mc_t\"/*)\n        mc_p=$mc_mp; mc_unesc \"$mc_p\"\n        mount -o remount,bind,ro \"$MC_U\" || { mc_say \"cannot make $MC_U read-only\"; return 1; } ;;\n      esac\n    done\n  done < /proc/self/mountinfo\n}\n\n# mc_unesc WORD: undo mountinfo's octal escapes (\\040 and friends), in MC_U.\nmc_unesc() {\n  MC_U=$(printf '%b' \"$1\")\n}\n\n# mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own\n# /etc/passwd and /etc/group. Sets MC_UID MC_GID MC_GROUPS (comma list) MC_HOME MC_SHELL MC_UNAME.\nmc_user() {\n  mc_u=${MC_USER%%:*} mc_g=\n  case $MC_USER in *:*) mc_g=${MC_USER#*:} ;; esac\n  MC_UID= MC_GID= MC_HOME= MC_SHELL= MC_UNAME=\n  if [ -r \"$1/etc/passwd\" ]; then\n    while IFS=: read -r mc_n _ mc_i mc_pg _ mc_h mc_sh || [ -n \"$mc_n\" ]; do\n      if [ \"$mc_n\" = \"$mc_u\" ] || [ \"$mc_i\" = \"$mc_u\" ]; then\n        MC_UNAME=$mc_n MC_UID=$mc_i MC_GID=$mc_pg MC_HOME=$mc_h MC_SHELL=$mc_sh; break\n      fi\n    done < \"$1/etc/passwd\"\n  fi\n  if [ -z \"$MC_UID\" ]; then\n    case $mc_u in\n      ''|*[!0-9]*) mc_die \"user '$mc_u' is not in the container's /etc/passwd (use a number, or add the user to the root)\" ;;\n    esac\n    MC_UID=$mc_u MC_UNAME=$mc_u\n  fi\n  if [ -n \"$mc_g\" ]; then\n    mc_gid=\n    if [ -r \"$1/etc/group\" ]; then\n      while IFS=: read -r mc_n _ mc_i _ || [ -n \"$mc_n\" ]; do\n        if [ \"$mc_n\" = \"$mc_g\" ] || [ \"$mc_i\" = \"$mc_g\" ]; then mc_gid=$mc_i; break; fi\n      done < \"$1/etc/group\"\n    fi\n    if [ -z \"$mc_gid\" ]; then\n      case $mc_g in\n        *[!0-9]*) mc_die \"group '$mc_g' is not in the container's /etc/group (use a number, or add the group to the root)\" ;;\n      esac\n      mc_gid=$mc_g\n    fi\n    MC_GID=$mc_gid\n  fi\n  [ -n \"$MC_GID\" ] || MC_GID=$MC_UID\n  # Supplementary groups: the primary one, then every group that lists the user by name.\n  MC_GROUPS=$MC_GID\n  if [ \"$MC_UNAME\" != \"$MC_UID\" ] && [ -r \"$1/etc/group\" ]; then\n    while IFS=: read -r _ _ mc_i mc_m || [ -n \"$mc_i\" ]; do\n      case \",$mc_m,\" in *\",$MC_UNAME,\"*) case \",$MC_GROUPS,\" in *\",$mc_i,\"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac\n    done < \"$1/etc/group\"\n  fi\n  [ -n \"$MC_HOME\" ] || MC_HOME=/\n  [ -n \"$MC_SHELL\" ] || MC_SHELL=/bin/sh\n}\n\n# mc_scrub: unset every exported variable; the command gets exactly the env we build.\nmc_scrub() {\n  mc_list=$(export -p)\n  mc_ifs=$IFS IFS='\n'\n  set -f\n  for mc_l in $mc_list; do\n    case $mc_l in\n      'export '*|'declare -x '*)\n        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}\n        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset \"$mc_n\" ;; esac ;;\n    esac\n  done 2>/dev/null\n  set +f\n  IFS=$mc_ifs\n}\n\n# mc_env: the command's environment (call after mc_user, in the process that execs).\nmc_env() {\n  mc_term=${TERM:-}\n  # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is\n  # enough. By hand, anything may be exported: scrub it all.\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID\n  else\n    mc_scrub\n  fi\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n  export HOME=\"$MC_HOME\" USER=\"$MC_UNAME\" LOGNAME=\"$MC_UNAME\" HOSTNAME=\"$MC_HOSTNAME\"\n  [ -n \"$mc_term\" ] && export TERM=\"$mc_term\"\n  [ \"$MC_LOGIN\" = 1 ] && export SHELL=\"$MC_SHELL\"\n  mc_extra_env\n}\n\n# After mc_user: no command means the user's shell from the container's /etc/passwd,\n# a login shell (-l) with `-`; interactive by itself when stdin is a terminal.\nmc_command_default() {\n  [ -n \"$MC_ARGV\" ] && return 0\n  mc_q \"$MC_SHELL\"; MC_ARGV=$MC_Q\n  [ \"$MC_LOGIN\" = 1 ] && MC_ARGV=\"$MC_ARGV -l\"\n  return 0\n}\n\n# mc_cwd: where the command starts: -w, else HOME for a login shell or when it exists, else /.\nmc_cwd() {\n  if [ -n \"$MC_WORKDIR\" ]; then MC_CWD=$MC_WORKDIR\n  elif [ -d \"$1$MC_HOME\" ]; then MC_CWD=$MC_HOME\n  else MC_CWD=/\n  fi\n}\n\n# ------------------------------------------------------------------ stage: pid1\n# PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the\n# launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.\nmc_stage_pid1() {\n  cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  exec 8>&- 9>&- 6<> \"$MC_STATE/go\" 3<> \"$MC_STATE/started\"\n  # The lifeline watcher: \"signal NAME\" lines are passed to the launcher's loop, which\n  # signals the command; EOF means whoever started us is gone: everything inside dies.\n  exec 5<&0 0</dev/null\n  {\n    while read -r mc_l <&5; do\n      case $mc_l in 'signal '*) echo \"$mc_l\" >&4 ;; esac\n    done\n    kill -KILL -1; echo abort >&6\n  } &\n  mc_watcher=$!\n  exec 5<&-\n  if [ \"$MC_RM\" = 1 ]; then mc_rm_layer || { mc_say \"cannot make the throwaway upper layer\"; echo \"exit 125\" >&4; exit 125; }; fi\n  mc_mount || { echo \"exit 125\" >&4; exit 125; }\n  printf '%s\\n' \"$MC_HOSTNAME\" > /proc/sys/kernel/hostname 2>/dev/null\n  mc_user \"$MC_ROOT\"\n  mc_cwd \"$MC_ROOT\"\n  mc_command_default\n  if [ -n \"$MC_INIT$MC_SHUTDOWN\" ]; then\n    echo \"mounted $MC_HP $MC_UID $MC_GID\" >&4\n    read -r mc_x <&6 && [ \"$mc_x\" = pivot ] || exit 125\n  fi\n  eval \"set -- $MC_ARGV\"\n  # Two processes run side by side, as a pipeline (not `&`: an async list would start\n  # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,\n  # while the host's tools are still reachable, says its host pid, and waits for `go`.\n  # The pivoter then calls pivot_root, which moves us and the starter into the jail's\n  # root, and reports; the launcher detaches the old root and says `go`.\n  mc_pivoter | mc_starter \"$@\"\n  mc_st=$?\n  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once\n  # joined sessions have left and the shutdown script has run); our exit status is the\n  # launcher's, and our exit makes the kernel kill whatever is left inside.\n  trap 'exit \"$mc_st\"' USR1\n  echo \"done $mc_st\" >&4\n  exec 4>&- 6>&- 3>&-\n  wait \"$mc_watcher\"\n  exit 137\n}\n\nmc_pivoter() {\n  exec >/dev/null\n  read -r mc_cp <&3 || { echo abort >&6; exit 125; }\n  # On failure the starter is told to give up (it is blocked reading fd 6), so the\n  # pipeline, and PID 1 with it, ends with 125.\n  cd \"$MC_ROOT\" && pivot_root . . || { mc_say \"pivot_root into $MC_ROOT failed\"; echo abort >&6; exit 125; }\n  cd /\n  echo \"ready $MC_HP $mc_cp\" >&4\n}\n\nmc_starter() {\n  exec 4>&- 0<&7 7<&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n    read -r mc_x <&6; exec 6<&-\n    [ \"$mc_x\" = go ] || exit 125\n    cd -- \"$MC_CWD\" 2>/dev/null || { mc_say \"workdir $MC_CWD does not exist in the container (create it, or fix -w)\"; exit 125; }\n    exec \"$@\"\n  fi\n  export MC_CWD\n  exec setpriv --reuid=\"$MC_UID\" --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs --inh-caps=-all \\\n    -- /bin/sh -c 'cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n      read -r x <&6; exec 6<&-\n      [ \"$x\" = go ] || exit 125\n      cd -- \"$MC_CWD\" 2>/dev/null || { printf \"micro-container: workdir %s is not there for this user (create it, or fix -w)\\n\" \"$MC_CWD\" >&2; exit 125; }\n      unset MC_CWD; exec \"$@\"' mc-starter \"$@\"\n}\n\n# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).\nmc_mount() {\n  mc_layers\n  MC_WHITEOUTS=1\n  exec 5> \"$MC_STATE/fstab\"\n  mc_fsesc \"$MC_LOWERS\"; mc_lo=$MC_E\n  mc_fsesc \"$MC_UPPER\"; mc_up=$MC_E\n  mc_fsesc \"$MC_WORK\"; mc_wk=$MC_E\n  mc_fsesc \"$MC_ROOT\"\n  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\\n' \"$MC_E\" \"$mc_lo\" \"$mc_up\" \"$mc_wk\" >&5\n  mc_fstab proc /proc proc nosuid,nodev,noexec\n  mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec\n  mc_fstab \"$MC_STATE/dev\" /dev none bind\n  mc_dev=$MC_ROOT$MC_RES\n  read -r mc_kind < \"$MC_STATE/dev/.mc-skeleton\"\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do\n      mc_fsesc \"$mc_dev/$mc_n\"; printf '/dev/%s %s none bind 0 0\\n' \"$mc_n\" \"$MC_E\" >&5\n    done\n  fi\n  mc_fsesc \"$mc_dev\"\n  printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\\n' \"$MC_E\" >&5\n  printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\\n' \"$MC_E\" >&5\n  printf 'mqueue %s/mqueue mqueue nosuid,nodev,noexec 0 0\\n' \"$MC_E\" >&5\n  mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev\n  mc_fstab \"$MC_STATE/hosts\" /etc/hosts none bind,X-mc.file\n  mc_fstab \"$MC_STATE/resolv.conf\" /etc/resolv.conf none bind,X-mc.file\n  MC_RO_TARGETS=\n  mc_volumes\n  exec 5>&-\n  mount -c -a -T \"$MC_STATE/fstab\" || { mc_mount_diagnose; return 1; }\n  [ -z \"$MC_RO_TARGETS\" ] || mc_ro_nested\n}\n\n# Only after a failure: say which rule was broken, in words a user can act on.\nmc_mount_diagnose() {\n  mc_ifs=$IFS; IFS=:\n  for mc_l in $MC_LOWERS; do\n    [ -d \"$mc_l\" ] || mc_say \"lowerdir $mc_l is not a directory\"\n  done\n  IFS=$mc_ifs\n  if [ \"$(stat -c %d -- \"$MC_UPPER\")\" != \"$(stat -c %d -- \"$MC_WORK\")\" ]; then\n    mc_say \"upperdir $MC_UPPER and workdir $MC_WORK are on different filesystems; overlayfs needs them on the same one (move -b basedir)\"\n  fi\n  case $(stat -f -c %T -- \"$MC_UPPER\") in\n    overlayfs) mc_say \"upperdir $MC_UPPER is on an overlay filesystem, which overlayfs cannot use as an upper layer (use a -b basedir on a real filesystem)\" ;;\n  esac\n  mc_say \"could not mount the jail's filesystems (see mount's message above)\"\n}\n\n# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so\n# it is gone with the jail, also after SIGKILL.\nmc_rm_layer() {\n  mount -t tmpfs -o mode=0700 tmpfs \"$MC_STATE/rm\" && mkdir -m 0755 -- \"$MC_UPPER\" && mkdir -m 0700 -- \"$MC_WORK\"\n}\n\n# PID 1 stops reading here: the rest of the file is for the launcher on the host.\ncase ${MC_STAGE:-main} in pid1) mc_stage_pid1; exit ;; esac\n\n# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).\nmc_copy() {\n  : > \"$2\"\n  [ -r \"$1\" ] || return 0\n  while IFS= read -r mc_line || [ -n \"$mc_line\" ]; do printf '%s\\n' \"$mc_line\"; done < \"$1\" >> \"$2\"\n}\n\n# The per-container /dev skeleton, made once: the usual symlinks, pts/shm/mqueue, and\n# real device nodes for null zero full random urandom tty, so a run binds one directory\n# instead of six devices. Where librarydir's filesystem is mounted nodev, the nodes would\n# not work: then they are empty files that the host's devices are bound onto at each run.\nmc_dev_skeleton() {\n  mc_kind=\n  read -r mc_kind 2>/dev/null < \"$MC_STATE/dev/.mc-skeleton\"\n  case $mc_kind in nodes|binds) return 0 ;; esac\n  mc_new=$MC_STATE/dev.new\n  rm -rf -- \"$mc_new\" && mkdir -p -m 0755 -- \"$mc_new/pts\" \"$mc_new/shm\" \"$mc_new/mqueue\" || return 1\n  ln -s /proc/self/fd \"$mc_new/fd\" && ln -s /proc/self/fd/0 \"$mc_new/stdin\" &&\n    ln -s /proc/self/fd/1 \"$mc_new/stdout\" && ln -s /proc/self/fd/2 \"$mc_new/stderr\" &&\n    ln -s pts/ptmx \"$mc_new/ptmx\" && ln -s /proc/kcore \"$mc_new/core\" || return 1\n  mc_kind=nodes\n  mknod -m 0666 \"$mc_new/null\" c 1 3 && mknod -m 0666 \"$mc_new/zero\" c 1 5 && mknod -m 0666 \"$mc_new/full\" c 1 7 &&\n    mknod -m 0666 \"$mc_new/random\" c 1 8 && mknod -m 0666 \"$mc_new/urandom\" c 1 9 && mknod -m 0666 \"$mc_new/tty\" c 5 0 &&\n    { : > \"$mc_new/null\"; } 2>/dev/null || mc_kind=binds\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do rm -f -- \"$mc_new/$mc_n\" && : > \"$mc_new/$mc_n\" || return 1; done\n  fi\n  echo \"$mc_kind\" > \"$mc_new/.mc-skeleton\"\n  rm -rf -- \"$MC_STATE/dev\" && mv -- \"$mc_new\" \"$MC_STATE/dev\"\n}\n\n# ------------------------------------------------------------------ stage: keeper\n# A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the\n# container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is\n# the `keep` fifo; EOF or \"shutdown\" runs the shutdown script, so it runs whatever happened.\nmc_stage_keeper() {\n  exec 4> \"$MC_STATE/up\"\n  mc_st=0\n  if [ -n \"$MC_INIT\" ]; then\n    \"$MC_INIT\" init \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"init $mc_st\" >&4\n  read -r _ || :\n  mc_st=0\n  if [ -n \"$MC_SHUTDOWN\" ]; then\n    \"$MC_SHUTDOWN\" shutdown \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"shutdown $mc_st\" >&4\n}\n\n# ------------------------------------------------------------------ stage: main\n# basedir first: when librarydir is the same directory, basedir's creation wins.\nmc_prepare_dirs() {\n  if [ ! -d \"$MC_BASE\" ]; then\n    mkdir -p -- \"$MC_BASE\" && chown -- \"$MC_OWNER\" \"$MC_BASE\" || mc_die \"cannot create basedir $MC_BASE\"\n  fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_APPDIR\" ]; then\n    mkdir -p -- \"$MC_APPDIR\" && chown -- \"$MC_OWNER\" \"$MC_APPDIR\" || mc_die \"cannot create appdir $MC_APPDIR\"\n  fi\n  if [ ! -d \"$MC_LIB\" ]; then\n    mkdir -p -m 0700 -- \"$MC_LIB\" || mc_die \"cannot create librarydir $MC_LIB\"\n  fi\n  if [ ! -d \"$MC_STATE/root\" ]; then\n    mkdir -p -m 0700 -- \"$MC_STATE/root\" || mc_die \"cannot create $MC_STATE\"\n  fi\n  for mc_f in up go started life keep; do\n    [ -p \"$MC_STATE/$mc_f\" ] || mkfifo -m 0600 -- \"$MC_STATE/$mc_f\" || mc_die \"cannot create $MC_STATE/$mc_f\"\n  done\n  mc_dev_skeleton || mc_die \"cannot create the /dev skeleton in $MC_STATE\"\n  if [ \"$MC_RM\" = 1 ] && [ ! -d \"$MC_STATE/rm\" ]; then mkdir -m 0700 -- \"$MC_STATE/rm\" || mc_die \"cannot create $MC_STATE/rm\"; fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_WORK\" ]; then\n    # The upper layer's top directory is what the container's / looks like: root's, 0755.\n    mkdir -p -m 0755 -- \"$MC_UPPER\" && mkdir -p -m 0700 -- \"$MC_WORK\" || mc_die \"cannot create $MC_UPPER and $MC_WORK\"\n  fi\n}\n\nmc_join() {\n  mc_hp=$1\n  mc_user \"/proc/$mc_hp/root\"\n  MC_WHITEOUTS=0\n  mc_cwd \"/proc/$mc_hp/root\"\n  mc_resolve \"$MC_CWD\" \"/proc/$mc_hp/root\" || exit 125\n  MC_CWD=$MC_RES\n  mc_command_default\n  eval \"set -- $MC_ARGV\"\n  exec 9>&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    exec nsenter -t \"$mc_hp\" -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S 0 -G 0 -- \"$@\"\n  fi\n  exec setpriv --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs \\\n    nsenter -t \"$mc_hp\" -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S \"$MC_UID\" -- \"$@\"\n}\n\nmc_stage_main() {\n  # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).\n  [ -O / ] || mc_die \"the launcher must run as root (try: sudo sh $0)\"\n  mc_prepare_dirs\n  exec 9>> \"$MC_STATE/lock\"\n  mc_command \"$@\"\n  mc_tries=0\n  until flock -n 9; do\n    # The container is up: join it. Starting or stopping: wait for it.\n    if read -r mc_hp mc_st0 2>/dev/null < \"$MC_STATE/pid1\" && mc_starttime \"$mc_hp\" && [ \"$MC_START\" = \"$mc_st0\" ]; then\n      mc_join \"$mc_hp\"\n    fi\n    [ \"$mc_tries\" = 0 ] && mc_say \"container ${MC_NAME:-app} is starting or stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)\"\n    sleep 0.1\n  done\n  mc_own\n}\n\n# We hold the lock (fd 9) until we exit. The launcher's own process becomes the jail's\n# `unshare` (so its exit status is the command's, and killing it kills the jail:\n# --kill-child); a loop beside it answers PID 1's messages on the `up` fifo.\nmc_own() {\n  # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew\n  # when the host's change, kept (with what the container wrote) otherwise.\n  if ! [ \"$MC_STATE/hosts\" -nt /etc/hosts ]; then\n    mc_copy /etc/hosts \"$MC_STATE/hosts\"\n    printf '127.0.1.1\\t%s\\n' \"$MC_HOSTNAME\" >> \"$MC_STATE/hosts\"\n  fi\n  [ \"$MC_STATE/resolv.conf\" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf \"$MC_STATE/resolv.conf\"\n  exec 4<> \"$MC_STATE/up\" 7<&0\n  # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is\n  # not, so the command starts with the signal dispositions we were given.\n  # It holds the lock too, so the next run of this container waits until it is gone.\n  # (exec, not redirections on the call: dash would keep saved copies of the fds open.)\n  ( exec 4>&- 7<&- < \"$MC_STATE/up\"; mc_loop ) &\n  export MC_ARGV MC_STAGE=pid1\n  if [ -n \"${MC_LIFELINE_FD:-}\" ]; then\n    eval \"exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \\\"\\$0\\\" <&$MC_LIFELINE_FD\"\n  fi\n  # By hand: the lifeline is a fifo that only we (then our unshare) hold open.\n  exec 8<> \"$MC_STATE/life\"\n  exec unshare --pid --fork --mount --uts --ipc --kill-child --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/life\"\n}\n\n# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and\n# \"signal NAME\" from the lifeline; \"exit N\" when it failed. EOF: PID 1 is gone.\nmc_loop() {\n  mc_hp= mc_cp= mc_keeper=\n  while read -r mc_msg mc_a mc_b mc_c; do\n    case $mc_msg in\n      mounted)\n        mc_hp=$mc_a\n        MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \\\n          nsenter -t \"$mc_hp\" -m -- unshare --mount --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/keep\" &\n        mc_keeper=$!\n        exec 5<> \"$MC_STATE/keep\" ;;\n      init)\n        if [ \"$mc_a\" != 0 ]; then\n          mc_say \"init script $MC_INIT failed with status $mc_a\"\n          mc_end_keeper\n          echo abort > \"$MC_STATE/go\"\n        else\n          echo pivot > \"$MC_STATE/go\"\n        fi ;;\n      ready)\n        mc_hp=$mc_a mc_cp=$mc_b\n        # pivot_root left the host's root stacked on the jail's /: detach it.\n        if ! umount -N \"/proc/$mc_hp/ns/mnt\" -l /; then\n          mc_say \"cannot detach the host's root from the jail\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        mc_starttime \"$mc_hp\" && printf '%s %s\\n' \"$mc_hp\" \"$MC_START\" > \"$MC_STATE/pid1\"\n        echo go > \"$MC_STATE/go\" ;;\n      signal)\n        [ -n \"$mc_cp\" ] && kill -s \"$mc_a\" \"$mc_cp\" 2>/dev/null ;;\n      done)\n        : > \"$MC_STATE/pid1\"\n        mc_wait_joined\n        mc_end_keeper\n        kill -USR1 \"$mc_hp\" 2>/dev/null\n        return ;;\n      exit)\n        mc_end_keeper\n        return ;;\n    esac\n  done\n  mc_end_keeper\n}\n\n# Runs the shutdown script (in the keeper) and waits for it; once.\nmc_end_keeper() {\n  [ -n \"$mc_keeper\" ] || return 0\n  echo shutdown >&5\n  mc_a=0\n  while read -r mc_msg mc_a _; do [ \"$mc_msg\" = shutdown ] && break; done\n  [ \"$mc_a\" = 0 ] || mc_say \"shutdown script $MC_SHUTDOWN failed with status $mc_a\"\n  wait \"$mc_keeper\" 2>/dev/null\n  mc_keeper=\n}\n\n# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep\n# the container up: the last one out ends it.\nmc_wait_joined() {\n  while :; do\n    mc_busy=\n    for mc_p in \"/proc/$mc_hp/root/proc/\"[0-9]*; do\n      [ \"${mc_p##*/}\" = 1 ] && continue\n      read -r mc_stat 2>/dev/null < \"$mc_p/stat\" || continue\n      mc_stat=${mc_stat##*) }\n      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac\n    done\n    [ -n \"$mc_busy\" ] || return 0\n    sleep 0.2\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  none) ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
+const LAUNCHER_BODY = "# ---------------------------------------------------------------------------\n# The fixed part of every launcher. Above it, the generated prelude sets the MC_*\n# variables and the mc_volumes/mc_extra_env functions; nothing below depends on Node.\n#\n# Stages (one file, re-run by itself):\n#   main   on the host: lock, then create the jail (owner) or enter the live one (join)\n#   pid1   PID 1 of the jail: mounts, user lookup, starter, pivot_root, reaper\n#   keeper only with init/shutdown scripts: a copy of the pre-pivot mount namespace\n#          (host tree + mounted root) that runs them \"on the host\"\n# Every tool is the host's util-linux, run before the jail's root replaces the host's;\n# after pivot_root only sh builtins run, so the jail needs nothing of its own.\n# ---------------------------------------------------------------------------\n\n# mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.\nmc_fsesc() {\n  case $1 in\n    *[\\ \\\t\\\\\\\n]*) ;;\n    *) MC_E=$1; return ;;\n  esac\n  mc_s=$1 MC_E=\n  while [ -n \"$mc_s\" ]; do\n    mc_c=${mc_s%\"${mc_s#?}\"}; mc_s=${mc_s#?}\n    case $mc_c in\n      ' ') MC_E=\"$MC_E\\\\040\" ;;\n      '\t') MC_E=\"$MC_E\\\\011\" ;;\n      '\\') MC_E=\"$MC_E\\\\134\" ;;\n      '\n') MC_E=\"$MC_E\\\\012\" ;;\n      *) MC_E=\"$MC_E$mc_c\" ;;\n    esac\n  done\n}\n\n# mc_exists PATH LAYER...: is there something at PATH (already resolved) in the layers?\nmc_exists() {\n  mc_p=$1; shift\n  for mc_l in \"$@\"; do\n    if [ -e \"$mc_l$mc_p\" ] || [ -L \"$mc_l$mc_p\" ]; then\n      [ \"$MC_WHITEOUTS\" = 1 ] && [ -c \"$mc_l$mc_p\" ] && [ \"$mc_l\" != \"$MC_BOTTOM\" ] && return 1\n      return 0\n    fi\n  done\n  return 1\n}\n\n# mc_layers: the layer list for mc_resolve before the overlay is mounted (upper first).\nmc_layers() {\n  mc_ifs=$IFS; IFS=:\n  # shellcheck disable=SC2086\n  set -- $MC_LOWERS\n  IFS=$mc_ifs\n  eval \"MC_BOTTOM=\\${$#}\"\n  MC_LAYER_ARGS=\"$MC_UPPER_Q\"\n  for mc_l in \"$@\"; do mc_q \"$mc_l\"; MC_LAYER_ARGS=\"$MC_LAYER_ARGS $MC_Q\"; done\n}\n\n# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved\n# inside the root first. For a bind of a file onto a path that is missing, the empty\n# file is created in the upper layer (where overlayfs would have put it).\nmc_fstab() {\n  eval \"mc_resolve \\\"\\$2\\\" $MC_LAYER_ARGS\" || mc_die \"cannot resolve $2 inside the root\"\n  mc_t=$MC_RES\n  case $4 in\n    *X-mc.file*)\n      if ! eval \"mc_exists \\\"\\$mc_t\\\" $MC_LAYER_ARGS\"; then\n        mc_d=${mc_t%/*}\n        [ -d \"$MC_UPPER$mc_d\" ] || mkdir -p -- \"$MC_UPPER$mc_d\" || mc_die \"cannot create $mc_d in the upper layer\"\n        : > \"$MC_UPPER$mc_t\" || mc_die \"cannot create $mc_t in the upper layer\"\n      fi\n      set -- \"$1\" \"$2\" \"$3\" \"${4%,X-mc.file}\" ;;\n    *) set -- \"$1\" \"$2\" \"$3\" \"$4,X-mount.mkdir\" ;;\n  esac\n  mc_fsesc \"$1\"; mc_src=$MC_E\n  mc_fsesc \"$MC_ROOT$mc_t\"\n  printf '%s %s %s %s 0 0\\n' \"$mc_src\" \"$MC_E\" \"$3\" \"$4\" >&5\n}\n\n# mc_vol HOST GUEST ro|rw: a volume from the generated mc_volumes.\nmc_vol() {\n  [ -e \"$1\" ] || mc_die \"volume source $1 does not exist on the host (create it, or fix the -v option)\"\n  mc_o=rbind,nodev\n  [ \"$3\" = ro ] && mc_o=rbind,ro,nodev\n  if [ -d \"$1\" ]; then mc_fstab \"$1\" \"$2\" none \"$mc_o\"; else mc_fstab \"$1\" \"$2\" none \"$mc_o,X-mc.file\"; fi\n  if [ \"$3\" = ro ]; then mc_fsesc \"$MC_ROOT$mc_t\"; MC_RO_TARGETS=\"$MC_RO_TARGETS $MC_E\"; fi\n}\n\n# mount(8) 2.38 makes only the top of an rbind read-only: remount every mount that the\n# host had inside a :ro volume read-only as well.\nmc_ro_nested() {\n  while read -r _ _ _ _ mc_mp _; do\n    for mc_t in $MC_RO_TARGETS; do\n      case $mc_mp in \"$mc_t\"/*)\n        mc_p=$mc_mp; mc_unesc \"$mc_p\"\n        mount -o remount,bind,ro \"$MC_U\" || { mc_say \"cannot make $MC_U read-only\"; return 1; } ;;\n      esac\n    done\n  done < /proc/self/mountinfo\n}\n\n# mc_unesc WORD: undo mountinfo's octal escapes (\\040 and friends), in MC_U.\nmc_unesc() {\n  MC_U=$(printf '%b' \"$1\")\n}\n\n# mc_user ROOT: look up MC_USER (user[:group], names or numbers) in ROOT's own\n# /etc/passwd and /etc/group. Sets MC_UID MC_GID MC_GROUPS (comma list) MC_HOME MC_SHELL MC_UNAME.\nmc_user() {\n  mc_u=${MC_USER%%:*} mc_g=\n  case $MC_USER in *:*) mc_g=${MC_USER#*:} ;; esac\n  MC_UID= MC_GID= MC_HOME= MC_SHELL= MC_UNAME=\n  if [ -r \"$1/etc/passwd\" ]; then\n    while IFS=: read -r mc_n _ mc_i mc_pg _ mc_h mc_sh || [ -n \"$mc_n\" ]; do\n      if [ \"$mc_n\" = \"$mc_u\" ] || [ \"$mc_i\" = \"$mc_u\" ]; then\n        MC_UNAME=$mc_n MC_UID=$mc_i MC_GID=$mc_pg MC_HOME=$mc_h MC_SHELL=$mc_sh; break\n      fi\n    done < \"$1/etc/passwd\"\n  fi\n  if [ -z \"$MC_UID\" ]; then\n    case $mc_u in\n      ''|*[!0-9]*) mc_die \"user '$mc_u' is not in the container's /etc/passwd (use a number, or add the user to the root)\" ;;\n    esac\n    MC_UID=$mc_u MC_UNAME=$mc_u\n  fi\n  if [ -n \"$mc_g\" ]; then\n    mc_gid=\n    if [ -r \"$1/etc/group\" ]; then\n      while IFS=: read -r mc_n _ mc_i _ || [ -n \"$mc_n\" ]; do\n        if [ \"$mc_n\" = \"$mc_g\" ] || [ \"$mc_i\" = \"$mc_g\" ]; then mc_gid=$mc_i; break; fi\n      done < \"$1/etc/group\"\n    fi\n    if [ -z \"$mc_gid\" ]; then\n      case $mc_g in\n        *[!0-9]*) mc_die \"group '$mc_g' is not in the container's /etc/group (use a number, or add the group to the root)\" ;;\n      esac\n      mc_gid=$mc_g\n    fi\n    MC_GID=$mc_gid\n  fi\n  [ -n \"$MC_GID\" ] || MC_GID=$MC_UID\n  # Supplementary groups: the primary one, then every group that lists the user by name.\n  MC_GROUPS=$MC_GID\n  if [ \"$MC_UNAME\" != \"$MC_UID\" ] && [ -r \"$1/etc/group\" ]; then\n    while IFS=: read -r _ _ mc_i mc_m || [ -n \"$mc_i\" ]; do\n      case \",$mc_m,\" in *\",$MC_UNAME,\"*) case \",$MC_GROUPS,\" in *\",$mc_i,\"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac\n    done < \"$1/etc/group\"\n  fi\n  [ -n \"$MC_HOME\" ] || MC_HOME=/\n  [ -n \"$MC_SHELL\" ] || MC_SHELL=/bin/sh\n}\n\n# mc_scrub: unset every exported variable; the command gets exactly the env we build.\nmc_scrub() {\n  mc_list=$(export -p)\n  mc_ifs=$IFS IFS='\n'\n  set -f\n  for mc_l in $mc_list; do\n    case $mc_l in\n      'export '*|'declare -x '*)\n        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}\n        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset \"$mc_n\" ;; esac ;;\n    esac\n  done 2>/dev/null\n  set +f\n  IFS=$mc_ifs\n}\n\n# mc_env: the command's environment (call after mc_user, in the process that execs).\nmc_env() {\n  mc_term=${TERM:-}\n  # The CLI starts us with a known environment (MC_CLEAN_ENV): unsetting those few is\n  # enough. By hand, anything may be exported: scrub it all.\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE MC_ARGV TERM PATH MC_KUID MC_KGID MC_JOIN_ONLY\n  else\n    mc_scrub\n  fi\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n  export HOME=\"$MC_HOME\" USER=\"$MC_UNAME\" LOGNAME=\"$MC_UNAME\" HOSTNAME=\"$MC_HOSTNAME\"\n  [ -n \"$mc_term\" ] && export TERM=\"$mc_term\"\n  [ \"$MC_LOGIN\" = 1 ] && export SHELL=\"$MC_SHELL\"\n  mc_extra_env\n}\n\n# After mc_user: no command means the user's shell from the container's /etc/passwd,\n# a login shell (-l) with `-`; interactive by itself when stdin is a terminal.\nmc_command_default() {\n  [ -n \"$MC_ARGV\" ] && return 0\n  mc_q \"$MC_SHELL\"; MC_ARGV=$MC_Q\n  [ \"$MC_LOGIN\" = 1 ] && MC_ARGV=\"$MC_ARGV -l\"\n  return 0\n}\n\n# mc_cwd: where the command starts: -w, else HOME for a login shell or when it exists, else /.\nmc_cwd() {\n  if [ -n \"$MC_WORKDIR\" ]; then MC_CWD=$MC_WORKDIR\n  elif [ -d \"$1$MC_HOME\" ]; then MC_CWD=$MC_HOME\n  else MC_CWD=/\n  fi\n}\n\n# ------------------------------------------------------------------ stage: pid1\n# PID 1 of the jail, in fresh mount/pid/uts/ipc namespaces. fd 4: messages to the\n# launcher (`up`); stdin: the lifeline (EOF = the launcher is gone); fd 7: the user's stdin.\nmc_stage_pid1() {\n  cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  exec 8>&- 9>&- 6<> \"$MC_STATE/go\" 3<> \"$MC_STATE/started\"\n  # The lifeline watcher: \"signal NAME\" lines are passed to the launcher's loop, which\n  # signals the command; EOF means whoever started us is gone: everything inside dies.\n  exec 5<&0 0</dev/null\n  {\n    while read -r mc_l <&5; do\n      case $mc_l in 'signal '*) echo \"$mc_l\" >&4 ;; esac\n    done\n    kill -KILL -1; echo abort >&6\n  } &\n  mc_watcher=$!\n  exec 5<&-\n  if [ \"$MC_RM\" = 1 ]; then mc_rm_layer || { mc_say \"cannot make the throwaway upper layer\"; echo \"exit 125\" >&4; exit 125; }; fi\n  mc_mount || { echo \"exit 125\" >&4; exit 125; }\n  # Our own network namespace (none, private): its loopback starts down.\n  if [ \"$MC_NET\" != host ]; then ip link set dev lo up || { mc_say \"cannot bring up lo in the container\"; echo \"exit 125\" >&4; exit 125; }; fi\n  printf '%s\\n' \"$MC_HOSTNAME\" > /proc/sys/kernel/hostname 2>/dev/null\n  mc_user \"$MC_ROOT\"\n  mc_cwd \"$MC_ROOT\"\n  mc_command_default\n  if [ -n \"$MC_INIT$MC_SHUTDOWN\" ]; then\n    echo \"mounted $MC_HP $MC_UID $MC_GID\" >&4\n    read -r mc_x <&6 && [ \"$mc_x\" = pivot ] || exit 125\n  fi\n  eval \"set -- $MC_ARGV\"\n  # Two processes run side by side, as a pipeline (not `&`: an async list would start\n  # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,\n  # while the host's tools are still reachable, says its host pid, and waits for `go`.\n  # The pivoter then calls pivot_root, which moves us and the starter into the jail's\n  # root, and reports; the launcher detaches the old root and says `go`.\n  mc_pivoter | mc_starter \"$@\"\n  mc_st=$?\n  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once\n  # joined sessions have left and the shutdown script has run); our exit status is the\n  # launcher's, and our exit makes the kernel kill whatever is left inside.\n  trap 'exit \"$mc_st\"' USR1\n  echo \"done $mc_st\" >&4\n  exec 4>&- 6>&- 3>&-\n  wait \"$mc_watcher\"\n  exit 137\n}\n\nmc_pivoter() {\n  exec >/dev/null\n  read -r mc_cp <&3 || { echo abort >&6; exit 125; }\n  # On failure the starter is told to give up (it is blocked reading fd 6), so the\n  # pipeline, and PID 1 with it, ends with 125.\n  cd \"$MC_ROOT\" && pivot_root . . || { mc_say \"pivot_root into $MC_ROOT failed\"; echo abort >&6; exit 125; }\n  cd /\n  echo \"ready $MC_HP $mc_cp\" >&4\n}\n\nmc_starter() {\n  exec 4>&- 0<&7 7<&-\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n    read -r mc_x <&6; exec 6<&-\n    [ \"$mc_x\" = go ] || exit 125\n    cd -- \"$MC_CWD\" 2>/dev/null || { mc_say \"workdir $MC_CWD does not exist in the container (create it, or fix -w)\"; exit 125; }\n    exec \"$@\"\n  fi\n  export MC_CWD\n  exec setpriv --reuid=\"$MC_UID\" --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs --inh-caps=-all \\\n    -- /bin/sh -c 'cd -P /proc/self && echo \"${PWD##*/}\" >&3; exec 3>&-\n      read -r x <&6; exec 6<&-\n      [ \"$x\" = go ] || exit 125\n      cd -- \"$MC_CWD\" 2>/dev/null || { printf \"micro-container: workdir %s is not there for this user (create it, or fix -w)\\n\" \"$MC_CWD\" >&2; exit 125; }\n      unset MC_CWD; exec \"$@\"' mc-starter \"$@\"\n}\n\n# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).\nmc_mount() {\n  mc_layers\n  MC_WHITEOUTS=1\n  exec 5> \"$MC_STATE/fstab\"\n  mc_fsesc \"$MC_LOWERS\"; mc_lo=$MC_E\n  mc_fsesc \"$MC_UPPER\"; mc_up=$MC_E\n  mc_fsesc \"$MC_WORK\"; mc_wk=$MC_E\n  mc_fsesc \"$MC_ROOT\"\n  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\\n' \"$MC_E\" \"$mc_lo\" \"$mc_up\" \"$mc_wk\" >&5\n  mc_fstab proc /proc proc nosuid,nodev,noexec\n  mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec\n  mc_fstab \"$MC_STATE/dev\" /dev none bind\n  mc_dev=$MC_ROOT$MC_RES\n  read -r mc_kind < \"$MC_STATE/dev/.mc-skeleton\"\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do\n      mc_fsesc \"$mc_dev/$mc_n\"; printf '/dev/%s %s none bind 0 0\\n' \"$mc_n\" \"$MC_E\" >&5\n    done\n  fi\n  mc_fsesc \"$mc_dev\"\n  printf 'devpts %s/pts devpts newinstance,ptmxmode=0666,mode=0620,gid=5,nosuid,noexec 0 0\\n' \"$MC_E\" >&5\n  printf 'tmpfs %s/shm tmpfs mode=1777,nosuid,nodev 0 0\\n' \"$MC_E\" >&5\n  printf 'mqueue %s/mqueue mqueue nosuid,nodev,noexec 0 0\\n' \"$MC_E\" >&5\n  mc_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev\n  mc_fstab \"$MC_STATE/hosts\" /etc/hosts none bind,X-mc.file\n  mc_fstab \"$MC_STATE/resolv.conf\" /etc/resolv.conf none bind,X-mc.file\n  MC_RO_TARGETS=\n  mc_volumes\n  exec 5>&-\n  mount -c -a -T \"$MC_STATE/fstab\" || { mc_mount_diagnose; return 1; }\n  [ -z \"$MC_RO_TARGETS\" ] || mc_ro_nested\n}\n\n# Only after a failure: say which rule was broken, in words a user can act on.\nmc_mount_diagnose() {\n  mc_ifs=$IFS; IFS=:\n  for mc_l in $MC_LOWERS; do\n    [ -d \"$mc_l\" ] || mc_say \"lowerdir $mc_l is not a directory\"\n  done\n  IFS=$mc_ifs\n  if [ \"$(stat -c %d -- \"$MC_UPPER\")\" != \"$(stat -c %d -- \"$MC_WORK\")\" ]; then\n    mc_say \"upperdir $MC_UPPER and workdir $MC_WORK are on different filesystems; overlayfs needs them on the same one (move -b basedir)\"\n  fi\n  case $(stat -f -c %T -- \"$MC_UPPER\") in\n    overlayfs) mc_say \"upperdir $MC_UPPER is on an overlay filesystem, which overlayfs cannot use as an upper layer (use a -b basedir on a real filesystem)\" ;;\n  esac\n  mc_say \"could not mount the jail's filesystems (see mount's message above)\"\n}\n\n# A throwaway upper layer (--rm) lives on a tmpfs in the jail's own mount namespace, so\n# it is gone with the jail, also after SIGKILL.\nmc_rm_layer() {\n  mount -t tmpfs -o mode=0700 tmpfs \"$MC_STATE/rm\" && mkdir -m 0755 -- \"$MC_UPPER\" && mkdir -m 0700 -- \"$MC_WORK\"\n}\n\n# PID 1 stops reading here: the rest of the file is for the launcher on the host.\ncase ${MC_STAGE:-main} in pid1) mc_stage_pid1; exit ;; esac\n\n# mc_copy SRC DST: copy a small text file with builtins (no cp: every exec costs a ms).\nmc_copy() {\n  : > \"$2\"\n  [ -r \"$1\" ] || return 0\n  while IFS= read -r mc_line || [ -n \"$mc_line\" ]; do printf '%s\\n' \"$mc_line\"; done < \"$1\" >> \"$2\"\n}\n\n# The per-container /dev skeleton, made once: the usual symlinks, pts/shm/mqueue, and\n# real device nodes for null zero full random urandom tty, so a run binds one directory\n# instead of six devices. Where librarydir's filesystem is mounted nodev, the nodes would\n# not work: then they are empty files that the host's devices are bound onto at each run.\nmc_dev_skeleton() {\n  mc_kind=\n  read -r mc_kind 2>/dev/null < \"$MC_STATE/dev/.mc-skeleton\"\n  case $mc_kind in nodes|binds) return 0 ;; esac\n  mc_new=$MC_STATE/dev.new\n  rm -rf -- \"$mc_new\" && mkdir -p -m 0755 -- \"$mc_new/pts\" \"$mc_new/shm\" \"$mc_new/mqueue\" || return 1\n  ln -s /proc/self/fd \"$mc_new/fd\" && ln -s /proc/self/fd/0 \"$mc_new/stdin\" &&\n    ln -s /proc/self/fd/1 \"$mc_new/stdout\" && ln -s /proc/self/fd/2 \"$mc_new/stderr\" &&\n    ln -s pts/ptmx \"$mc_new/ptmx\" && ln -s /proc/kcore \"$mc_new/core\" || return 1\n  mc_kind=nodes\n  mknod -m 0666 \"$mc_new/null\" c 1 3 && mknod -m 0666 \"$mc_new/zero\" c 1 5 && mknod -m 0666 \"$mc_new/full\" c 1 7 &&\n    mknod -m 0666 \"$mc_new/random\" c 1 8 && mknod -m 0666 \"$mc_new/urandom\" c 1 9 && mknod -m 0666 \"$mc_new/tty\" c 5 0 &&\n    { : > \"$mc_new/null\"; } 2>/dev/null || mc_kind=binds\n  if [ \"$mc_kind\" = binds ]; then\n    for mc_n in null zero full random urandom tty; do rm -f -- \"$mc_new/$mc_n\" && : > \"$mc_new/$mc_n\" || return 1; done\n  fi\n  echo \"$mc_kind\" > \"$mc_new/.mc-skeleton\"\n  rm -rf -- \"$MC_STATE/dev\" && mv -- \"$mc_new\" \"$MC_STATE/dev\"\n}\n\n# ------------------------------------------------------------------ stage: keeper\n# A copy of PID 1's mount namespace taken before pivot_root: the host's tree with the\n# container's root mounted at MC_ROOT, where init and shutdown scripts run. Its stdin is\n# the `keep` fifo; EOF or \"shutdown\" runs the shutdown script, so it runs whatever happened.\nmc_stage_keeper() {\n  exec 4> \"$MC_STATE/up\"\n  mc_st=0\n  if [ -n \"$MC_INIT\" ]; then\n    \"$MC_INIT\" init \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"init $mc_st\" >&4\n  read -r _ || :\n  mc_st=0\n  if [ -n \"$MC_SHUTDOWN\" ]; then\n    \"$MC_SHUTDOWN\" shutdown \"$MC_ROOT\" \"$MC_KUID\" \"$MC_KGID\" </dev/null 4>&-; mc_st=$?\n  fi\n  echo \"shutdown $mc_st\" >&4\n}\n\n# ------------------------------------------------------------------ stage: main\n# basedir first: when librarydir is the same directory, basedir's creation wins.\nmc_prepare_dirs() {\n  if [ ! -d \"$MC_BASE\" ]; then\n    mkdir -p -- \"$MC_BASE\" && chown -- \"$MC_OWNER\" \"$MC_BASE\" || mc_die \"cannot create basedir $MC_BASE\"\n  fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_APPDIR\" ]; then\n    mkdir -p -- \"$MC_APPDIR\" && chown -- \"$MC_OWNER\" \"$MC_APPDIR\" || mc_die \"cannot create appdir $MC_APPDIR\"\n  fi\n  if [ ! -d \"$MC_LIB\" ]; then\n    mkdir -p -m 0700 -- \"$MC_LIB\" || mc_die \"cannot create librarydir $MC_LIB\"\n  fi\n  if [ ! -d \"$MC_STATE/root\" ]; then\n    mkdir -p -m 0700 -- \"$MC_STATE/root\" || mc_die \"cannot create $MC_STATE\"\n  fi\n  for mc_f in up go started life keep; do\n    [ -p \"$MC_STATE/$mc_f\" ] || mkfifo -m 0600 -- \"$MC_STATE/$mc_f\" || mc_die \"cannot create $MC_STATE/$mc_f\"\n  done\n  mc_dev_skeleton || mc_die \"cannot create the /dev skeleton in $MC_STATE\"\n  if [ \"$MC_RM\" = 1 ] && [ ! -d \"$MC_STATE/rm\" ]; then mkdir -m 0700 -- \"$MC_STATE/rm\" || mc_die \"cannot create $MC_STATE/rm\"; fi\n  if [ \"$MC_RM\" != 1 ] && [ ! -d \"$MC_WORK\" ]; then\n    # The upper layer's top directory is what the container's / looks like: root's, 0755.\n    mkdir -p -m 0755 -- \"$MC_UPPER\" && mkdir -p -m 0700 -- \"$MC_WORK\" || mc_die \"cannot create $MC_UPPER and $MC_WORK\"\n  fi\n}\n\nmc_join() {\n  mc_hp=$1\n  mc_user \"/proc/$mc_hp/root\"\n  MC_WHITEOUTS=0\n  mc_cwd \"/proc/$mc_hp/root\"\n  mc_resolve \"$MC_CWD\" \"/proc/$mc_hp/root\" || exit 125\n  MC_CWD=$MC_RES\n  mc_command_default\n  eval \"set -- $MC_ARGV\"\n  exec 9>&-\n  # Into the container's cgroup (so stop ends this session too) and, when it has one,\n  # its network namespace.\n  mc_cg_join\n  mc_nsn=\n  [ \"$MC_NET\" = host ] || mc_nsn=-n\n  mc_env\n  if [ \"$MC_UID\" = 0 ]; then\n    exec nsenter -t \"$mc_hp\" $mc_nsn -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S 0 -G 0 -- \"$@\"\n  fi\n  exec setpriv --regid=\"$MC_GID\" --groups=\"$MC_GROUPS\" --no-new-privs \\\n    nsenter -t \"$mc_hp\" $mc_nsn -m -p -u -i -r -w\"/proc/$mc_hp/root$MC_CWD\" -S \"$MC_UID\" -- \"$@\"\n}\n\nmc_stage_main() {\n  # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).\n  [ -O / ] || mc_die \"the launcher must run as root (try: sudo sh $0)\"\n  mc_prepare_dirs\n  exec 9>> \"$MC_STATE/lock\"\n  mc_command \"$@\"\n  mc_tries=0\n  until flock -n 9; do\n    # The container is up: join it. Starting or stopping: wait for it.\n    if read -r mc_hp mc_st0 2>/dev/null < \"$MC_STATE/pid1\" && mc_starttime \"$mc_hp\" && [ \"$MC_START\" = \"$mc_st0\" ]; then\n      mc_join \"$mc_hp\"\n    fi\n    # A run that just ended is still cleaning up (cgroup, network) for a few ms: poll\n    # quickly, and only speak up when it takes longer.\n    [ \"$mc_tries\" = 25 ] && mc_say \"container ${MC_NAME:-app} is starting or stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)\"\n    if [ \"$mc_tries\" -le 25 ]; then sleep 0.02; else sleep 0.1; fi\n  done\n  # `micro-container exec`: only ever join; never start a container that is not running.\n  [ \"${MC_JOIN_ONLY:-}\" != 1 ] || mc_die \"container ${MC_NAME:-app} is not running (start it with micro-container run -n ${MC_NAME:-NAME} ...)\"\n  mc_own\n}\n\n# We hold the lock (fd 9) until we exit. The launcher's own process becomes the jail's\n# `unshare` (so its exit status is the command's, and killing it kills the jail:\n# --kill-child); a loop beside it answers PID 1's messages on the `up` fifo.\nmc_own() {\n  # The container's own copies of the host's /etc/hosts and /etc/resolv.conf: made anew\n  # when the host's change, kept (with what the container wrote) otherwise.\n  # With a private network the CLI wrote it: the other containers by name (run by hand\n  # without the CLI, the host's copy stands in).\n  if { [ \"$MC_NET\" != private ] || ! [ -e \"$MC_STATE/hosts\" ]; } && ! [ \"$MC_STATE/hosts\" -nt /etc/hosts ]; then\n    mc_copy /etc/hosts \"$MC_STATE/hosts\"\n    printf '127.0.1.1\\t%s\\n' \"$MC_HOSTNAME\" >> \"$MC_STATE/hosts\"\n  fi\n  [ \"$MC_STATE/resolv.conf\" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf \"$MC_STATE/resolv.conf\"\n  exec 4<> \"$MC_STATE/up\" 7<&0\n  # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is\n  # not, so the command starts with the signal dispositions we were given.\n  # It holds the lock too, so the next run of this container waits until it is gone.\n  # (exec, not redirections on the call: dash would keep saved copies of the fds open.)\n  # After the jail, the loop also removes what it leaves on the host: the cgroup and the\n  # veth (and the bridge when unused), whatever ended it, SIGKILL of the CLI included.\n  : > \"$MC_STATE/oom\"\n  ( exec 4>&- 7<&- < \"$MC_STATE/up\"; mc_loop; mc_cleanup ) &\n  # The cgroup after the loop is forked (the loop stays out of it, so killing everything\n  # in the cgroup never kills the cleanup), before unshare: PID 1 and all below are in.\n  # An empty cgroup left by a crash goes first, so its OOM count starts at zero.\n  mc_cg_remove 1\n  mc_cg_setup\n  export MC_ARGV MC_STAGE=pid1\n  set -- --pid --fork --mount --uts --ipc --kill-child --propagation private\n  [ \"$MC_NET\" = host ] || set -- \"$@\" --net\n  if [ -n \"${MC_LIFELINE_FD:-}\" ]; then\n    eval \"exec unshare \\\"\\$@\\\" -- /bin/sh \\\"\\$0\\\" <&$MC_LIFELINE_FD\"\n  fi\n  # By hand: the lifeline is a fifo that only we (then our unshare) hold open.\n  exec 8<> \"$MC_STATE/life\"\n  exec unshare \"$@\" -- /bin/sh \"$0\" < \"$MC_STATE/life\"\n}\n\n# mc_cg_remove TRIES: removes the container's cgroup directories, trying TRIES times\n# 10 ms apart while the last processes leave them.\nmc_cg_remove() {\n  eval \"set -- $1 $MC_CG_DIRS\"\n  mc_n=$1; shift\n  for mc_d in \"$@\"; do\n    mc_t=1\n    while [ -d \"$mc_d\" ] && ! rmdir -- \"$mc_d\" 2>/dev/null; do\n      [ \"$mc_t\" -lt \"$mc_n\" ] || { [ \"$mc_n\" = 1 ] || mc_say \"cannot remove the cgroup $mc_d: processes are still in it\"; break; }\n      mc_t=$((mc_t + 1)); sleep 0.01\n    done\n  done\n}\n\n# mc_net_locked up PID | down: the network plumbing under the network's lock (the same\n# flock the CLI takes to allocate addresses), so a bridge is never removed under a\n# container that is being attached to it.\nmc_net_locked() {\n  exec 6>> \"$MC_LIB/network.lock\" || return 1\n  flock -w 60 6 || { mc_say \"timed out waiting for $MC_LIB/network.lock\"; exec 6>&-; return 1; }\n  \"mc_net_$1\" \"${2:-}\"; mc_r=$?\n  exec 6>&-\n  return \"$mc_r\"\n}\n\n# In the loop's process, once the jail has ended (mc_loop read `up` to its end): keep the\n# OOM count, remove the cgroup, disconnect from the bridge.\nmc_cleanup() {\n  [ -z \"$MC_CG_OOM\" ] || mc_copy \"$MC_CG_OOM\" \"$MC_STATE/oom\"\n  mc_cg_remove 500\n  if [ \"$MC_NET\" = private ]; then mc_net_locked down || mc_say \"could not disconnect ${MC_NAME:-app} from its network\"; fi\n  return 0\n}\n\n# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and\n# \"signal NAME\" from the lifeline; \"exit N\" when it failed. EOF: PID 1 is gone.\nmc_loop() {\n  mc_hp= mc_cp= mc_keeper=\n  while read -r mc_msg mc_a mc_b mc_c; do\n    case $mc_msg in\n      mounted)\n        mc_hp=$mc_a\n        MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \\\n          nsenter -t \"$mc_hp\" -m -- unshare --mount --propagation private -- /bin/sh \"$0\" < \"$MC_STATE/keep\" &\n        mc_keeper=$!\n        exec 5<> \"$MC_STATE/keep\" ;;\n      init)\n        if [ \"$mc_a\" != 0 ]; then\n          mc_say \"init script $MC_INIT failed with status $mc_a\"\n          mc_end_keeper\n          echo abort > \"$MC_STATE/go\"\n        else\n          echo pivot > \"$MC_STATE/go\"\n        fi ;;\n      ready)\n        mc_hp=$mc_a mc_cp=$mc_b\n        # pivot_root left the host's root stacked on the jail's /: detach it.\n        if ! umount -N \"/proc/$mc_hp/ns/mnt\" -l /; then\n          mc_say \"cannot detach the host's root from the jail\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        # The network before the command starts (and before anyone can join).\n        if [ \"$MC_NET\" = private ] && ! mc_net_locked up \"$mc_hp\"; then\n          mc_say \"cannot connect container ${MC_NAME:-app} to its network (see the message above)\"\n          echo abort > \"$MC_STATE/go\"; continue\n        fi\n        mc_starttime \"$mc_hp\" && printf '%s %s\\n' \"$mc_hp\" \"$MC_START\" > \"$MC_STATE/pid1\"\n        echo go > \"$MC_STATE/go\" ;;\n      signal)\n        [ -n \"$mc_cp\" ] && kill -s \"$mc_a\" \"$mc_cp\" 2>/dev/null ;;\n      done)\n        : > \"$MC_STATE/pid1\"\n        mc_wait_joined\n        mc_end_keeper\n        kill -USR1 \"$mc_hp\" 2>/dev/null\n        mc_drain\n        return ;;\n      exit)\n        mc_end_keeper\n        mc_drain\n        return ;;\n    esac\n  done\n  mc_end_keeper\n}\n\n# Reads the `up` fifo to its end: EOF comes when the last writer is gone, and our unshare\n# holds it open until it exits, after every process of the jail (so the clean-up that\n# follows finds the jail gone, without polling).\nmc_drain() {\n  while read -r _; do :; done\n}\n\n# Runs the shutdown script (in the keeper) and waits for it; once.\nmc_end_keeper() {\n  [ -n \"$mc_keeper\" ] || return 0\n  echo shutdown >&5\n  mc_a=0\n  while read -r mc_msg mc_a _; do [ \"$mc_msg\" = shutdown ] && break; done\n  [ \"$mc_a\" = 0 ] || mc_say \"shutdown script $MC_SHUTDOWN failed with status $mc_a\"\n  wait \"$mc_keeper\" 2>/dev/null\n  mc_keeper=\n}\n\n# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep\n# the container up: the last one out ends it.\nmc_wait_joined() {\n  while :; do\n    mc_busy=\n    for mc_p in \"/proc/$mc_hp/root/proc/\"[0-9]*; do\n      [ \"${mc_p##*/}\" = 1 ] && continue\n      read -r mc_stat 2>/dev/null < \"$mc_p/stat\" || continue\n      mc_stat=${mc_stat##*) }\n      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac\n    done\n    [ -n \"$mc_busy\" ] || return 0\n    sleep 0.2\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  none) ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
 const CONTAINERIZE_BODY = "# ---------------------------------------------------------------------------\n# containerize: a command in TREES/GROUP/INSTANCE, the build root itself (or an overlay\n# over it with --overlay). The generated prelude above sets the MC_* variables.\n#\n# Processes:\n#   keeper    holds the container's mount namespace (and those unshare-options adds):\n#             mounts the overlay, runs `bind`, mounts /proc /sys /dev and /tmp, creates\n#             the cgroup, runs `profile`, then waits for the sessions to end\n#   session   every containerize run of the instance: the first one starts the keeper;\n#             each runs its command inside (nsenter, into the cgroup) and leaves; the\n#             last one out tears down: `stop`, kill what is left, unmount, `unbind`\n# Locks (flock): `lock`, held briefly, orders every decision (start, join, leave, tear\n# down). `users` is held shared by each session's launcher: when all of them are gone,\n# even killed, the keeper gets it exclusively and tears down by itself.\n# State lives in MC_STATE: `keeper` (\"PID STARTTIME\" while live), sessions/PID\n# (STARTTIME) and sessions/PID.cmd (the command's pid); a pid whose start time differs\n# is a dead process, so state left by a crash is recognised and cleaned up.\n# ---------------------------------------------------------------------------\n\n# mc_hook NAME ARGS...: run .container/NAME, when there, from the group's directory.\nmc_hook() {\n  mc_h=$MC_HOOKS/$1; shift\n  [ -e \"$mc_h\" ] || return 0\n  [ -x \"$mc_h\" ] || { mc_say \"$mc_h is not executable (chmod +x it)\"; return 126; }\n  ( cd \"$MC_GROUPDIR\" && exec \"$mc_h\" \"$@\" 8>&- 9>&- ) </dev/null\n}\n\n# The cgroup that tracks every process of the container: cgroup v2 where there is one\n# (all of /sys/fs/cgroup on GitHub's runners, the `unified` tree on hybrid hosts, where\n# it needs no controller to track and kill), else the v1 pids hierarchy.\nmc_cgroup_dir() {\n  for mc_b in /sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/pids; do\n    if [ -e \"$mc_b/cgroup.procs\" ]; then MC_CG=$mc_b/$MC_CGROUP; return 0; fi\n  done\n  mc_die \"no cgroup hierarchy to track the container's processes in (mount cgroup2 on /sys/fs/cgroup)\"\n}\n\n# mc_cg_kill: kill every process in the container's cgroup and wait until it is empty.\nmc_cg_kill() {\n  [ -d \"$MC_CG\" ] || return 0\n  [ -e \"$MC_CG/cgroup.kill\" ] && echo 1 > \"$MC_CG/cgroup.kill\" 2>/dev/null\n  mc_n=0\n  while :; do\n    mc_any=\n    while read -r mc_p; do mc_any=1; kill -KILL \"$mc_p\" 2>/dev/null; done < \"$MC_CG/cgroup.procs\"\n    [ -n \"$mc_any\" ] || return 0\n    mc_n=$((mc_n + 1))\n    [ \"$mc_n\" -le 200 ] || { mc_say \"processes are still left in $MC_CG after 10 s\"; return 1; }\n    sleep 0.05\n  done\n}\n\nmc_keeper_live() {\n  read -r MC_KP mc_ks 2>/dev/null < \"$MC_STATE/keeper\" && mc_starttime \"$MC_KP\" && [ \"$MC_START\" = \"$mc_ks\" ]\n}\n\n# mc_live_sessions: is any session other than ours still running?\nmc_live_sessions() {\n  for mc_f in \"$MC_STATE/sessions/\"*; do\n    case $mc_f in *.cmd|*'*') continue ;; esac\n    read -r mc_ss 2>/dev/null < \"$mc_f\" || continue\n    mc_starttime \"${mc_f##*/}\" && [ \"$MC_START\" = \"$mc_ss\" ] && return 0\n  done\n  return 1\n}\n\n# A crash (a killed keeper, a reboot without /run) left state behind: its mounts went with\n# its namespace; kill what is left in its cgroup and start afresh.\nmc_stale_cleanup() {\n  read -r mc_old _ 2>/dev/null < \"$MC_STATE/keeper\" || mc_old=\n  if [ -n \"$mc_old\" ] || [ -d \"$MC_CG\" ]; then\n    mc_say \"cleaning up after an earlier run of $MC_GROUP/$MC_INSTANCE that ended without tearing down${mc_old:+ (its keeper, pid $mc_old, is gone)}\"\n    mc_cg_kill\n    rmdir -- \"$MC_CG\" 2>/dev/null\n  fi\n  rm -f -- \"$MC_STATE/sessions/\"* \"$MC_STATE/down\"\n  : > \"$MC_STATE/keeper\"\n}\n\n# mc_mount_at GUEST ARGS...: mount(8) ARGS onto GUEST inside the root, resolved inside it\n# (a root whose /proc is a symlink cannot make us mount elsewhere); created if missing.\nmc_mount_at() {\n  mc_resolve \"$1\" \"$MC_ROOT\" || return 1\n  mc_t=$MC_ROOT$MC_RES; shift\n  [ -d \"$mc_t\" ] || mkdir -p -- \"$mc_t\" || { mc_say \"cannot create $mc_t\"; return 1; }\n  mount \"$@\" \"$mc_t\" || return 1\n  printf '%s\\n' \"$mc_t\" >> \"$MC_STATE/mounts\"\n}\n\nmc_mounts() {\n  : > \"$MC_STATE/mounts\"\n  if [ \"$MC_PIDNS\" = 1 ]; then\n    mc_mount_at /proc -t proc -o nosuid,nodev,noexec proc || return 1\n  else\n    mc_mount_at /proc --rbind /proc || return 1\n  fi\n  mc_mount_at /sys --rbind /sys && mc_mount_at /dev --rbind /dev &&\n    mc_mount_at /tmp -t tmpfs -o mode=1777,nosuid,nodev tmpfs\n}\n\n# Unmounts what mc_mounts mounted, last first.\nmc_unmounts() {\n  [ -s \"$MC_STATE/mounts\" ] || return 0\n  mc_list=\n  while IFS= read -r mc_t; do mc_q \"$mc_t\"; mc_list=\"$MC_Q $mc_list\"; done < \"$MC_STATE/mounts\"\n  eval \"set -- $mc_list\"\n  for mc_t in \"$@\"; do\n    umount -R -- \"$mc_t\" 2>/dev/null || umount -R -l -- \"$mc_t\" || mc_say \"cannot unmount $mc_t\"\n  done\n  : > \"$MC_STATE/mounts\"\n}\n\n# The profile runs inside the root as its processes see it, in a chroot of its own, from\n# a bind mount under the fresh /tmp (so the tree never holds a copy of it).\nmc_profile() {\n  [ -e \"$MC_HOOKS/profile\" ] || return 0\n  mc_resolve /tmp \"$MC_ROOT\" || return 1\n  mc_pf=$MC_ROOT$MC_RES/.containerize-profile\n  : > \"$mc_pf\" && mount --bind -- \"$MC_HOOKS/profile\" \"$mc_pf\" || return 1\n  mc_sh=\n  [ -x \"$MC_HOOKS/profile\" ] || mc_sh=/bin/sh\n  (\n    cd -P /proc/self && echo \"${PWD##*/}\" > \"$MC_CG/cgroup.procs\" || exit 125\n    cd / && mc_env && exec chroot \"$MC_ROOT\" $mc_sh /tmp/.containerize-profile\n  ) </dev/null\n  mc_st=$?\n  umount -- \"$mc_pf\"; rm -f -- \"$mc_pf\"\n  [ \"$mc_st\" = 0 ] || { mc_say \"profile script $MC_HOOKS/profile failed with status $mc_st\"; return 1; }\n}\n\n# The environment of the command, the profile and the hooks inside: the caller's\n# locale and terminal, a standard PATH, HOME=/root, and where it runs.\nmc_env() {\n  if [ \"${MC_CLEAN_ENV:-}\" = 1 ]; then\n    unset MC_CLEAN_ENV MC_LIFELINE_FD MC_STAGE\n  fi\n  unset OLDPWD\n  export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root\n  export CONTAINERIZE_GROUP=\"$MC_GROUP\" CONTAINERIZE_INSTANCE=\"$MC_INSTANCE\"\n}\n\n# ------------------------------------------------------------------ stage: teardown\n# In the container's mount namespace, outside its root: stop, kill what is left,\n# unmount, unbind. Run by the last session out, or by the keeper when all are gone.\nmc_teardown() {\n  mc_hook stop \"$MC_ROOT\" \"$MC_KP\" || mc_say \"stop script $MC_HOOKS/stop failed with status $?\"\n  mc_cg_kill\n  mc_unmounts\n  mc_hook unbind \"$MC_ROOT\" || mc_say \"unbind script $MC_HOOKS/unbind failed with status $?\"\n  if [ \"$MC_OVERLAY\" = 1 ]; then umount -- \"$MC_ROOT\" 2>/dev/null || umount -l -- \"$MC_ROOT\"; fi\n  rmdir -- \"$MC_CG\" 2>/dev/null\n  return 0\n}\n\n# ------------------------------------------------------------------ stage: keeper\nmc_stage_keeper() {\n  # Setup output goes to the starting session through the `setup` fifo (opened\n  # read-write: never blocks, whoever is gone), ending with a status line.\n  : > \"$MC_STATE/began\"\n  exec 1<> \"$MC_STATE/setup\" 2>&1 </dev/null\n  trap '' INT QUIT HUP\n  mc_cgroup_dir\n  cd -P /proc/self && MC_KP=${PWD##*/}   # our pid on the host: /proc is still the host's\n  cd / || exit 125\n  mc_starttime \"$MC_KP\"; mc_ks=$MC_START\n  mc_bound=\n  if ! mc_keeper_setup; then\n    mc_unmounts\n    [ -n \"$mc_bound\" ] && { mc_hook unbind \"$MC_ROOT\" || mc_say \"unbind script failed with status $?\"; }\n    rmdir -- \"$MC_CG\" 2>/dev/null\n    printf '\\n@@fail 125\\n'\n    exit 125\n  fi\n  printf '%s %s\\n' \"$MC_KP\" \"$mc_ks\" > \"$MC_STATE/keeper\"\n  printf '@@ready %s\\n' \"$MC_KP\"\n  exec >> \"$MC_STATE/keeper.log\" 2>&1\n  # Wait until no session holds `users`; then, under `lock`, either the last session has\n  # torn down already (`down`), or every session went without doing it.\n  exec 9>> \"$MC_STATE/users\"\n  flock -x 9\n  exec 8>> \"$MC_STATE/lock\"\n  flock -x 8\n  [ -e \"$MC_STATE/down\" ] && exit 0\n  mc_say \"$(date): every session of $MC_GROUP/$MC_INSTANCE ended without tearing down (killed?); tearing down\"\n  mc_teardown\n  : > \"$MC_STATE/keeper\"\n  exit 0\n}\n\nmc_keeper_setup() {\n  if [ \"$MC_OVERLAY\" = 1 ]; then\n    mount -t overlay -o \"lowerdir=$MC_TREE,upperdir=$MC_UPPER,workdir=$MC_WORK\" overlay \"$MC_ROOT\" ||\n      { mc_say \"cannot mount the overlay over $MC_TREE (upper layer $MC_UPPER)\"; return 1; }\n  fi\n  [ \"$MC_UTSNS\" = 1 ] && printf '%s\\n' \"$MC_INSTANCE\" > /proc/sys/kernel/hostname\n  mc_bound=1\n  mc_hook bind \"$MC_ROOT\" \"$MC_GROUP\" \"$MC_INSTANCE\" || { mc_say \"bind script $MC_HOOKS/bind failed with status $?\"; return 1; }\n  mc_mounts || { mc_say \"cannot mount /proc, /sys, /dev and /tmp in $MC_ROOT\"; return 1; }\n  mkdir -p -- \"$MC_CG\" || { mc_say \"cannot create the cgroup $MC_CG\"; return 1; }\n  mc_profile\n}\n\n# ------------------------------------------------------------------ stage: main\nmc_stage_main() {\n  [ -O / ] || mc_die \"containerize must run as root (try: sudo sh $0)\"\n  [ -d \"$MC_HOOKS\" ] || mc_die \"$MC_HOOKS does not exist: every group needs a .container directory (mkdir $MC_HOOKS; the scripts in it are optional)\"\n  [ -d \"$MC_TREE\" ] || mc_die \"instance $MC_INSTANCE does not exist in $MC_GROUPDIR (create $MC_TREE, or clone one: micro-container trees clone $MC_GROUP TEMPLATE $MC_INSTANCE)\"\n  mkdir -p -m 0700 -- \"$MC_STATE/sessions\" || mc_die \"cannot create $MC_STATE\"\n  [ -p \"$MC_STATE/setup\" ] || mkfifo -m 0600 -- \"$MC_STATE/setup\" || mc_die \"cannot create $MC_STATE/setup\"\n  if [ \"$MC_OVERLAY\" = 1 ]; then\n    mkdir -p -- \"$MC_ROOT\" \"$MC_UPPER\" \"$MC_WORK\" || mc_die \"cannot create the overlay's directories $MC_UPPER and $MC_WORK\"\n  fi\n  mc_cgroup_dir\n  mc_command \"$@\"\n  exec 8>> \"$MC_STATE/lock\"\n  flock -w 60 8 || mc_die \"$MC_GROUP/$MC_INSTANCE stayed locked for 60 s; is a containerize stuck? (see $MC_STATE)\"\n  mc_tries=0\n  until mc_enter; do\n    # The keeper is tearing down: wait for it to finish, then start afresh.\n    [ \"$mc_tries\" = 0 ] && mc_say \"$MC_GROUP/$MC_INSTANCE is stopping; waiting\"\n    mc_tries=$((mc_tries + 1))\n    [ \"$mc_tries\" -le 600 ] || mc_die \"$MC_GROUP/$MC_INSTANCE stayed busy for 60 s (see $MC_STATE)\"\n    flock -u 8; sleep 0.1; flock -w 60 8 || mc_die \"$MC_GROUP/$MC_INSTANCE stayed locked for 60 s\"\n  done\n  mc_session\n}\n\n# Under `lock`: join the live container, or start it; false when it is stopping.\nmc_enter() {\n  exec 9>> \"$MC_STATE/users\"\n  if mc_keeper_live; then\n    flock -n -s 9 && return 0\n    exec 9>&-; return 1\n  fi\n  mc_stale_cleanup\n  flock -n -s 9 || { exec 9>&-; return 1; }\n  mc_start_keeper\n}\n\nmc_start_keeper() {\n  : > \"$MC_STATE/keeper.log\"\n  rm -f -- \"$MC_STATE/began\"\n  exec 6<> \"$MC_STATE/setup\"\n  (\n    exec 8>&- 9>&- 6>&- </dev/null >> \"$MC_STATE/keeper.log\" 2>&1\n    [ -n \"${MC_LIFELINE_FD:-}\" ] && eval \"exec $MC_LIFELINE_FD>&-\"\n    export MC_STAGE=keeper\n    eval \"unshare --mount --propagation \\\"\\$MC_PROPAGATION\\\" $MC_UNSHARE -- /bin/sh \\\"\\$0\\\"\"\n    mc_st=$?\n    # unshare itself failed (bad options): tell the session waiting for the keeper.\n    [ -e \"$MC_STATE/began\" ] || printf '\\n@@fail %s\\n' \"$mc_st\" 1<> \"$MC_STATE/setup\"\n  ) &\n  # The setup's output (the scripts' too) goes to our stderr: stdout is the command's alone.\n  while IFS= read -r mc_l <&6; do\n    case $mc_l in\n      *@@ready\\ *) [ -n \"${mc_l%%@@ready *}\" ] && printf '%s\\n' \"${mc_l%%@@ready *}\" >&2; break ;;\n      *@@fail\\ *)\n        [ -n \"${mc_l%%@@fail *}\" ] && printf '%s\\n' \"${mc_l%%@@fail *}\" >&2\n        mc_tail=$(cat \"$MC_STATE/keeper.log\"); [ -n \"$mc_tail\" ] && printf '%s\\n' \"$mc_tail\" >&2\n        mc_die \"could not start $MC_GROUP/$MC_INSTANCE\" ;;\n      *) printf '%s\\n' \"$mc_l\" >&2 ;;\n    esac\n  done\n  exec 6<&-\n  mc_keeper_live || mc_die \"the keeper of $MC_GROUP/$MC_INSTANCE is gone\"\n}\n\n# The lifeline from the CLI: \"signal NAME\" lines go to this session's command; EOF\n# (the CLI is gone, even by SIGKILL) ends it, so the session leaves and tears down.\nmc_watch() {\n  [ -n \"${MC_LIFELINE_FD:-}\" ] || return 0\n  mc_sid=$$\n  (\n    exec 8>&- 9>&- </dev/null >/dev/null 2>&1\n    eval \"exec 5<&$MC_LIFELINE_FD $MC_LIFELINE_FD<&-\"\n    while read -r mc_l <&5; do\n      case $mc_l in\n        'signal '*) read -r mc_c < \"$MC_STATE/sessions/$mc_sid.cmd\" && kill -s \"${mc_l#signal }\" \"$mc_c\" ;;\n      esac\n    done\n    read -r mc_c < \"$MC_STATE/sessions/$mc_sid.cmd\" && kill -KILL \"$mc_c\"\n  ) &\n  mc_watcher=$!\n  eval \"exec $MC_LIFELINE_FD<&-\"\n}\n\n# Under `lock`, holding `users` shared: register, run the command inside, leave.\nmc_session() {\n  mc_watcher=\n  mc_starttime $$ && echo \"$MC_START\" > \"$MC_STATE/sessions/$$\"\n  exec 8>&-\n  mc_root=/proc/$MC_KP/root$MC_ROOT\n  if [ -z \"$MC_ARGV\" ]; then\n    MC_ARGV=sh\n    mc_resolve /bin/bash \"$mc_root\" && [ -x \"$mc_root$MC_RES\" ] && MC_ARGV=bash\n  fi\n  if ! mc_resolve \"$MC_WORKDIR\" \"$mc_root\" || [ ! -d \"$mc_root$MC_RES\" ]; then\n    mc_say \"workdir $MC_WORKDIR does not exist in $MC_GROUP/$MC_INSTANCE (create it, or fix -w)\"\n    mc_leave\n    exit 125\n  fi\n  mc_watch\n  mc_q \"$mc_root$MC_RES\"; mc_wd=$MC_Q\n  mc_q \"$mc_root\"; mc_rt=$MC_Q\n  # A terminal's ^C goes to the command; we stay to leave and tear down.\n  trap : INT QUIT\n  (\n    cd -P /proc/self && mc_me=${PWD##*/} && cd / || exit 125\n    echo \"$mc_me\" > \"$MC_STATE/sessions/$$.cmd\"\n    echo \"$mc_me\" > \"$MC_CG/cgroup.procs\" || { mc_say \"cannot move the command into the cgroup $MC_CG\"; exit 125; }\n    exec 9>&-\n    mc_env\n    eval \"exec nsenter -t \\\"\\$MC_KP\\\" -m $MC_NSENTER --root=$mc_rt --wd=$mc_wd -- $MC_ARGV\"\n  )\n  mc_st=$?\n  mc_leave\n  # The CLI waits for everyone holding its lifeline: the watcher is done.\n  [ -n \"$mc_watcher\" ] && kill \"$mc_watcher\" 2>/dev/null\n  exit \"$mc_st\"\n}\n\n# The last session out tears down; the others just go.\nmc_leave() {\n  trap '' PIPE   # whoever reads our output may be gone: teardown must still finish\n  exec 8>> \"$MC_STATE/lock\"\n  flock -w 120 8 || { mc_say \"cannot take $MC_STATE/lock; the keeper will tear down\"; return 0; }\n  rm -f -- \"$MC_STATE/sessions/$$\" \"$MC_STATE/sessions/$$.cmd\"\n  exec 9>&-\n  mc_live_sessions && return 0\n  mc_keeper_live || return 0\n  MC_STAGE=teardown MC_KP=$MC_KP nsenter -t \"$MC_KP\" -m -- /bin/sh \"$0\"\n  : > \"$MC_STATE/down\"\n  : > \"$MC_STATE/keeper\"\n  flock -u 8\n  # The keeper sees `down` and exits; wait for it, so that nothing of ours outlives us.\n  mc_n=0\n  while mc_starttime \"$MC_KP\" && [ \"$MC_START\" = \"$mc_ks\" ] && [ \"$mc_n\" -lt 200 ]; do\n    mc_n=$((mc_n + 1)); sleep 0.02\n  done\n}\n\ncase ${MC_STAGE:-main} in\n  main) mc_stage_main \"$@\" ;;\n  keeper) mc_stage_keeper ;;\n  teardown) mc_cgroup_dir; mc_teardown ;;\n  *) mc_die \"unknown stage $MC_STAGE\" ;;\nesac\n";
 
 ;// CONCATENATED MODULE: ./src/core/jail/launcher.ts
 
 
+
+
 /** WORD quoted for POSIX sh. Pure. */
-function launcher_shQuote(word) {
+function shQuote(word) {
     return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 /** `NAME='value'` for a launcher's prelude; booleans as 1 and 0. Pure. */
 function shVar(name, value) {
-    return `${name}=${launcher_shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
+    return `${name}=${shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
 }
 /** The generated prelude: the spec as sh variables and two functions. Pure. */
 function renderPrelude(spec) {
     const v = shVar;
-    const volumes = spec.volumes.map((x) => `  mc_vol ${launcher_shQuote(x.host)} ${launcher_shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
-    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${launcher_shQuote(val)}`);
+    const volumes = spec.volumes.map((x) => `  mc_vol ${shQuote(x.host)} ${shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
+    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${shQuote(val)}`);
     return [
         '#!/bin/sh',
         `# micro-container launcher for container '${spec.name || 'app'}'.`,
@@ -39033,7 +39620,7 @@ function renderPrelude(spec) {
         v('MC_ROOT', spec.rootDir),
         v('MC_APPDIR', spec.appDir),
         v('MC_UPPER', spec.upperDir),
-        `MC_UPPER_Q=${launcher_shQuote(launcher_shQuote(spec.upperDir))}`,
+        `MC_UPPER_Q=${shQuote(shQuote(spec.upperDir))}`,
         v('MC_WORK', spec.workDir),
         v('MC_LOWERS', spec.lowerDirs.join(':')),
         v('MC_RM', spec.ephemeral),
@@ -39042,7 +39629,7 @@ function renderPrelude(spec) {
         v('MC_LOGIN', spec.login),
         v('MC_INIT', spec.initScript),
         v('MC_SHUTDOWN', spec.shutdownScript),
-        `MC_COMMAND=${launcher_shQuote(spec.command.map(launcher_shQuote).join(' '))}`,
+        `MC_COMMAND=${shQuote(spec.command.map(shQuote).join(' '))}`,
         'mc_volumes() {',
         ...volumes,
         '  :',
@@ -39051,8 +39638,38 @@ function renderPrelude(spec) {
         ...env,
         '  :',
         '}',
+        ...renderResources(spec),
         '',
     ].join('\n');
+}
+function indent(text) {
+    return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
+}
+/**
+ * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
+ * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup (creates the
+ * cgroup, writes the limits, moves $$ in), mc_cg_join (moves $$ in: for a joining
+ * session), and mc_net_up/mc_net_down (renderNetScript; no-ops without a private network).
+ * Pure.
+ */
+function renderResources(spec) {
+    const v = shVar;
+    const cg = spec.cgroup;
+    const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
+    lines.push(`MC_CG_DIRS=${shQuote((cg?.dirs ?? []).map(shQuote).join(' '))}`);
+    lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
+    if (cg) {
+        lines.push('mc_cg_setup() {', ...indent(renderCgroupPlan(cg.plan)), '}');
+        lines.push('mc_cg_join() {', ...indent(renderCgroupPlan({ ...cg.plan, steps: [], join: cg.plan.join.map((j) => ({ ...j, optional: true })) })), '}');
+    }
+    else {
+        lines.push('mc_cg_setup() { :; }', 'mc_cg_join() { :; }');
+    }
+    if (spec.net)
+        lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
+    else
+        lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
+    return lines;
 }
 /** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
 function renderLauncher(spec) {
@@ -39164,7 +39781,11 @@ function parentIsSudo(ppid) {
  * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
  * as "signal NAME" lines, and the launcher passes them to the command.
  */
-function runLauncher(file, options = {}) {
+async function runLauncher(file, options = {}) {
+    return (await runLauncherDetailed(file, options)).status;
+}
+/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
+function runLauncherDetailed(file, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
             stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
@@ -39192,13 +39813,29 @@ function runLauncher(file, options = {}) {
         const underSudo = parentIsSudo(ppid);
         const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
         watch?.unref();
+        let timedOut = false;
+        let hardStop;
+        const limit = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                lifeline.write('signal TERM\n');
+                hardStop = setTimeout(() => {
+                    lifeline.end();
+                    child.kill('SIGKILL');
+                }, options.graceMs ?? 3000);
+            }, options.timeoutMs);
         child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
             if (watch)
                 clearInterval(watch);
+            if (limit)
+                clearTimeout(limit);
+            if (hardStop)
+                clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
-            resolve(code ?? 128 + signalNumber(signal));
+            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
         });
     });
 }
@@ -39271,26 +39908,1163 @@ function hostFacts(cwd = process.cwd()) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/cgroup/layout.ts
+/**
+ * Where the host keeps its cgroups, read from /proc/self/mountinfo (pure: text in, layout
+ * out). Hosts come in three shapes: cgroup v2 only (GitHub's ubuntu-24.04 runners), v1
+ * controllers only (old distributions), and hybrid (v1 controllers plus a v2 tree with no
+ * controllers, usually at /sys/fs/cgroup/unified, as on our own machines).
+ */
+/** The kernel escapes space, tab, newline and backslash in paths as \ooo. */
+function unescapeOctal(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+}
+/** Parses mountinfo text; lines that are not mountinfo lines are skipped. */
+function parseMountinfo(text) {
+    const entries = [];
+    for (const line of text.split('\n')) {
+        const f = line.trim().split(' ');
+        // Optional fields (shared:N, master:N, ...) end at a lone '-'; it comes after field 6.
+        const dash = f.indexOf('-', 6);
+        if (dash < 0 || f.length < dash + 4)
+            continue;
+        const id = Number(f[0]);
+        const parentId = Number(f[1]);
+        if (!Number.isInteger(id) || !Number.isInteger(parentId))
+            continue;
+        entries.push({
+            id,
+            parentId,
+            root: unescapeOctal(f[3]),
+            mountPoint: unescapeOctal(f[4]),
+            fsType: f[dash + 1],
+            source: unescapeOctal(f[dash + 2]),
+            superOptions: f[dash + 3].split(','),
+        });
+    }
+    return entries;
+}
+/** The v1 controllers micro-container uses (cpuacct: only for where it is co-mounted with cpu). */
+const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'];
+/**
+ * Prefers the canonical place when a hierarchy is mounted more than once (a jail or a
+ * container runtime may bind it elsewhere): /sys/fs/cgroup itself, then under it, then
+ * the first one listed.
+ */
+function rank(mountPoint) {
+    if (mountPoint === '/sys/fs/cgroup')
+        return 0;
+    if (mountPoint.startsWith('/sys/fs/cgroup/'))
+        return 1;
+    return 2;
+}
+function better(current, candidate) {
+    return current === undefined || rank(candidate) < rank(current);
+}
+/** The host's cgroup layout from its mountinfo text. */
+function detectCgroupLayout(mountinfoText) {
+    let v2;
+    const v1 = {};
+    for (const m of parseMountinfo(mountinfoText)) {
+        if (m.fsType === 'cgroup2') {
+            if (better(v2, m.mountPoint))
+                v2 = m.mountPoint;
+        }
+        else if (m.fsType === 'cgroup') {
+            for (const c of V1_CONTROLLERS) {
+                if (m.superOptions.includes(c) && better(v1[c], m.mountPoint))
+                    v1[c] = m.mountPoint;
+            }
+        }
+    }
+    // A v1 name=systemd hierarchy alone holds no controller: it does not make a host v1.
+    const hasV1 = Object.keys(v1).length > 0;
+    const mode = hasV1 ? (v2 !== undefined ? 'hybrid' : 'v1') : v2 !== undefined ? 'v2' : 'none';
+    return v2 !== undefined ? { mode, v2, v1 } : { mode, v1 };
+}
+function layout_parseProcCgroup(text) {
+    const own = { v1: {} };
+    for (const line of text.split('\n')) {
+        const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+        if (!m)
+            continue;
+        const [, id, controllers, cgPath] = m;
+        if (id === '0' && controllers === '') {
+            own.v2 = cgPath;
+            continue;
+        }
+        for (const c of controllers.split(',')) {
+            if (V1_CONTROLLERS.includes(c))
+                own.v1[c] = cgPath;
+        }
+    }
+    return own;
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/oom.ts
+/**
+ * How many processes the OOM killer killed in a memory cgroup, from the text of the file
+ * that says so (pure):
+ * - v2 `memory.events`: "oom_kill N" (this cgroup and those below it).
+ * - v1 `memory.oom_control`: "oom_kill N" since Linux 4.13; before that only "under_oom 1"
+ *   while an OOM is in progress, which counts as one.
+ */
+function countOomKills(file, text) {
+    const value = (key) => {
+        const m = text === undefined ? null : new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+        return m ? Number(m[1]) : 0;
+    };
+    return file === 'memory.events' ? value('oom_kill') : Math.max(value('oom_kill'), value('under_oom'));
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/container-cgroup.ts
+
+
+
+
+
+
+
+/** The running host's cgroup layout (reads /proc/self/mountinfo). */
+function hostCgroupLayout() {
+    return detectCgroupLayout((0,external_node_fs_namespaceObject.readFileSync)('/proc/self/mountinfo', 'utf8'));
+}
+/** This process's own cgroups (reads /proc/self/cgroup). */
+function ownCgroups() {
+    return parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8'));
+}
+function errText(e) {
+    const err = e;
+    return err.code ? `${err.code} (${err.message.replace(/^[A-Z]+: /, '').replace(/, .*$/, '')})` : String(e);
+}
+function readText(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** DIR and every cgroup below it, deepest first (the order they can be removed in). */
+function subtree(dir) {
+    let children = [];
+    try {
+        children = (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => external_node_path_default().join(dir, d.name));
+    }
+    catch {
+        return [];
+    }
+    return [...children.flatMap(subtree), dir];
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+    }
+    catch {
+        // Gone already (ESRCH): that is what we want.
+    }
+}
+/**
+ * One container's cgroup(s): set up from a plan, joined by pid, listed, killed, removed.
+ * Works on the files under /sys/fs/cgroup directly (no process to start): what it needs
+ * is root, or a delegated subtree.
+ */
+class ContainerCgroup {
+    name;
+    layout;
+    placement;
+    dirs;
+    constructor(name, layout = hostCgroupLayout(), placement = {}) {
+        this.name = name;
+        this.layout = layout;
+        this.placement = placement;
+        this.dirs = containerCgroupDirs(layout, name, placement);
+    }
+    /** The set-up for LIMITS, as data (renderCgroupPlan turns it into sh). */
+    plan(limits = {}) {
+        return plan_planCgroupSetup(this.layout, this.name, limits, this.placement);
+    }
+    /** Every directory of this container, one per hierarchy (v2 leaf first). */
+    leaves() {
+        const all = [...(this.dirs.v2 ? [this.dirs.v2.leaf] : []), ...Object.values(this.dirs.v1)];
+        return [...new Set(all)];
+    }
+    /** Creates the cgroups and writes LIMITS. On failure, undoes what it made and throws JailError. */
+    create(limits = {}) {
+        const plan = this.plan(limits);
+        const existed = new Set(this.leaves().filter((d) => (0,external_node_fs_namespaceObject.existsSync)(d)));
+        try {
+            for (const s of plan.steps) {
+                try {
+                    if (s.op === 'mkdir')
+                        (0,external_node_fs_namespaceObject.mkdirSync)(s.path, { recursive: true });
+                    else if (!s.ifExists || (0,external_node_fs_namespaceObject.existsSync)(s.path))
+                        (0,external_node_fs_namespaceObject.writeFileSync)(s.path, s.value ?? '');
+                }
+                catch (e) {
+                    if (s.optional)
+                        continue;
+                    const what = s.op === 'mkdir' ? `cannot create the cgroup ${s.path}` : `cannot write '${s.value}' to ${s.path}`;
+                    const hint = s.path.endsWith('cgroup.subtree_control')
+                        ? ': the controller is not available there (bound to a cgroup v1 hierarchy?) or that cgroup holds processes (cgroup v2 lets only the root both hold processes and hand out controllers)'
+                        : '';
+                    throw new errors_JailError(`${what}: ${errText(e)}${hint}`);
+                }
+            }
+        }
+        catch (e) {
+            for (const dir of this.leaves().filter((d) => !existed.has(d))) {
+                try {
+                    (0,external_node_fs_namespaceObject.rmdirSync)(dir);
+                }
+                catch {
+                    // Not made, or not empty: remove() reports what is left.
+                }
+            }
+            throw e;
+        }
+    }
+    /** Moves process PID (all its threads) into the container's cgroups. */
+    addProcess(pid) {
+        for (const j of this.plan().join) {
+            try {
+                (0,external_node_fs_namespaceObject.writeFileSync)(j.path, String(pid));
+            }
+            catch (e) {
+                if (!j.optional)
+                    throw new errors_JailError(`cannot move process ${pid} into the cgroup ${external_node_path_default().dirname(j.path)}: ${errText(e)}`);
+            }
+        }
+    }
+    /** Whether any of the container's cgroup directories is there. */
+    exists() {
+        return this.leaves().some((d) => (0,external_node_fs_namespaceObject.existsSync)(d));
+    }
+    /** Every process in the container's cgroups and the cgroups below them, sorted. */
+    pids() {
+        const found = new Set();
+        for (const leaf of this.leaves()) {
+            for (const dir of subtree(leaf)) {
+                for (const line of (readText(external_node_path_default().join(dir, 'cgroup.procs')) ?? '').split('\n')) {
+                    if (line !== '')
+                        found.add(Number(line));
+                }
+            }
+        }
+        return [...found].sort((a, b) => a - b);
+    }
+    /** How many processes the kernel's OOM killer killed in the container. */
+    oomKills() {
+        if (this.dirs.v2?.limits)
+            return countOomKills('memory.events', readText(external_node_path_default().join(this.dirs.v2.leaf, 'memory.events')));
+        const memory = this.dirs.v1.memory;
+        return memory === undefined ? 0 : countOomKills('memory.oom_control', readText(external_node_path_default().join(memory, 'memory.oom_control')));
+    }
+    /** Whether the kernel's OOM killer killed any process of the container. */
+    oomKilled() {
+        return this.oomKills() > 0;
+    }
+    /**
+     * Ends every process of the container: SIGTERM to each, a bounded wait, then SIGKILL to
+     * whatever is left, until the cgroup is empty or killTimeoutMs has passed. SIGKILL goes
+     * through cgroup.kill where the kernel has it (v2, 5.14+): atomic, even against a fork
+     * bomb. Else, under v1, the freezer stops every process first, so none can fork between
+     * reading the list and killing it; without a freezer, kill and re-read in a loop.
+     */
+    async killAll(options = {}) {
+        const termTimeoutMs = options.termTimeoutMs ?? 10_000;
+        const killTimeoutMs = options.killTimeoutMs ?? 10_000;
+        const first = this.pids();
+        if (first.length === 0)
+            return { terminated: 0, killed: false, left: [] };
+        if (termTimeoutMs > 0) {
+            for (const pid of first)
+                signal(pid, 'SIGTERM');
+            if (await this.waitEmpty(termTimeoutMs))
+                return { terminated: first.length, killed: false, left: [] };
+        }
+        const deadline = Date.now() + killTimeoutMs;
+        for (;;) {
+            this.killOnce();
+            if (await this.waitEmpty(Math.min(50, Math.max(0, deadline - Date.now()))))
+                break;
+            if (Date.now() >= deadline)
+                break;
+        }
+        return { terminated: termTimeoutMs > 0 ? first.length : 0, killed: true, left: this.pids() };
+    }
+    /** One round of SIGKILL to everything in the container. */
+    killOnce() {
+        const v2kill = this.dirs.v2 ? external_node_path_default().join(this.dirs.v2.leaf, 'cgroup.kill') : undefined;
+        if (v2kill && (0,external_node_fs_namespaceObject.existsSync)(v2kill)) {
+            try {
+                (0,external_node_fs_namespaceObject.writeFileSync)(v2kill, '1');
+            }
+            catch {
+                // Not writable (a hybrid host's tree we could not join): fall through.
+            }
+        }
+        const freezer = this.dirs.v1.freezer;
+        const state = freezer && external_node_path_default().join(freezer, 'freezer.state');
+        const frozen = state !== undefined && this.freeze(state);
+        try {
+            for (const pid of this.pids())
+                signal(pid, 'SIGKILL');
+        }
+        finally {
+            // A frozen process dies of SIGKILL only once thawed.
+            if (frozen)
+                this.thaw(state);
+        }
+    }
+    /** Freezes a v1 freezer cgroup; true once it is FROZEN (bounded: a few hundred reads). */
+    freeze(state) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'FROZEN');
+            for (let i = 0; i < 500; i++) {
+                if (readText(state)?.trim() === 'FROZEN')
+                    return true;
+            }
+            return true; // FREEZING: still worth thawing afterwards
+        }
+        catch {
+            return false;
+        }
+    }
+    thaw(state) {
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'THAWED');
+        }
+        catch {
+            // Gone: nothing left frozen.
+        }
+    }
+    /** Polls until the container has no process, for at most MS; true when empty. */
+    async waitEmpty(ms) {
+        const deadline = Date.now() + ms;
+        for (;;) {
+            if (this.pids().length === 0)
+                return true;
+            if (Date.now() >= deadline)
+                return false;
+            await (0,promises_namespaceObject.setTimeout)(Math.min(20, Math.max(1, deadline - Date.now())));
+        }
+    }
+    /**
+     * Removes the container's cgroup directories (and any the container made below them),
+     * retrying while exiting processes still hold them, for at most timeoutMs. The parent
+     * (`micro-container`) stays: other containers live in it. Throws JailError when a
+     * directory cannot be removed in time.
+     */
+    async remove(options = {}) {
+        const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+        for (const leaf of this.leaves()) {
+            for (const dir of subtree(leaf)) {
+                for (;;) {
+                    try {
+                        (0,external_node_fs_namespaceObject.rmdirSync)(dir);
+                        break;
+                    }
+                    catch (e) {
+                        const code = e.code;
+                        if (code === 'ENOENT')
+                            break;
+                        if (code !== 'EBUSY' || Date.now() >= deadline) {
+                            throw new errors_JailError(`cannot remove the cgroup ${dir}: ${errText(e)}${code === 'EBUSY' ? ' (processes are still in it: stop the container first)' : ''}`);
+                        }
+                        await (0,promises_namespaceObject.setTimeout)(20);
+                    }
+                }
+            }
+        }
+    }
+    /** The containers that have cgroups under PLACEMENT's parent, with their processes (for `ps`). */
+    static list(layout = hostCgroupLayout(), placement = {}) {
+        // The parents are where a container named '_' would be: its directories' parents.
+        const probe = containerCgroupDirs(layout, 'x', placement);
+        const parents = new Set([...(probe.v2 ? [probe.v2.parent] : []), ...Object.values(probe.v1).map((d) => external_node_path_default().dirname(d))]);
+        const names = new Set();
+        for (const parent of parents) {
+            try {
+                for (const d of (0,external_node_fs_namespaceObject.readdirSync)(parent, { withFileTypes: true }))
+                    if (d.isDirectory())
+                        names.add(d.name);
+            }
+            catch {
+                // No container yet in that hierarchy.
+            }
+        }
+        return [...names].sort().flatMap((name) => {
+            try {
+                return [{ name, pids: new ContainerCgroup(name, layout, placement).pids() }];
+            }
+            catch {
+                return []; // not one of ours: a name we would not have made
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/exit-status.ts
+
+/** What `docker run` and shells report for a process ended by SIGKILL, as the OOM killer does. */
+const OOM_EXIT_STATUS = 137;
+/**
+ * The exit status and message of container NAME whose command ended with STATUS, given
+ * whether the kernel's OOM killer killed one of its processes. A build whose compiler was
+ * OOM-killed often exits 1 or 2 through make: it is reported as 137 with the reason, so
+ * a CI log says "out of memory" instead of a compiler's half-sentence. Pure.
+ */
+function containerExit(name, status, oomKilled, limits = {}) {
+    if (!oomKilled)
+        return { status };
+    const limit = limits.memoryBytes !== undefined ? ` (its memory limit is ${formatBytes(limits.memoryBytes)}: raise it with --memory)` : '';
+    if (status === 0) {
+        return { status, message: `container ${name}: a process was killed for lack of memory${limit}, but the command still succeeded` };
+    }
+    return { status: OOM_EXIT_STATUS, message: `container ${name} ran out of memory: the kernel's OOM killer killed a process${limit}; exit status ${OOM_EXIT_STATUS}` };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/flock.ts
+
+
+
+
+/** flock(1)'s exit status when -w runs out, chosen with -E so it differs from its errors. */
+const TIMED_OUT = 75;
+/**
+ * Runs WORK holding an exclusive flock(2) on FILE, across processes and within one.
+ *
+ * Node has no flock, so we open FILE ourselves and let flock(1) lock that open file as
+ * its fd 3. A flock belongs to the open file description, which the child shares with us:
+ * when flock(1) exits the lock stays, held by our fd, until we close it. The kernel drops
+ * it when our process dies, so there is no stale lock to take over (an O_EXCL lock file
+ * with a pid in it must guess at that, and two takers can race). The file is never removed:
+ * removing it would let a later taker lock a new inode while an earlier one holds the old.
+ * Each call opens FILE anew, so two calls in one process exclude each other too (and a
+ * nested call waits for the outer one: it is not re-entrant).
+ */
+async function withFlock(file, work, options = {}) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true, mode: 0o700 });
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a', 0o600);
+    try {
+        const seconds = String(Math.max(1, Math.ceil((options.timeoutMs ?? 60_000) / 1000)));
+        let r;
+        try {
+            r = await execCaptureFds('flock', ['-x', '-w', seconds, '-E', String(TIMED_OUT), '3'], [fd]);
+        }
+        catch (e) {
+            if (e.code === 'ENOENT')
+                throw new errors_JailError('flock (util-linux) is not installed: it is needed to share the network resources file safely');
+            throw e;
+        }
+        if (r.code === TIMED_OUT)
+            throw new errors_JailError(`timed out after ${seconds} s waiting for the lock ${file}: another micro-container process holds it`);
+        if (r.code !== 0)
+            throw new errors_JailError(`could not lock ${file}: flock exited with ${r.code}: ${r.stderr.trim()}`);
+        return await work();
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/state.ts
+
+
+
+
+/**
+ * What the CLI keeps about a container in its state dir (LIBRARYDIR/app-NAME), for ps,
+ * exec, stop and rm: the launcher itself keeps only `pid1` (host pid and start time of
+ * PID 1 while it runs) and `lock` (held while the jail and its clean-up run).
+ */
+const RUN_FILE = 'run.json';
+/** Writes TEXT to FILE by a temp name in the same directory and a rename. */
+function writeAtomic(file, text, mode = 0o644) {
+    const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, text, { mode });
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
+    }
+    catch (e) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw e;
+    }
+}
+/** The record of SPEC's run, started with CONFIG. Pure. */
+function runRecord(spec, config) {
+    const { command: _command, ...rest } = config;
+    return {
+        version: 1,
+        config: { ...rest, libraryDir: spec.libraryDir, baseDir: spec.baseDir, lowerDirs: spec.lowerDirs, name: spec.name },
+        name: spec.name,
+        stateDir: spec.stateDir,
+        appDir: spec.appDir,
+        lowerDirs: spec.lowerDirs,
+        user: spec.user,
+        network: spec.network,
+        cgroup: spec.cgroup?.name,
+    };
+}
+function readRunRecord(stateDir) {
+    try {
+        const r = JSON.parse(readFileSync(path.join(stateDir, RUN_FILE), 'utf8'));
+        return r.version === 1 ? r : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; undefined when gone. */
+function processStartTime(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** PID 1 of the container whose state dir is STATEDIR, when it is running (pid and start time match). */
+function livePid1(stateDir) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, 'pid1'), 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+    const [pid, start] = text.split(' ');
+    if (!pid || !start || processStartTime(Number(pid)) !== start)
+        return undefined;
+    return { pid: Number(pid), startTicks: Number(start) };
+}
+/** Seconds since a process started START ticks after boot (USER_HZ is 100 on Linux's ABIs). */
+function uptimeSeconds(startTicks, procUptime = readFileSync('/proc/uptime', 'utf8')) {
+    return Math.max(0, Math.floor(Number(procUptime.split(' ')[0]) - startTicks / 100));
+}
+/** The state dirs in LIBRARYDIR, by container name ('' for the default one, `app`). */
+function stateDirs(libraryDir) {
+    let entries;
+    try {
+        entries = readdirSync(libraryDir);
+    }
+    catch {
+        return [];
+    }
+    return entries
+        .filter((e) => e === 'app' || e.startsWith('app-'))
+        .sort()
+        .map((e) => ({ name: e === 'app' ? '' : e.slice(4), stateDir: path.join(libraryDir, e) }));
+}
+/**
+ * Waits until no launcher holds STATEDIR's lock: the jail and its clean-up (shutdown
+ * script, cgroup, network) are over. False when it did not happen within timeoutMs.
+ */
+async function waitIdle(stateDir, timeoutMs = 30_000) {
+    try {
+        await withFlock(external_node_path_default().join(stateDir, 'lock'), async () => undefined, { timeoutMs });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/net/ipv4.ts
+/** IPv4 addresses as 32-bit unsigned numbers, so that pools are arithmetic. Pure. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const DOTTED = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+/** True for a dotted quad without leading zeros (`010.1.1.1` reads as octal to some tools). */
+function ipv4_isIpv4(text) {
+    return DOTTED.test(text);
+}
+/** `10.213.0.2` -> 0x0ad50002. The caller has checked the text with isIpv4. */
+function ipToNumber(ip) {
+    return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+/** 0x0ad50002 -> `10.213.0.2`. */
+function numberToIp(n) {
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/mac.ts
+
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+/** A lower-case colon-separated MAC that is unicast (multicast bit, 0x01 of the first octet, clear). */
+function mac_isUnicastMac(mac) {
+    return MAC.test(mac) && (parseInt(mac.slice(0, 2), 16) & 0x01) === 0;
+}
+/**
+ * A random MAC that no allocation in TAKEN has. The first octet gets the locally
+ * administered bit (0x02) set, so it can never equal a vendor's burnt-in address, and the
+ * multicast bit (0x01) cleared, since a multicast source address is invalid on Ethernet.
+ */
+function generateMac(taken, random = external_node_crypto_.randomBytes) {
+    const used = new Set(taken);
+    // 46 random bits make a clash vanishingly rare; a loop that never ends would only come
+    // from a broken random source, which deserves an error rather than a hang.
+    for (let attempt = 0; attempt < 64; attempt++) {
+        const b = random(6);
+        if (b.length < 6)
+            throw new errors_JailError(`the random source gave ${b.length} bytes for a MAC address, not 6`);
+        const bytes = [(b[0] & 0xfc) | 0x02, b[1], b[2], b[3], b[4], b[5]];
+        const mac = bytes.map((x) => x.toString(16).padStart(2, '0')).join(':');
+        if (!used.has(mac))
+            return mac;
+    }
+    throw new errors_JailError('could not generate a MAC address that no other container has in 64 attempts: the random source repeats itself');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/pool.ts
+
+
+/**
+ * The default pool: a private /24 that home routers, VPNs, Docker (172.17/16, 172.18+/16)
+ * and podman (10.88/16) do not use by default, so it is unlikely to clash with a route the
+ * host already has.
+ */
+const DEFAULT_POOL = '10.213.0.0/24';
+/**
+ * Parses `A.B.C.D/N`. The address must be the network's own (host bits zero), so that a
+ * typo such as 10.213.0.5/24 is shown rather than silently widened. /8../30: a /31 or /32
+ * has no room for a gateway and a container.
+ */
+function pool_parsePool(text) {
+    const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
+    const hint = `give a network as A.B.C.D/N, e.g. ${DEFAULT_POOL}`;
+    if (!m || !ipv4_isIpv4(m[1]))
+        throw new errors_ConfigError(`network pool '${text}' is not an IPv4 network: ${hint}`);
+    const prefix = Number(m[2]);
+    if (prefix < 8 || prefix > 30)
+        throw new errors_ConfigError(`network pool '${text}': the prefix length must be between 8 and 30 (a /31 or /32 has no room for containers)`);
+    const size = 2 ** (32 - prefix);
+    const address = ipToNumber(m[1]);
+    const network = address - (address % size);
+    if (network !== address) {
+        throw new errors_ConfigError(`network pool '${text}' has host bits set: did you mean ${numberToIp(network)}/${prefix}?`);
+    }
+    return {
+        cidr: `${numberToIp(network)}/${prefix}`,
+        prefix,
+        network,
+        gateway: numberToIp(network + 1),
+        first: network + 2,
+        last: network + size - 2,
+    };
+}
+/** The bridge's address with its prefix, as `ip addr` takes it: `10.213.0.1/24`. */
+function gatewayCidr(pool) {
+    return `${pool.gateway}/${pool.prefix}`;
+}
+/** True when IP is one a container may have in POOL (not the network, gateway or broadcast). */
+function isContainerAddress(pool, ip) {
+    if (!ipv4_isIpv4(ip))
+        return false;
+    const n = ipToNumber(ip);
+    return n >= pool.first && n <= pool.last;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/address-table.ts
+
+
+
+
+
+function leaseOf(allocation, pool) {
+    return { ...allocation, prefix: pool.prefix, gateway: pool.gateway };
+}
+function checkName(name) {
+    if (!spec_validName(name)) {
+        throw new errors_ConfigError(`container name '${name}' is not valid for the network: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+    }
+}
+/**
+ * Gives NAME an address in POOL: the one it already has, else the requested one, else the
+ * lowest free one. Pure: returns the new state (the input is not changed) and the lease.
+ * A known name keeps its MAC too, so its neighbours' ARP caches stay right across restarts.
+ */
+function allocateIn(state, name, pool, options = {}) {
+    checkName(name);
+    if (state.pool !== undefined && state.pool !== pool.cidr && state.allocations.length > 0) {
+        const names = state.allocations.map((a) => a.name).join(', ');
+        throw new errors_ConfigError(`the network already uses the pool ${state.pool} (containers: ${names}); ask for that pool, or release those containers before changing it to ${pool.cidr}`);
+    }
+    const mine = state.allocations.find((a) => a.name === name);
+    const others = state.allocations.filter((a) => a.name !== name);
+    const want = options.ip;
+    if (want !== undefined) {
+        if (!ipv4_isIpv4(want))
+            throw new errors_ConfigError(`'${want}' is not an IPv4 address`);
+        if (!isContainerAddress(pool, want)) {
+            throw new errors_ConfigError(`${want} cannot be a container's address in ${pool.cidr}: use ${numberToIp(pool.first)} to ${numberToIp(pool.last)} (${pool.gateway} is the bridge's)`);
+        }
+        const holder = others.find((a) => a.ip === want);
+        if (holder)
+            throw new errors_ConfigError(`${want} is already the address of container '${holder.name}'`);
+    }
+    if (mine && (want === undefined || want === mine.ip)) {
+        return { state: { pool: pool.cidr, allocations: state.allocations }, lease: leaseOf(mine, pool), changed: state.pool !== pool.cidr };
+    }
+    const ip = want ?? firstFree(others, pool);
+    const mac = mine?.mac ?? generateMac(others.map((a) => a.mac), options.random);
+    const allocation = { name, ip, mac };
+    const allocations = [...others, allocation].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { state: { pool: pool.cidr, allocations }, lease: leaseOf(allocation, pool), changed: true };
+}
+function firstFree(others, pool) {
+    const used = new Set(others.map((a) => ipToNumber(a.ip)));
+    for (let n = pool.first; n <= pool.last; n++)
+        if (!used.has(n))
+            return numberToIp(n);
+    throw new errors_ConfigError(`the network pool ${pool.cidr} is full (${pool.last - pool.first + 1} containers): release some, or use a larger pool`);
+}
+/** Forgets NAME's allocation. Pure; releasing an unknown name changes nothing. */
+function releaseIn(state, name) {
+    const released = state.allocations.find((a) => a.name === name);
+    if (!released)
+        return { state };
+    return { state: { ...state, allocations: state.allocations.filter((a) => a !== released) }, released };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/resources-file.ts
+
+
+
+
+/**
+ * The resources file (`LIBRARYDIR/network.json`): who has which address and MAC.
+ *
+ *   { "version": 1, "pool": "10.213.0.0/24",
+ *     "allocations": [ { "name": "build", "ip": "10.213.0.2", "mac": "02:5e:..." } ] }
+ *
+ * Parsing checks everything another process (or a person with an editor) could have got
+ * wrong, because a duplicate address would surface much later as a confusing network fault.
+ */
+const NETWORK_FILE_VERSION = 1;
+function serializeNetworkState(state) {
+    const out = { version: NETWORK_FILE_VERSION };
+    if (state.pool !== undefined)
+        out.pool = state.pool;
+    out.allocations = state.allocations.map(({ name, ip, mac }) => ({ name, ip, mac }));
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+/** Parses and validates the file's TEXT; SOURCE names it in errors. Throws ConfigError. */
+function parseNetworkState(text, source) {
+    const bad = (why) => new errors_ConfigError(`${source} is not a valid network resources file: ${why}; fix it, or remove it if no container is using the network`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        throw bad(`not JSON (${e.message})`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        throw bad('not a JSON object');
+    const doc = data;
+    if (doc.version !== NETWORK_FILE_VERSION)
+        throw bad(`version ${JSON.stringify(doc.version)} is not ${NETWORK_FILE_VERSION} (written by another micro-container release?)`);
+    if (!Array.isArray(doc.allocations))
+        throw bad('"allocations" is not a list');
+    let pool;
+    if (doc.pool !== undefined) {
+        if (typeof doc.pool !== 'string')
+            throw bad('"pool" is not a string');
+        try {
+            pool = pool_parsePool(doc.pool);
+        }
+        catch (e) {
+            throw bad(e.message);
+        }
+        if (pool.cidr !== doc.pool)
+            throw bad(`"pool" ${doc.pool} is not in canonical form ${pool.cidr}`);
+    }
+    else if (doc.allocations.length > 0) {
+        throw bad('there are allocations but no "pool"');
+    }
+    const names = new Set();
+    const ips = new Map();
+    const macs = new Map();
+    const allocations = doc.allocations.map((entry, i) => {
+        if (typeof entry !== 'object' || entry === null)
+            throw bad(`allocation ${i} is not an object`);
+        const { name, ip, mac } = entry;
+        if (typeof name !== 'string' || !spec_validName(name))
+            throw bad(`allocation ${i} has no valid container name`);
+        if (names.has(name))
+            throw bad(`container '${name}' is listed twice`);
+        if (typeof ip !== 'string' || !isContainerAddress(pool, ip))
+            throw bad(`container '${name}' has the address ${JSON.stringify(ip)}, which is not a container address in ${doc.pool}`);
+        if (typeof mac !== 'string' || !mac_isUnicastMac(mac))
+            throw bad(`container '${name}' has the MAC ${JSON.stringify(mac)}, which is not a lower-case unicast MAC`);
+        if (ips.has(ip))
+            throw bad(`containers '${ips.get(ip)}' and '${name}' have the same address ${ip}`);
+        if (macs.has(mac))
+            throw bad(`containers '${macs.get(mac)}' and '${name}' have the same MAC ${mac}`);
+        names.add(name);
+        ips.set(ip, name);
+        macs.set(mac, name);
+        return { name, ip, mac };
+    });
+    allocations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return doc.pool === undefined ? { allocations } : { pool: doc.pool, allocations };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/allocations.ts
+
+
+
+
+
+
+
+/**
+ * The network's resources file in a library directory, shared by every micro-container
+ * process that uses that directory. Each change is a read-modify-write under a flock on
+ * a separate lock file, and the new content replaces the old by rename, so a reader
+ * (even one that takes no lock) sees either the old or the new file, never half of one,
+ * and a crash mid-write leaves the old one.
+ */
+function networkFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.json');
+}
+function lockFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.lock');
+}
+/** Runs WORK under the network's lock. Not re-entrant: WORK must not call allocate/release/list. */
+function withNetworkLock(libraryDir, work, options = {}) {
+    return withFlock(lockFile(libraryDir), work, options);
+}
+function readState(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return { allocations: [] };
+        throw e;
+    }
+    return parseNetworkState(text, file);
+}
+function writeState(file, state) {
+    const temp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'wx', 0o644);
+        try {
+            (0,external_node_fs_namespaceObject.writeSync)(fd, serializeNetworkState(state));
+            (0,external_node_fs_namespaceObject.fsyncSync)(fd); // the rename must not reach the disk before the data it names
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(temp, file);
+    }
+    catch (e) {
+        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
+        throw e;
+    }
+}
+async function update(libraryDir, change) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(libraryDir, { recursive: true, mode: 0o700 });
+    return withNetworkLock(libraryDir, async () => {
+        const file = networkFile(libraryDir);
+        const { state, result, changed } = change(readState(file));
+        if (changed)
+            writeState(file, state);
+        return result;
+    });
+}
+/**
+ * Gives container NAME an address and MAC on the library directory's network (POOL, by
+ * default 10.213.0.0/24): the ones it already has, else OPTIONS.ip or the first free
+ * address, and a new random MAC. Throws ConfigError for a bad name, pool or address, a
+ * full pool, or a pool that differs from the one the current allocations use.
+ */
+async function allocate(libraryDir, name, pool = DEFAULT_POOL, options = {}) {
+    const parsed = pool_parsePool(pool);
+    return update(libraryDir, (state) => {
+        const r = allocateIn(state, name, parsed, options);
+        return { state: r.state, result: r.lease, changed: r.changed };
+    });
+}
+/** Forgets NAME's allocation; returns it, or undefined when NAME had none. */
+async function release(libraryDir, name) {
+    return update(libraryDir, (state) => {
+        const r = releaseIn(state, name);
+        return { state: r.state, result: r.released, changed: r.released !== undefined };
+    });
+}
+/** The network as the file says now: its pool (absent before any allocation) and the leases. */
+async function list(libraryDir) {
+    // Reading needs no lock: the file is only ever replaced whole.
+    const state = readState(networkFile(libraryDir));
+    if (state.pool === undefined)
+        return { leases: [] };
+    const pool = pool_parsePool(state.pool);
+    return { pool: state.pool, leases: state.allocations.map((a) => leaseOf(a, pool)) };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/hosts-file.ts
+
+
+/**
+ * A container's /etc/hosts: loopback names, its own address under its hostname and name,
+ * then every other container on the network by name, in address order. Pure.
+ * HOSTNAME defaults to the name (as the jail's hostname does); when SELF has no
+ * allocation, the hostname goes on 127.0.1.1, as Debian's installer writes it.
+ */
+function renderHosts(allocations, self) {
+    const hostname = self.hostname || self.name;
+    // A space or '#' would add names or cut the line: refuse rather than write a wrong file.
+    if (!/^[^\s#]+$/.test(hostname))
+        throw new errors_ConfigError(`hostname '${hostname}' cannot go into /etc/hosts: no spaces or '#'`);
+    const mine = allocations.find((a) => a.name === self.name);
+    const lines = [
+        `# written by micro-container for '${self.name}'; other containers on its network by name`,
+        '127.0.0.1\tlocalhost',
+        '::1\tlocalhost ip6-localhost ip6-loopback',
+    ];
+    if (mine)
+        lines.push(`${mine.ip}\t${hostname === mine.name ? hostname : `${hostname} ${mine.name}`}`);
+    else
+        lines.push(`127.0.1.1\t${hostname}`);
+    const others = allocations.filter((a) => a !== mine).sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
+    for (const a of others)
+        lines.push(`${a.ip}\t${a.name}`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/run-steps.ts
+
+
+
+
+/** Packages that hold the tools, for the message when one is missing. */
+const PACKAGE = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', nft: 'nftables', grep: 'grep', sh: 'dash' };
+// ip, iptables and nft live in sbin, which a user's or sudo's PATH may leave out; nsenter
+// looks its command up in the PATH it is given. Read at each call, not at import.
+function searchPath() {
+    return [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter(Boolean).join(':');
+}
+function netnsPath(pid) {
+    return `/proc/${pid}/ns/net`;
+}
+/** The command line STEP runs as, with the namespace entered: pure, for messages and tests. */
+function run_steps_stepArgv(words, where, ns) {
+    const argv = words.map((w) => {
+        if (w !== CONTAINER_PID)
+            return w;
+        if (ns.containerPid === undefined)
+            throw new Error('a step names the container but no container pid was given');
+        return String(ns.containerPid);
+    });
+    const pid = where === 'container' ? ns.containerPid : ns.netnsPid;
+    if (where === 'container' && pid === undefined)
+        throw new Error('a container step needs the container pid');
+    return pid === undefined ? argv : ['nsenter', `--net=${netnsPath(pid)}`, ...argv];
+}
+async function run_steps_runArgv(argv) {
+    try {
+        return await execCapture(argv[0], argv.slice(1), { env: { ...process.env, PATH: searchPath() } });
+    }
+    catch (e) {
+        if (e.code === 'ENOENT') {
+            throw new JailError(`${argv[0]} is not installed (Debian/Ubuntu package ${PACKAGE[argv[0]] ?? argv[0]}): container networks need it`);
+        }
+        throw e;
+    }
+}
+function describe(argv) {
+    return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');
+}
+async function succeeds(words, step, ns) {
+    return (await run_steps_runArgv(run_steps_stepArgv(words, step.in, ns))).code === 0;
+}
+/** Runs one step with its unless/onlyIf guards; throws JailError saying which step failed and why. */
+async function runStep(step, ns) {
+    if (step.unless && (await succeeds(step.unless, step, ns)))
+        return;
+    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
+        return;
+    const argv = run_steps_stepArgv(step.run, step.in, ns);
+    const r = await run_steps_runArgv(argv);
+    if (r.code === 0)
+        return;
+    // Another process may have done (or undone) the same thing between our check and our
+    // command: that is the state we wanted, not a failure.
+    if (step.unless && (await succeeds(step.unless, step, ns)))
+        return;
+    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
+        return;
+    throw new JailError(`could not ${step.why}: \`${describe(argv)}\` exited with ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+}
+async function run_steps_runSteps(steps, ns) {
+    for (const step of steps)
+        await runStep(step, ns);
+}
+/** `ip -j ARGS` in the bridge's namespace, parsed; undefined when ip fails (a missing device). */
+async function run_steps_ipJson(args, netnsPid) {
+    const r = await run_steps_runArgv(run_steps_stepArgv(['ip', '-j', ...args], 'bridge', { netnsPid }));
+    if (r.code !== 0)
+        return undefined;
+    // ip prints nothing at all (not "[]") for an empty list on some releases.
+    return r.stdout.trim() === '' ? [] : JSON.parse(r.stdout);
+}
+/**
+ * Checks that PID exists and returns its network namespace's identity (device:inode).
+ * The caller compares them: a container "namespace" that is really the bridge's would
+ * put eth0 and its routes into the host itself.
+ */
+function run_steps_netnsIdentity(pid, role) {
+    const file = pid === undefined ? '/proc/self/ns/net' : netnsPath(pid);
+    try {
+        const s = statSync(file);
+        return `${s.dev}:${s.ino}`;
+    }
+    catch (e) {
+        throw new JailError(`${role} process ${pid} has no network namespace to enter (${e.code}): has it exited?`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/net/nat.ts
+
+
+
+
+
+
+/** True when iptables is on the PATH or in sbin (where sudo's PATH may not look). */
+function nat_hasIptables() {
+    const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+    return dirs.some((d) => d && (0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(d, 'iptables')));
+}
+/** iptables when it is installed, else nft (see nat-rules.ts for why). */
+function defaultNatBackend() {
+    return nat_hasIptables() ? 'iptables' : 'nft';
+}
+/**
+ * Lets the containers of POOL on BRIDGE reach beyond the bridge's namespace, masqueraded
+ * behind its addresses (`--nat`). Turns IPv4 forwarding on in that namespace. Idempotent.
+ */
+async function enableNat(pool, bridge, options = {}) {
+    checkBridgeName(bridge);
+    const cidr = parsePool(pool).cidr;
+    await runSteps(natAddSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
+}
+/** Removes what enableNat added (forwarding stays on: others may need it). Idempotent. */
+async function disableNat(pool, bridge, options = {}) {
+    checkBridgeName(bridge);
+    const cidr = parsePool(pool).cidr;
+    await runSteps(natRemoveSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
+}
+
 ;// CONCATENATED MODULE: ./src/core/container.ts
 
 
 
 
-/** Plans a container: config -> spec -> launcher text. No side effects. */
+
+
+
+
+
+
+
+
+
+
+
+/** The status a run stopped by --timeout ends with, as timeout(1) has it. */
+const TIMEOUT_EXIT_STATUS = 124;
+/** Environment that tests and nested set-ups use to put the bridge in their own namespace. */
+const BRIDGE_NETNS_ENV = 'MICRO_CONTAINER_BRIDGE_NETNS';
+/** CONFIG with what the environment adds (the bridge's namespace). */
+function withEnvironment(config, env = process.env) {
+    const netns = config.bridgeNetns ?? env[BRIDGE_NETNS_ENV];
+    return netns ? { ...config, bridgeNetns: netns } : config;
+}
+/** The host's facts, with its cgroup layout and NAT tools. */
+function withHost(facts) {
+    return { cgroupLayout: hostCgroupLayout(), natBackend: defaultNatBackend(), forwardAccept: nat_hasIptables(), ...facts };
+}
+/**
+ * Plans a container: config -> spec -> launcher text. No side effects. With a private
+ * network and no facts.lease, the address shown is a placeholder (the real one is
+ * allocated when it runs).
+ */
 function planContainer(config, facts = hostFacts()) {
-    const spec = buildSpec(config, facts);
+    const f = withHost(facts);
+    const c = withEnvironment(config);
+    const lease = f.lease ?? (c.network === 'private' && c.name ? { name: c.name, ip: '10.213.0.2', prefix: 24, gateway: '10.213.0.1', mac: '02:00:00:00:00:02' } : undefined);
+    const spec = buildSpec(c, { ...f, lease });
     return { spec, launcher: renderLauncher(spec) };
 }
 /**
  * Runs CONFIG's command in its jail (as root) and returns the command's exit status:
- * 125 when the jail could not be set up, 126/127 as shells use them.
+ * 125 when the jail could not be set up, 126/127 as shells use them, 124 when
+ * --timeout stopped it, 137 when the kernel's OOM killer ended it. REPORT gets the
+ * lines that explain a 124 or 137.
  */
-async function runContainer(config, facts = hostFacts()) {
-    const { spec, launcher } = planContainer({ ...config, command: [] }, facts);
+async function runContainer(config, facts = hostFacts(), report = (l) => process.stderr.write(`${l}\n`)) {
+    const c = withEnvironment(config);
+    const f = withHost(facts);
+    const libraryDir = external_node_path_default().resolve(f.cwd, c.libraryDir || DEFAULT_LIBRARY_DIR);
+    if (c.timeoutSeconds !== undefined && !(c.timeoutSeconds > 0))
+        throw new errors_ConfigError(`timeout '${c.timeoutSeconds}' is not a positive number of seconds (--timeout)`);
+    let lease = f.lease;
+    if (c.network === 'private' && lease === undefined) {
+        // Checked here too, so that no address is allocated for a config buildSpec refuses.
+        buildSpec({ ...c, network: 'host', nat: false }, f);
+        if (!c.name)
+            throw new errors_ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+        // In Node, not in the launcher: the allocation is a read-modify-write of network.json
+        // under a lock, and the address and MAC go into the launcher's text. The plumbing
+        // itself (bridge, veth) runs in the launcher (renderNetScript), which also undoes it
+        // when the CLI is SIGKILLed.
+        lease = await allocate(libraryDir, c.name);
+    }
+    const { spec, launcher } = planContainer({ ...c, command: [] }, { ...f, lease });
     const file = writeLauncher(spec, launcher);
+    // A run of a live container joins it: its record, hosts and clean-up are the owner's.
+    const owner = livePid1(spec.stateDir) === undefined;
+    if (owner) {
+        writeAtomic(external_node_path_default().join(spec.stateDir, 'run.json'), `${JSON.stringify(runRecord(spec, c), null, 2)}\n`);
+        if (spec.net)
+            writeAtomic(external_node_path_default().join(spec.stateDir, 'hosts'), renderHosts((await list(libraryDir)).leases, { name: spec.name, hostname: spec.hostname }));
+    }
     // The command goes as arguments, not into the file: one launcher serves every command
     // of a container, as later workflow steps use it.
-    return runLauncher(file, { command: config.command ?? [] });
+    const exit = await runLauncherDetailed(file, {
+        command: config.command ?? [],
+        timeoutMs: c.timeoutSeconds === undefined ? undefined : c.timeoutSeconds * 1000,
+    });
+    // The launcher's clean-up (shutdown script, cgroup, network) runs after the jail: wait
+    // for it, so that what we return describes a container that is completely gone.
+    if (owner)
+        await waitIdle(spec.stateDir);
+    const name = spec.name || 'app';
+    if (exit.timedOut) {
+        report(`container ${name}: stopped after ${c.timeoutSeconds} s (--timeout); exit status ${TIMEOUT_EXIT_STATUS}`);
+        return TIMEOUT_EXIT_STATUS;
+    }
+    const oom = owner && spec.cgroup?.oom !== undefined ? countOomKills(spec.cgroup.oom.kind, container_readText(external_node_path_default().join(spec.stateDir, 'oom'))) > 0 : false;
+    const result = containerExit(name, exit.status, oom, spec.cgroup?.limits);
+    if (result.message)
+        report(result.message);
+    return result.status;
+}
+function container_readText(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/version.ts
@@ -39546,7 +41320,7 @@ class RootStore {
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -39560,8 +41334,6 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
@@ -39580,19 +41352,19 @@ class RootfsError extends MicroContainerError {
  * Human-sized byte counts for progress lines. Binary units, as `du -h` and `curl` print
  * them, with one decimal so that a line that is redrawn does not jump in width much.
  */
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+const progress_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** `512 B`, `1.5 KiB`, `12.3 MiB`. */
-function formatBytes(bytes) {
+function progress_formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 1024)
         return `${Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0} B`;
     let value = bytes;
     let unit = 0;
     // 1023.96 KiB would print as "1024.0 KiB": move up a unit once rounding would get there.
-    while (value >= 1023.95 && unit < UNITS.length - 1) {
+    while (value >= 1023.95 && unit < progress_UNITS.length - 1) {
         value /= 1024;
         unit++;
     }
-    return `${value.toFixed(1)} ${UNITS[unit]}`;
+    return `${value.toFixed(1)} ${progress_UNITS[unit]}`;
 }
 /**
  * `12.3 MiB / 45.0 MiB (27%)`, or `12.3 MiB` when the size is not known (no
@@ -39600,9 +41372,9 @@ function formatBytes(bytes) {
  */
 function formatProgress(received, total) {
     if (total === undefined || !Number.isFinite(total) || total < 0)
-        return formatBytes(received);
+        return progress_formatBytes(received);
     const percent = total === 0 ? 100 : Math.min(100, Math.max(0, Math.floor((received * 100) / total)));
-    return `${formatBytes(received)} / ${formatBytes(total)} (${percent}%)`;
+    return `${progress_formatBytes(received)} / ${progress_formatBytes(total)} (${percent}%)`;
 }
 /**
  * The line a terminal redraws while downloading: `[#########-----------]  27%  12.3 MiB /
@@ -39611,12 +41383,12 @@ function formatProgress(received, total) {
  * when the size is not known. RATE is bytes per second, left out when not known yet.
  */
 function progressBar(received, total, rate, width = 80) {
-    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${formatBytes(rate)}/s` : '';
+    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${progress_formatBytes(rate)}/s` : '';
     if (total === undefined || !Number.isFinite(total) || total <= 0)
-        return `${formatBytes(received)}${speed}`;
+        return `${progress_formatBytes(received)}${speed}`;
     const fraction = Math.min(1, Math.max(0, received / total));
     const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-    const counts = `${percent}  ${formatBytes(received)} / ${formatBytes(total)}`;
+    const counts = `${percent}  ${progress_formatBytes(received)} / ${progress_formatBytes(total)}`;
     // The speed goes first when the line would not fit.
     const text = counts.length + speed.length <= width ? counts + speed : counts;
     const barWidth = Math.min(30, width - text.length - 4);
@@ -39703,7 +41475,7 @@ async function download(url, destFile, options = {}) {
                 const at = last.url.href !== start.href ? ` (at ${redact(last.url)})` : '';
                 throw new RootfsError(`download of ${redact(start)} failed${tries}: ${e.problem}${at}; ${e.hint}`, { cause: e });
             }
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
+            await (0,promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
         }
     }
 }
@@ -39862,7 +41634,7 @@ async function attemptOnce(start, s, last) {
             throw new RootfsError(`sha256 mismatch for ${redact(url)}: expected ${s.expected}, got ${digest}; check --sha256 or the source`);
         }
         try {
-            await (0,promises_namespaceObject.rename)(temp, s.dest);
+            await (0,external_node_fs_promises_namespaceObject.rename)(temp, s.dest);
         }
         catch (e) {
             throw diskFailure(s.dest, e);
@@ -39873,7 +41645,7 @@ async function attemptOnce(start, s, last) {
     finally {
         res.destroy();
         if (!renamed)
-            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+            await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
     }
 }
 /** The ETag and Last-Modified a response carries. Weak ETags count: they are for exactly this. */
@@ -40166,7 +41938,7 @@ function normalizeMemberPath(name) {
     }
     return { ok: true, path: parts.join('/') };
 }
-const q = (s) => JSON.stringify(s);
+const archive_check_q = (s) => JSON.stringify(s);
 /**
  * The check, one entry at a time, in archive order (an archive of a million entries is not
  * held in memory; the check keeps one type per path, which it needs for symlinks and hard
@@ -40194,7 +41966,7 @@ class ArchiveChecker {
     add(e) {
         this.count++;
         const problem = (message) => {
-            this.problems.push({ path: e.path, message: `${q(e.path)}: ${message}` });
+            this.problems.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
             return 'refuse';
         };
         const norm = normalizeMemberPath(e.path);
@@ -40210,15 +41982,15 @@ class ArchiveChecker {
             return problem(`the root itself as a ${e.type}; the root must be a directory`);
         const via = this.symlinkAncestor(p);
         if (via !== undefined) {
-            return problem(`goes through ${q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
+            return problem(`goes through ${archive_check_q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
         }
         switch (e.type) {
             case 'hardlink': {
                 const why = this.hardLinkProblem(e.linkTarget);
                 if (why === 'skipped')
-                    return this.skip(e, p, `hard link to ${q(e.linkTarget)}, which is skipped`);
+                    return this.skip(e, p, `hard link to ${archive_check_q(e.linkTarget)}, which is skipped`);
                 if (why)
-                    return problem(`hard link to ${q(e.linkTarget)}: ${why}`);
+                    return problem(`hard link to ${archive_check_q(e.linkTarget)}: ${why}`);
                 break;
             }
             case 'char':
@@ -40233,7 +42005,7 @@ class ArchiveChecker {
         for (const x of e.xattrs ?? []) {
             if (DROPPED_XATTR_PREFIXES.some((pre) => x.startsWith(pre))) {
                 this.dropped.add(x);
-                this.notes.push({ path: e.path, message: `${q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
+                this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
             }
         }
         this.record(p, e.type);
@@ -40257,7 +42029,7 @@ class ArchiveChecker {
     }
     /** The entry is left out of what tar sees; whatever an earlier entry put at its path stays. */
     skip(e, p, message) {
-        this.notes.push({ path: e.path, message: `${q(e.path)}: ${message}` });
+        this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
         this.skipped.push(e.path);
         if (!this.kinds.has(p))
             this.skippedPaths.add(p);
@@ -40286,7 +42058,7 @@ class ArchiveChecker {
             return 'its target is the root directory';
         const via = this.symlinkAncestor(t);
         if (via !== undefined)
-            return `its target goes through ${q(via)}, a symlink made by an earlier entry, and could leave the root`;
+            return `its target goes through ${archive_check_q(via)}, a symlink made by an earlier entry, and could leave the root`;
         const kind = this.kinds.get(t);
         if (kind === undefined && this.skippedPaths.has(t))
             return 'skipped';
@@ -41366,13 +43138,13 @@ function renderContainerizePrelude(spec) {
         v('MC_WORK', spec.workDir),
         v('MC_STATE', spec.stateDir),
         v('MC_CGROUP', spec.cgroup),
-        `MC_UNSHARE=${launcher_shQuote(spec.unshare.join(' '))}`,
-        `MC_NSENTER=${launcher_shQuote(spec.nsenter.join(' '))}`,
+        `MC_UNSHARE=${shQuote(spec.unshare.join(' '))}`,
+        `MC_NSENTER=${shQuote(spec.nsenter.join(' '))}`,
         v('MC_PIDNS', spec.pidNs),
         v('MC_UTSNS', spec.utsNs),
         v('MC_PROPAGATION', spec.propagation),
         v('MC_WORKDIR', spec.workdir),
-        `MC_COMMAND=${launcher_shQuote(spec.command.map(launcher_shQuote).join(' '))}`,
+        `MC_COMMAND=${shQuote(spec.command.map(shQuote).join(' '))}`,
         '',
     ].join('\n');
 }
@@ -41451,10 +43223,10 @@ function parseUnshareOptions(text, file = 'unshare-options') {
 
 const DEFAULT_TREES = '/trees';
 const STATE_ROOT = '/run/micro-container/trees';
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
+const containerize_spec_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/;
 /** A group or instance name: one path component, not hidden (`.container` is the group's). */
 function checkTreeName(kind, name) {
-    if (!NAME.test(name)) {
+    if (!containerize_spec_NAME.test(name)) {
         throw new errors_ConfigError(`${kind} '${name}' is not a valid name: use letters, digits, '_', '.', '+' and '-', not starting with '.' or '-' (at most 128)`);
     }
 }
@@ -43474,7 +45246,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 /** The compression of a file, from its first bytes. */
 async function sniffCompression(file) {
-    const fh = await (0,promises_namespaceObject.open)(file, 'r');
+    const fh = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
     try {
         const buf = Buffer.alloc(MAGIC_BYTES);
         const { bytesRead } = await fh.read(buf, 0, MAGIC_BYTES, 0);
@@ -43566,10 +45338,10 @@ async function writeThrough(out, script, args, what) {
         const r = await exec_execCapture('bash', ['-c', `set -o pipefail; ${script}`, 'bash', tmp, ...args]);
         if (r.code !== 0)
             throw new errors_ConfigError(`${what} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-        await (0,promises_namespaceObject.rename)(tmp, out);
+        await (0,external_node_fs_promises_namespaceObject.rename)(tmp, out);
     }
     catch (err) {
-        await (0,promises_namespaceObject.rm)(tmp, { force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { force: true });
         throw err;
     }
 }
@@ -43581,7 +45353,7 @@ async function writeThrough(out, script, args, what) {
  * it packs the Debian root ~5x faster than gzip; give 'gzip' for Docker < 23.
  */
 async function rootLayerFromDirectory(dir, outFile, options = {}) {
-    const st = await (0,promises_namespaceObject.stat)(dir).catch(() => undefined);
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(dir).catch(() => undefined);
     if (!st?.isDirectory())
         throw new errors_ConfigError(`root directory ${dir} does not exist or is not a directory; give the path of a root filesystem`);
     const compression = options.compression ?? 'zstd';
@@ -43593,7 +45365,7 @@ async function rootLayerFromDirectory(dir, outFile, options = {}) {
  * the way to turn an xz root tarball into something an OCI image can hold.
  */
 async function layerFromArchive(archive, outFile, options = {}) {
-    const st = await (0,promises_namespaceObject.stat)(archive).catch(() => undefined);
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(archive).catch(() => undefined);
     if (!st?.isFile())
         throw new errors_ConfigError(`archive ${archive} does not exist or is not a file; give the path of a root filesystem tarball`);
     const compression = options.compression ?? 'zstd';
@@ -43621,7 +45393,7 @@ function errno(err) {
 async function checkDest(dest) {
     if (dest === '')
         throw new errors_ConfigError('no destination given for the OCI export; give a directory or a path ending in .tar');
-    const st = await (0,promises_namespaceObject.lstat)(dest).catch((err) => {
+    const st = await (0,external_node_fs_promises_namespaceObject.lstat)(dest).catch((err) => {
         if (errno(err) === 'ENOENT')
             return undefined;
         throw err;
@@ -43634,7 +45406,7 @@ async function checkDest(dest) {
     if (st) {
         if (!st.isDirectory())
             throw new errors_ConfigError(`${dest} exists and is not a directory; give a directory that is empty or absent, or a path ending in .tar`);
-        if ((await (0,promises_namespaceObject.readdir)(dest)).length > 0)
+        if ((await (0,external_node_fs_promises_namespaceObject.readdir)(dest)).length > 0)
             throw new errors_ConfigError(`${dest} is not empty; give an empty or absent directory for the OCI layout`);
     }
     return 'directory';
@@ -43656,19 +45428,19 @@ function compressionFromInput(l, i) {
  */
 async function placeBlob(from, to, viaSymlink) {
     if (viaSymlink)
-        return (0,promises_namespaceObject.symlink)(external_node_path_default().resolve(from), to);
+        return (0,external_node_fs_promises_namespaceObject.symlink)(external_node_path_default().resolve(from), to);
     try {
-        await (0,promises_namespaceObject.link)(from, to);
+        await (0,external_node_fs_promises_namespaceObject.link)(from, to);
     }
     catch (err) {
         if (!['EXDEV', 'EPERM', 'EMLINK'].includes(errno(err) ?? ''))
             throw err;
-        await (0,promises_namespaceObject.copyFile)(from, to, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
+        await (0,external_node_fs_promises_namespaceObject.copyFile)(from, to, external_node_fs_namespaceObject.constants.COPYFILE_FICLONE);
     }
 }
 async function prepareLayer(l, i, work, gzipOnly) {
     const where = `layer ${i + 1} (${l.file})`;
-    const st = await (0,promises_namespaceObject.stat)(l.file).catch(() => undefined);
+    const st = await (0,external_node_fs_promises_namespaceObject.stat)(l.file).catch(() => undefined);
     if (!st?.isFile())
         throw new errors_ConfigError(`${where} does not exist or is not a file; give the path of a layer tar`);
     const said = compressionFromInput(l, i);
@@ -43710,13 +45482,13 @@ async function exportOciLayout(input, dest) {
         checkRefName(input.tag);
     const format = await checkDest(dest);
     const parent = external_node_path_default().dirname(external_node_path_default().resolve(dest));
-    await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
-    const tmp = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.oci-tmp-`));
+    await (0,external_node_fs_promises_namespaceObject.mkdir)(parent, { recursive: true });
+    const tmp = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.oci-tmp-`));
     const tmpTar = `${tmp}.tar`;
     try {
         const work = external_node_path_default().join(tmp, '.work');
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(tmp, 'blobs/sha256'), { recursive: true });
-        await (0,promises_namespaceObject.mkdir)(work);
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_default().join(tmp, 'blobs/sha256'), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(work);
         if (input.layerCompression !== undefined && !['keep', 'gzip'].includes(input.layerCompression)) {
             throw new errors_ConfigError(`layer compression "${String(input.layerCompression)}" is not one of keep, gzip; leave it out to keep layers as they are`);
         }
@@ -43728,14 +45500,14 @@ async function exportOciLayout(input, dest) {
             layers.push(await prepareLayer(l, i, work, gzipOnly));
         for (const l of layers) {
             const to = external_node_path_default().join(tmp, blobPath(l.descriptor.digest));
-            if (await (0,promises_namespaceObject.lstat)(to).catch(() => undefined))
+            if (await (0,external_node_fs_promises_namespaceObject.lstat)(to).catch(() => undefined))
                 continue; // the same layer twice: one blob
             if (l.source.startsWith(work + (external_node_path_default()).sep))
-                await (0,promises_namespaceObject.rename)(l.source, to);
+                await (0,external_node_fs_promises_namespaceObject.rename)(l.source, to);
             else
                 await placeBlob(l.source, to, format === 'tar');
         }
-        await (0,promises_namespaceObject.rm)(work, { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(work, { recursive: true });
         const { config: c } = input;
         const platform = c.architecture ? { architecture: c.architecture, ...(c.variant ? { variant: c.variant } : {}) } : ociPlatform(process.arch, (0,external_node_os_namespaceObject.endianness)());
         const configDoc = buildImageConfig({
@@ -43749,13 +45521,13 @@ async function exportOciLayout(input, dest) {
         const layerDescriptors = layers.map((l) => l.descriptor);
         const manifest = jsonBlob(buildManifest(config.descriptor, layerDescriptors), MEDIA_TYPE.manifest);
         const index = buildIndex(manifest.descriptor, input.tag);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(config.descriptor.digest)), config.bytes);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(manifest.descriptor.digest)), manifest.bytes);
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'index.json'), canonicalJson(index));
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'oci-layout'), canonicalJson(OCI_LAYOUT));
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(config.descriptor.digest)), config.bytes);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, blobPath(manifest.descriptor.digest)), manifest.bytes);
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'index.json'), canonicalJson(index));
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(external_node_path_default().join(tmp, 'oci-layout'), canonicalJson(OCI_LAYOUT));
         if (format === 'directory') {
             // rename(2) replaces an empty directory, and fails (ENOTEMPTY) if one was filled meanwhile.
-            await (0,promises_namespaceObject.rename)(tmp, dest).catch((err) => {
+            await (0,external_node_fs_promises_namespaceObject.rename)(tmp, dest).catch((err) => {
                 if (errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST')
                     throw new errors_ConfigError(`${dest} was filled while the image was written; give an empty or absent directory`);
                 throw err;
@@ -43769,14 +45541,14 @@ async function exportOciLayout(input, dest) {
             ]);
             if (r.code !== 0)
                 throw new errors_ConfigError(`packing the OCI layout as ${dest} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-            await (0,promises_namespaceObject.rename)(tmpTar, dest);
-            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+            await (0,external_node_fs_promises_namespaceObject.rename)(tmpTar, dest);
+            await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
         }
         return { dest, format, manifest: manifest.descriptor, config: config.descriptor, layers: layerDescriptors, diffIds: layers.map((l) => l.diffId) };
     }
     catch (err) {
-        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        await (0,promises_namespaceObject.rm)(tmpTar, { force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        await (0,external_node_fs_promises_namespaceObject.rm)(tmpTar, { force: true });
         throw err;
     }
 }
@@ -94246,7 +96018,7 @@ const cancel = async function cancel(options = {}) {
  * This affects what `this` refers to.
  * @hidden
  */
-const update = async function update(options = {}) {
+const BlobStartCopyFromUrlPoller_update = async function update(options = {}) {
     const state = this.state;
     const { blobClient, copySource, startCopyFromURLOptions } = state;
     if (!state.isStarted) {
@@ -94313,7 +96085,7 @@ function makeBlobBeginCopyFromURLPollOperation(state) {
         state: { ...state },
         cancel,
         toString: BlobStartCopyFromUrlPoller_toString,
-        update,
+        update: BlobStartCopyFromUrlPoller_update,
     };
 }
 //# sourceMappingURL=BlobStartCopyFromUrlPoller.js.map
@@ -103901,623 +105673,6 @@ function scopeEnv(env, work) {
     return { ...env, HOME: work, GITHUB_WORKSPACE: work, RUNNER_TEMP: work };
 }
 
-;// CONCATENATED MODULE: ./src/core/net/ipv4.ts
-/** IPv4 addresses as 32-bit unsigned numbers, so that pools are arithmetic. Pure. */
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const DOTTED = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-/** True for a dotted quad without leading zeros (`010.1.1.1` reads as octal to some tools). */
-function ipv4_isIpv4(text) {
-    return DOTTED.test(text);
-}
-/** `10.213.0.2` -> 0x0ad50002. The caller has checked the text with isIpv4. */
-function ipToNumber(ip) {
-    return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-}
-/** 0x0ad50002 -> `10.213.0.2`. */
-function numberToIp(n) {
-    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-;// CONCATENATED MODULE: ./src/core/net/pool.ts
-
-
-/**
- * The default pool: a private /24 that home routers, VPNs, Docker (172.17/16, 172.18+/16)
- * and podman (10.88/16) do not use by default, so it is unlikely to clash with a route the
- * host already has.
- */
-const DEFAULT_POOL = '10.213.0.0/24';
-/**
- * Parses `A.B.C.D/N`. The address must be the network's own (host bits zero), so that a
- * typo such as 10.213.0.5/24 is shown rather than silently widened. /8../30: a /31 or /32
- * has no room for a gateway and a container.
- */
-function pool_parsePool(text) {
-    const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
-    const hint = `give a network as A.B.C.D/N, e.g. ${DEFAULT_POOL}`;
-    if (!m || !ipv4_isIpv4(m[1]))
-        throw new errors_ConfigError(`network pool '${text}' is not an IPv4 network: ${hint}`);
-    const prefix = Number(m[2]);
-    if (prefix < 8 || prefix > 30)
-        throw new errors_ConfigError(`network pool '${text}': the prefix length must be between 8 and 30 (a /31 or /32 has no room for containers)`);
-    const size = 2 ** (32 - prefix);
-    const address = ipToNumber(m[1]);
-    const network = address - (address % size);
-    if (network !== address) {
-        throw new errors_ConfigError(`network pool '${text}' has host bits set: did you mean ${numberToIp(network)}/${prefix}?`);
-    }
-    return {
-        cidr: `${numberToIp(network)}/${prefix}`,
-        prefix,
-        network,
-        gateway: numberToIp(network + 1),
-        first: network + 2,
-        last: network + size - 2,
-    };
-}
-/** The bridge's address with its prefix, as `ip addr` takes it: `10.213.0.1/24`. */
-function gatewayCidr(pool) {
-    return `${pool.gateway}/${pool.prefix}`;
-}
-/** True when IP is one a container may have in POOL (not the network, gateway or broadcast). */
-function isContainerAddress(pool, ip) {
-    if (!ipv4_isIpv4(ip))
-        return false;
-    const n = ipToNumber(ip);
-    return n >= pool.first && n <= pool.last;
-}
-
-;// CONCATENATED MODULE: ./src/core/net/mac.ts
-
-
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-/** A lower-case colon-separated MAC that is unicast (multicast bit, 0x01 of the first octet, clear). */
-function mac_isUnicastMac(mac) {
-    return MAC.test(mac) && (parseInt(mac.slice(0, 2), 16) & 0x01) === 0;
-}
-/**
- * A random MAC that no allocation in TAKEN has. The first octet gets the locally
- * administered bit (0x02) set, so it can never equal a vendor's burnt-in address, and the
- * multicast bit (0x01) cleared, since a multicast source address is invalid on Ethernet.
- */
-function generateMac(taken, random = external_node_crypto_.randomBytes) {
-    const used = new Set(taken);
-    // 46 random bits make a clash vanishingly rare; a loop that never ends would only come
-    // from a broken random source, which deserves an error rather than a hang.
-    for (let attempt = 0; attempt < 64; attempt++) {
-        const b = random(6);
-        if (b.length < 6)
-            throw new errors_JailError(`the random source gave ${b.length} bytes for a MAC address, not 6`);
-        const bytes = [(b[0] & 0xfc) | 0x02, b[1], b[2], b[3], b[4], b[5]];
-        const mac = bytes.map((x) => x.toString(16).padStart(2, '0')).join(':');
-        if (!used.has(mac))
-            return mac;
-    }
-    throw new errors_JailError('could not generate a MAC address that no other container has in 64 attempts: the random source repeats itself');
-}
-
-;// CONCATENATED MODULE: ./src/core/net/address-table.ts
-
-
-
-
-
-function leaseOf(allocation, pool) {
-    return { ...allocation, prefix: pool.prefix, gateway: pool.gateway };
-}
-function checkName(name) {
-    if (!spec_validName(name)) {
-        throw new errors_ConfigError(`container name '${name}' is not valid for the network: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
-    }
-}
-/**
- * Gives NAME an address in POOL: the one it already has, else the requested one, else the
- * lowest free one. Pure: returns the new state (the input is not changed) and the lease.
- * A known name keeps its MAC too, so its neighbours' ARP caches stay right across restarts.
- */
-function allocateIn(state, name, pool, options = {}) {
-    checkName(name);
-    if (state.pool !== undefined && state.pool !== pool.cidr && state.allocations.length > 0) {
-        const names = state.allocations.map((a) => a.name).join(', ');
-        throw new errors_ConfigError(`the network already uses the pool ${state.pool} (containers: ${names}); ask for that pool, or release those containers before changing it to ${pool.cidr}`);
-    }
-    const mine = state.allocations.find((a) => a.name === name);
-    const others = state.allocations.filter((a) => a.name !== name);
-    const want = options.ip;
-    if (want !== undefined) {
-        if (!ipv4_isIpv4(want))
-            throw new errors_ConfigError(`'${want}' is not an IPv4 address`);
-        if (!isContainerAddress(pool, want)) {
-            throw new errors_ConfigError(`${want} cannot be a container's address in ${pool.cidr}: use ${numberToIp(pool.first)} to ${numberToIp(pool.last)} (${pool.gateway} is the bridge's)`);
-        }
-        const holder = others.find((a) => a.ip === want);
-        if (holder)
-            throw new errors_ConfigError(`${want} is already the address of container '${holder.name}'`);
-    }
-    if (mine && (want === undefined || want === mine.ip)) {
-        return { state: { pool: pool.cidr, allocations: state.allocations }, lease: leaseOf(mine, pool), changed: state.pool !== pool.cidr };
-    }
-    const ip = want ?? firstFree(others, pool);
-    const mac = mine?.mac ?? generateMac(others.map((a) => a.mac), options.random);
-    const allocation = { name, ip, mac };
-    const allocations = [...others, allocation].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { state: { pool: pool.cidr, allocations }, lease: leaseOf(allocation, pool), changed: true };
-}
-function firstFree(others, pool) {
-    const used = new Set(others.map((a) => ipToNumber(a.ip)));
-    for (let n = pool.first; n <= pool.last; n++)
-        if (!used.has(n))
-            return numberToIp(n);
-    throw new errors_ConfigError(`the network pool ${pool.cidr} is full (${pool.last - pool.first + 1} containers): release some, or use a larger pool`);
-}
-/** Forgets NAME's allocation. Pure; releasing an unknown name changes nothing. */
-function releaseIn(state, name) {
-    const released = state.allocations.find((a) => a.name === name);
-    if (!released)
-        return { state };
-    return { state: { ...state, allocations: state.allocations.filter((a) => a !== released) }, released };
-}
-
-;// CONCATENATED MODULE: ./src/core/net/resources-file.ts
-
-
-
-
-/**
- * The resources file (`LIBRARYDIR/network.json`): who has which address and MAC.
- *
- *   { "version": 1, "pool": "10.213.0.0/24",
- *     "allocations": [ { "name": "build", "ip": "10.213.0.2", "mac": "02:5e:..." } ] }
- *
- * Parsing checks everything another process (or a person with an editor) could have got
- * wrong, because a duplicate address would surface much later as a confusing network fault.
- */
-const NETWORK_FILE_VERSION = 1;
-function serializeNetworkState(state) {
-    const out = { version: NETWORK_FILE_VERSION };
-    if (state.pool !== undefined)
-        out.pool = state.pool;
-    out.allocations = state.allocations.map(({ name, ip, mac }) => ({ name, ip, mac }));
-    return `${JSON.stringify(out, null, 2)}\n`;
-}
-/** Parses and validates the file's TEXT; SOURCE names it in errors. Throws ConfigError. */
-function parseNetworkState(text, source) {
-    const bad = (why) => new errors_ConfigError(`${source} is not a valid network resources file: ${why}; fix it, or remove it if no container is using the network`);
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (e) {
-        throw bad(`not JSON (${e.message})`);
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        throw bad('not a JSON object');
-    const doc = data;
-    if (doc.version !== NETWORK_FILE_VERSION)
-        throw bad(`version ${JSON.stringify(doc.version)} is not ${NETWORK_FILE_VERSION} (written by another micro-container release?)`);
-    if (!Array.isArray(doc.allocations))
-        throw bad('"allocations" is not a list');
-    let pool;
-    if (doc.pool !== undefined) {
-        if (typeof doc.pool !== 'string')
-            throw bad('"pool" is not a string');
-        try {
-            pool = pool_parsePool(doc.pool);
-        }
-        catch (e) {
-            throw bad(e.message);
-        }
-        if (pool.cidr !== doc.pool)
-            throw bad(`"pool" ${doc.pool} is not in canonical form ${pool.cidr}`);
-    }
-    else if (doc.allocations.length > 0) {
-        throw bad('there are allocations but no "pool"');
-    }
-    const names = new Set();
-    const ips = new Map();
-    const macs = new Map();
-    const allocations = doc.allocations.map((entry, i) => {
-        if (typeof entry !== 'object' || entry === null)
-            throw bad(`allocation ${i} is not an object`);
-        const { name, ip, mac } = entry;
-        if (typeof name !== 'string' || !spec_validName(name))
-            throw bad(`allocation ${i} has no valid container name`);
-        if (names.has(name))
-            throw bad(`container '${name}' is listed twice`);
-        if (typeof ip !== 'string' || !isContainerAddress(pool, ip))
-            throw bad(`container '${name}' has the address ${JSON.stringify(ip)}, which is not a container address in ${doc.pool}`);
-        if (typeof mac !== 'string' || !mac_isUnicastMac(mac))
-            throw bad(`container '${name}' has the MAC ${JSON.stringify(mac)}, which is not a lower-case unicast MAC`);
-        if (ips.has(ip))
-            throw bad(`containers '${ips.get(ip)}' and '${name}' have the same address ${ip}`);
-        if (macs.has(mac))
-            throw bad(`containers '${macs.get(mac)}' and '${name}' have the same MAC ${mac}`);
-        names.add(name);
-        ips.set(ip, name);
-        macs.set(mac, name);
-        return { name, ip, mac };
-    });
-    allocations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return doc.pool === undefined ? { allocations } : { pool: doc.pool, allocations };
-}
-
-;// CONCATENATED MODULE: ./src/core/net/hosts-file.ts
-
-
-/**
- * A container's /etc/hosts: loopback names, its own address under its hostname and name,
- * then every other container on the network by name, in address order. Pure.
- * HOSTNAME defaults to the name (as the jail's hostname does); when SELF has no
- * allocation, the hostname goes on 127.0.1.1, as Debian's installer writes it.
- */
-function renderHosts(allocations, self) {
-    const hostname = self.hostname || self.name;
-    // A space or '#' would add names or cut the line: refuse rather than write a wrong file.
-    if (!/^[^\s#]+$/.test(hostname))
-        throw new errors_ConfigError(`hostname '${hostname}' cannot go into /etc/hosts: no spaces or '#'`);
-    const mine = allocations.find((a) => a.name === self.name);
-    const lines = [
-        `# written by micro-container for '${self.name}'; other containers on its network by name`,
-        '127.0.0.1\tlocalhost',
-        '::1\tlocalhost ip6-localhost ip6-loopback',
-    ];
-    if (mine)
-        lines.push(`${mine.ip}\t${hostname === mine.name ? hostname : `${hostname} ${mine.name}`}`);
-    else
-        lines.push(`127.0.1.1\t${hostname}`);
-    const others = allocations.filter((a) => a !== mine).sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
-    for (const a of others)
-        lines.push(`${a.ip}\t${a.name}`);
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/core/net/flock.ts
-
-
-
-
-/** flock(1)'s exit status when -w runs out, chosen with -E so it differs from its errors. */
-const TIMED_OUT = 75;
-/**
- * Runs WORK holding an exclusive flock(2) on FILE, across processes and within one.
- *
- * Node has no flock, so we open FILE ourselves and let flock(1) lock that open file as
- * its fd 3. A flock belongs to the open file description, which the child shares with us:
- * when flock(1) exits the lock stays, held by our fd, until we close it. The kernel drops
- * it when our process dies, so there is no stale lock to take over (an O_EXCL lock file
- * with a pid in it must guess at that, and two takers can race). The file is never removed:
- * removing it would let a later taker lock a new inode while an earlier one holds the old.
- * Each call opens FILE anew, so two calls in one process exclude each other too (and a
- * nested call waits for the outer one: it is not re-entrant).
- */
-async function withFlock(file, work, options = {}) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true, mode: 0o700 });
-    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a', 0o600);
-    try {
-        const seconds = String(Math.max(1, Math.ceil((options.timeoutMs ?? 60_000) / 1000)));
-        let r;
-        try {
-            r = await execCaptureFds('flock', ['-x', '-w', seconds, '-E', String(TIMED_OUT), '3'], [fd]);
-        }
-        catch (e) {
-            if (e.code === 'ENOENT')
-                throw new errors_JailError('flock (util-linux) is not installed: it is needed to share the network resources file safely');
-            throw e;
-        }
-        if (r.code === TIMED_OUT)
-            throw new errors_JailError(`timed out after ${seconds} s waiting for the lock ${file}: another micro-container process holds it`);
-        if (r.code !== 0)
-            throw new errors_JailError(`could not lock ${file}: flock exited with ${r.code}: ${r.stderr.trim()}`);
-        return await work();
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/net/allocations.ts
-
-
-
-
-
-
-
-/**
- * The network's resources file in a library directory, shared by every micro-container
- * process that uses that directory. Each change is a read-modify-write under a flock on
- * a separate lock file, and the new content replaces the old by rename, so a reader
- * (even one that takes no lock) sees either the old or the new file, never half of one,
- * and a crash mid-write leaves the old one.
- */
-function networkFile(libraryDir) {
-    return external_node_path_default().join(libraryDir, 'network.json');
-}
-function lockFile(libraryDir) {
-    return external_node_path_default().join(libraryDir, 'network.lock');
-}
-/** Runs WORK under the network's lock. Not re-entrant: WORK must not call allocate/release/list. */
-function withNetworkLock(libraryDir, work, options = {}) {
-    return withFlock(lockFile(libraryDir), work, options);
-}
-function readState(file) {
-    let text;
-    try {
-        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    }
-    catch (e) {
-        if (e.code === 'ENOENT')
-            return { allocations: [] };
-        throw e;
-    }
-    return parseNetworkState(text, file);
-}
-function writeState(file, state) {
-    const temp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
-    try {
-        const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'wx', 0o644);
-        try {
-            (0,external_node_fs_namespaceObject.writeSync)(fd, serializeNetworkState(state));
-            (0,external_node_fs_namespaceObject.fsyncSync)(fd); // the rename must not reach the disk before the data it names
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
-        }
-        (0,external_node_fs_namespaceObject.renameSync)(temp, file);
-    }
-    catch (e) {
-        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
-        throw e;
-    }
-}
-async function allocations_update(libraryDir, change) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(libraryDir, { recursive: true, mode: 0o700 });
-    return withNetworkLock(libraryDir, async () => {
-        const file = networkFile(libraryDir);
-        const { state, result, changed } = change(readState(file));
-        if (changed)
-            writeState(file, state);
-        return result;
-    });
-}
-/**
- * Gives container NAME an address and MAC on the library directory's network (POOL, by
- * default 10.213.0.0/24): the ones it already has, else OPTIONS.ip or the first free
- * address, and a new random MAC. Throws ConfigError for a bad name, pool or address, a
- * full pool, or a pool that differs from the one the current allocations use.
- */
-async function allocate(libraryDir, name, pool = DEFAULT_POOL, options = {}) {
-    const parsed = pool_parsePool(pool);
-    return allocations_update(libraryDir, (state) => {
-        const r = allocateIn(state, name, parsed, options);
-        return { state: r.state, result: r.lease, changed: r.changed };
-    });
-}
-/** Forgets NAME's allocation; returns it, or undefined when NAME had none. */
-async function release(libraryDir, name) {
-    return allocations_update(libraryDir, (state) => {
-        const r = releaseIn(state, name);
-        return { state: r.state, result: r.released, changed: r.released !== undefined };
-    });
-}
-/** The network as the file says now: its pool (absent before any allocation) and the leases. */
-async function list(libraryDir) {
-    // Reading needs no lock: the file is only ever replaced whole.
-    const state = readState(networkFile(libraryDir));
-    if (state.pool === undefined)
-        return { leases: [] };
-    const pool = pool_parsePool(state.pool);
-    return { pool: state.pool, leases: state.allocations.map((a) => leaseOf(a, pool)) };
-}
-
-;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
-
-
-/** The bridge micro-container makes when the caller names none. */
-const DEFAULT_BRIDGE = 'mc0';
-/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
-function validIfName(name) {
-    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
-}
-function iface_names_checkBridgeName(bridge) {
-    if (!validIfName(bridge))
-        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
-}
-/**
- * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
- * and container names. Container names reach 63 characters, interface names only 15, so
- * a hash it must be; deterministic so that detach finds the interface from the name
- * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
- * bridge is in the hash so that two networks may each have a container 'build'.
- */
-function iface_names_hostVethName(bridge, container) {
-    return `mc${createHash('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
-}
-/**
- * What a bridge's alias (ifalias) says about who made it: the library directory whose
- * resources file hands out its addresses. Two library directories on one bridge would give
- * the same addresses and MACs to different containers on one wire, so ensureBridge
- * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
- * bytes, or not printable ASCII) is named by a hash.
- */
-function iface_names_bridgeAlias(owner) {
-    const plain = `micro-container ${owner}`;
-    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
-        return plain;
-    return `micro-container sha256:${createHash('sha256').update(owner).digest('hex')}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/net/steps.ts
-
-/**
- * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
- * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
- * Pure.
- */
-/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
-const steps_CONTAINER_PID = Symbol('container pid');
-/**
- * Makes BRIDGE with the gateway address and brings it up; every step may run again.
- * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
- * has no other.
- */
-function steps_bridgeSteps(bridge, gatewayCidr, alias) {
-    return [
-        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
-        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
-        // replace, not add: an address that is already there is success, not an error.
-        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
-    ];
-}
-/**
- * Connects the container (by pid) to its bridge. The veth pair is made with its peer
- * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
- * is ever left in the bridge's namespace under a temporary name, and the pair disappears
- * by itself with the container's namespace.
- */
-function steps_attachSteps(plan) {
-    const veth = hostVethName(plan.bridge, plan.name);
-    return [
-        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
-        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
-        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
-        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
-        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
-    ];
-}
-/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
-function steps_detachSteps(bridge, name) {
-    const veth = hostVethName(bridge, name);
-    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
-}
-
-;// CONCATENATED MODULE: ./src/core/net/run-steps.ts
-
-
-
-
-/** Packages that hold the tools, for the message when one is missing. */
-const PACKAGE = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', nft: 'nftables', grep: 'grep', sh: 'dash' };
-// ip, iptables and nft live in sbin, which a user's or sudo's PATH may leave out; nsenter
-// looks its command up in the PATH it is given. Read at each call, not at import.
-function searchPath() {
-    return [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter(Boolean).join(':');
-}
-function netnsPath(pid) {
-    return `/proc/${pid}/ns/net`;
-}
-/** The command line STEP runs as, with the namespace entered: pure, for messages and tests. */
-function run_steps_stepArgv(words, where, ns) {
-    const argv = words.map((w) => {
-        if (w !== CONTAINER_PID)
-            return w;
-        if (ns.containerPid === undefined)
-            throw new Error('a step names the container but no container pid was given');
-        return String(ns.containerPid);
-    });
-    const pid = where === 'container' ? ns.containerPid : ns.netnsPid;
-    if (where === 'container' && pid === undefined)
-        throw new Error('a container step needs the container pid');
-    return pid === undefined ? argv : ['nsenter', `--net=${netnsPath(pid)}`, ...argv];
-}
-async function run_steps_runArgv(argv) {
-    try {
-        return await execCapture(argv[0], argv.slice(1), { env: { ...process.env, PATH: searchPath() } });
-    }
-    catch (e) {
-        if (e.code === 'ENOENT') {
-            throw new JailError(`${argv[0]} is not installed (Debian/Ubuntu package ${PACKAGE[argv[0]] ?? argv[0]}): container networks need it`);
-        }
-        throw e;
-    }
-}
-function describe(argv) {
-    return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(' ');
-}
-async function succeeds(words, step, ns) {
-    return (await run_steps_runArgv(run_steps_stepArgv(words, step.in, ns))).code === 0;
-}
-/** Runs one step with its unless/onlyIf guards; throws JailError saying which step failed and why. */
-async function runStep(step, ns) {
-    if (step.unless && (await succeeds(step.unless, step, ns)))
-        return;
-    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
-        return;
-    const argv = run_steps_stepArgv(step.run, step.in, ns);
-    const r = await run_steps_runArgv(argv);
-    if (r.code === 0)
-        return;
-    // Another process may have done (or undone) the same thing between our check and our
-    // command: that is the state we wanted, not a failure.
-    if (step.unless && (await succeeds(step.unless, step, ns)))
-        return;
-    if (step.onlyIf && !(await succeeds(step.onlyIf, step, ns)))
-        return;
-    throw new JailError(`could not ${step.why}: \`${describe(argv)}\` exited with ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
-}
-async function run_steps_runSteps(steps, ns) {
-    for (const step of steps)
-        await runStep(step, ns);
-}
-/** `ip -j ARGS` in the bridge's namespace, parsed; undefined when ip fails (a missing device). */
-async function run_steps_ipJson(args, netnsPid) {
-    const r = await run_steps_runArgv(run_steps_stepArgv(['ip', '-j', ...args], 'bridge', { netnsPid }));
-    if (r.code !== 0)
-        return undefined;
-    // ip prints nothing at all (not "[]") for an empty list on some releases.
-    return r.stdout.trim() === '' ? [] : JSON.parse(r.stdout);
-}
-/**
- * Checks that PID exists and returns its network namespace's identity (device:inode).
- * The caller compares them: a container "namespace" that is really the bridge's would
- * put eth0 and its routes into the host itself.
- */
-function run_steps_netnsIdentity(pid, role) {
-    const file = pid === undefined ? '/proc/self/ns/net' : netnsPath(pid);
-    try {
-        const s = statSync(file);
-        return `${s.dev}:${s.ino}`;
-    }
-    catch (e) {
-        throw new JailError(`${role} process ${pid} has no network namespace to enter (${e.code}): has it exited?`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/net/nat.ts
-
-
-
-
-
-
-/** True when iptables is on the PATH or in sbin (where sudo's PATH may not look). */
-function nat_hasIptables() {
-    const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
-    return dirs.some((d) => d && existsSync(path.join(d, 'iptables')));
-}
-/** iptables when it is installed, else nft (see nat-rules.ts for why). */
-function defaultNatBackend() {
-    return nat_hasIptables() ? 'iptables' : 'nft';
-}
-/**
- * Lets the containers of POOL on BRIDGE reach beyond the bridge's namespace, masqueraded
- * behind its addresses (`--nat`). Turns IPv4 forwarding on in that namespace. Idempotent.
- */
-async function enableNat(pool, bridge, options = {}) {
-    checkBridgeName(bridge);
-    const cidr = parsePool(pool).cidr;
-    await runSteps(natAddSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
-}
-/** Removes what enableNat added (forwarding stays on: others may need it). Idempotent. */
-async function disableNat(pool, bridge, options = {}) {
-    checkBridgeName(bridge);
-    const cidr = parsePool(pool).cidr;
-    await runSteps(natRemoveSteps(cidr, bridge, options.backend ?? defaultNatBackend()), { netnsPid: options.netnsPid });
-}
-
 ;// CONCATENATED MODULE: ./src/core/net/bridge.ts
 
 
@@ -104656,78 +105811,6 @@ async function detach(name, options) {
     return present;
 }
 
-;// CONCATENATED MODULE: ./src/core/net/net-script.ts
-
-
-
-
-function word(w) {
-    if (w === CONTAINER_PID)
-        return '"$1"';
-    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
-}
-function command(words, where, plan) {
-    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
-    return prefix + words.map(word).join(' ');
-}
-/**
- * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
- * is what a failure runs; INDENT goes before each line (not inside a quoted argument
- * that spans lines, such as nft's script).
- */
-function line(step, plan, fail = 'return 1', indent = '  ') {
-    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
-    const run = command(step.run, step.in, plan);
-    const body = step.unless
-        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
-        : step.onlyIf
-            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
-            : `${run} || ${fail}`;
-    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
-}
-function renderNetScript(plan) {
-    const veth = hostVethName(plan.bridge, plan.name);
-    const bridgeCmd = (words) => command(words, 'bridge', plan);
-    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
-    const [create, ...configure] = attachSteps(plan);
-    // As attach() does: a pair that could not be configured is deleted (both ends go).
-    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
-    const alias = plan.owner === undefined ? undefined : bridgeAlias(plan.owner);
-    const ownerCheck = alias === undefined
-        ? []
-        : [
-            "  # the bridge must not be another library directory's network (see bridgeAlias)",
-            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
-            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
-            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
-        ];
-    const forwardAdd = plan.forwardAccept ? bridgeForwardAddSteps(plan.bridge) : [];
-    const removeRules = [...(plan.forwardAccept ? bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
-    return [
-        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
-        'mc_net_up() {',
-        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
-        // route put into that namespace: the host's, in production.
-        '  # the container must have a network namespace of its own',
-        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
-        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
-        ...ownerCheck,
-        ...[...bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
-        ...configure.map((s) => line(s, plan, undo)),
-        '}',
-        'mc_net_down() {',
-        ...detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
-        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
-        '  # the bridge goes with its last port, and its rules with it',
-        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
-        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
-        ...removeRules,
-        '  fi',
-        '}',
-        '',
-    ].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/core/net/index.ts
 /**
  * Container networks (`--network private`): a bridge owned by micro-container, a static
@@ -104772,685 +105855,6 @@ function renderNetScript(plan) {
 
 
 
-
-;// CONCATENATED MODULE: ./src/core/cgroup/layout.ts
-/**
- * Where the host keeps its cgroups, read from /proc/self/mountinfo (pure: text in, layout
- * out). Hosts come in three shapes: cgroup v2 only (GitHub's ubuntu-24.04 runners), v1
- * controllers only (old distributions), and hybrid (v1 controllers plus a v2 tree with no
- * controllers, usually at /sys/fs/cgroup/unified, as on our own machines).
- */
-/** The kernel escapes space, tab, newline and backslash in paths as \ooo. */
-function unescapeOctal(field) {
-    return field.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-}
-/** Parses mountinfo text; lines that are not mountinfo lines are skipped. */
-function parseMountinfo(text) {
-    const entries = [];
-    for (const line of text.split('\n')) {
-        const f = line.trim().split(' ');
-        // Optional fields (shared:N, master:N, ...) end at a lone '-'; it comes after field 6.
-        const dash = f.indexOf('-', 6);
-        if (dash < 0 || f.length < dash + 4)
-            continue;
-        const id = Number(f[0]);
-        const parentId = Number(f[1]);
-        if (!Number.isInteger(id) || !Number.isInteger(parentId))
-            continue;
-        entries.push({
-            id,
-            parentId,
-            root: unescapeOctal(f[3]),
-            mountPoint: unescapeOctal(f[4]),
-            fsType: f[dash + 1],
-            source: unescapeOctal(f[dash + 2]),
-            superOptions: f[dash + 3].split(','),
-        });
-    }
-    return entries;
-}
-/** The v1 controllers micro-container uses (cpuacct: only for where it is co-mounted with cpu). */
-const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'];
-/**
- * Prefers the canonical place when a hierarchy is mounted more than once (a jail or a
- * container runtime may bind it elsewhere): /sys/fs/cgroup itself, then under it, then
- * the first one listed.
- */
-function rank(mountPoint) {
-    if (mountPoint === '/sys/fs/cgroup')
-        return 0;
-    if (mountPoint.startsWith('/sys/fs/cgroup/'))
-        return 1;
-    return 2;
-}
-function better(current, candidate) {
-    return current === undefined || rank(candidate) < rank(current);
-}
-/** The host's cgroup layout from its mountinfo text. */
-function detectCgroupLayout(mountinfoText) {
-    let v2;
-    const v1 = {};
-    for (const m of parseMountinfo(mountinfoText)) {
-        if (m.fsType === 'cgroup2') {
-            if (better(v2, m.mountPoint))
-                v2 = m.mountPoint;
-        }
-        else if (m.fsType === 'cgroup') {
-            for (const c of V1_CONTROLLERS) {
-                if (m.superOptions.includes(c) && better(v1[c], m.mountPoint))
-                    v1[c] = m.mountPoint;
-            }
-        }
-    }
-    // A v1 name=systemd hierarchy alone holds no controller: it does not make a host v1.
-    const hasV1 = Object.keys(v1).length > 0;
-    const mode = hasV1 ? (v2 !== undefined ? 'hybrid' : 'v1') : v2 !== undefined ? 'v2' : 'none';
-    return v2 !== undefined ? { mode, v2, v1 } : { mode, v1 };
-}
-function layout_parseProcCgroup(text) {
-    const own = { v1: {} };
-    for (const line of text.split('\n')) {
-        const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
-        if (!m)
-            continue;
-        const [, id, controllers, cgPath] = m;
-        if (id === '0' && controllers === '') {
-            own.v2 = cgPath;
-            continue;
-        }
-        for (const c of controllers.split(',')) {
-            if (V1_CONTROLLERS.includes(c))
-                own.v1[c] = cgPath;
-        }
-    }
-    return own;
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/limits.ts
-
-const limits_UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-/** Below this a shell cannot start; docker refuses less than 6 MiB too. */
-const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
-const MEMORY_FORMS = "a number of bytes with an optional unit b, k, m, g or t (1024-based; 'mb', 'MiB' also work), e.g. 512m, 1.5g, 1048576";
-/** '512m', '1g', '1.5G', '256MiB', '1048576' -> bytes. */
-function parseMemory(text) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?\s*$/i.exec(text);
-    if (!m || (m[2] === '' && /[a-z]/i.test(text))) {
-        throw new errors_ConfigError(`memory limit '${text}' is not valid: use ${MEMORY_FORMS}`);
-    }
-    const bytes = Math.floor(Number(m[1]) * limits_UNITS[m[2].toLowerCase()]);
-    if (!Number.isSafeInteger(bytes))
-        throw new errors_ConfigError(`memory limit '${text}' is too large: use ${MEMORY_FORMS}`);
-    if (bytes < MIN_MEMORY_BYTES)
-        throw new errors_ConfigError(`memory limit '${text}' is too small: use at least 6m`);
-    return bytes;
-}
-/** The CFS period docker and systemd use: 100 ms. */
-const CPU_PERIOD_US = 100_000;
-/** The kernel's smallest quota is 1 ms: 0.01 CPU at our period. */
-const MIN_QUOTA_US = 1000;
-/** '1.5' -> { quota: 150000, period: 100000 }: one and a half CPUs' time per period. */
-function parseCpus(text) {
-    const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(text);
-    const cpus = m ? Number(m[1]) : NaN;
-    if (!Number.isFinite(cpus)) {
-        throw new errors_ConfigError(`CPU limit '${text}' is not valid: use a number of CPUs, e.g. 1, 1.5 or 0.25`);
-    }
-    const quota = Math.round(cpus * CPU_PERIOD_US);
-    if (quota < MIN_QUOTA_US)
-        throw new errors_ConfigError(`CPU limit '${text}' is too small: use at least 0.01`);
-    if (cpus > 4096)
-        throw new errors_ConfigError(`CPU limit '${text}' is too large: use at most 4096`);
-    return { quota, period: CPU_PERIOD_US };
-}
-/** The kernel's PID_MAX_LIMIT on 64-bit. */
-const MAX_PIDS = 4 * 1024 * 1024;
-/** '100' -> 100. */
-function parsePids(text) {
-    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PIDS) {
-        throw new errors_ConfigError(`process limit '${text}' is not valid: use a whole number from 1 to ${MAX_PIDS}, e.g. 100`);
-    }
-    return n;
-}
-/** v2's cpu.max text: "QUOTA PERIOD". */
-function cpuMaxText(cpu) {
-    return `${cpu.quota} ${cpu.period}`;
-}
-/** Bytes the way people write them back: 64 MiB, 1.5 GiB, 4096 B. */
-function limits_formatBytes(bytes) {
-    for (const [unit, size] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]]) {
-        if (bytes >= size) {
-            const v = bytes / size;
-            return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
-        }
-    }
-    return `${bytes} B`;
-}
-/** True when LIMITS asks for anything. */
-function hasLimits(limits) {
-    return limits.memoryBytes !== undefined || limits.pids !== undefined || limits.cpu !== undefined;
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/plan.ts
-
-
-
-/**
- * The cgroup set-up of one container as data (pure): the directories and the files to
- * write, in order. The same plan is carried out from Node (ContainerCgroup.create) or
- * rendered as sh (renderCgroupSetup) for a launcher that has no Node.
- */
-/** The v1 hierarchies a container gets a directory in (cpuacct rides along with cpu when co-mounted). */
-const V1_HIERARCHIES = ['memory', 'pids', 'cpu', 'freezer'];
-const DEFAULT_PARENT = 'micro-container';
-const plan_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
-/** Checks a container's cgroup name: one path component, no `.`/`..`. */
-function checkCgroupName(name) {
-    if (!plan_NAME.test(name)) {
-        throw new errors_ConfigError(`cgroup name '${name}' is not valid: use letters, digits, '.', '_' and '-' (starting with a letter or digit, at most 200)`);
-    }
-}
-function checkParent(parent) {
-    const parts = parent.split('/');
-    if (parent === '' || parts.some((p) => !plan_NAME.test(p))) {
-        throw new errors_ConfigError(`cgroup parent '${parent}' is not valid: use a relative path of names made of letters, digits, '.', '_' and '-', e.g. micro-container`);
-    }
-}
-/** MOUNT joined with a cgroup path (absolute in its hierarchy) and more components. */
-function under(mount, cgroupPath, ...rest) {
-    return external_node_path_default().join(mount, cgroupPath ?? '/', ...rest);
-}
-/** Where a container's cgroup directories are, for LAYOUT and PLACEMENT. */
-function containerCgroupDirs(layout, name, placement = {}) {
-    checkCgroupName(name);
-    const parent = placement.parent ?? DEFAULT_PARENT;
-    checkParent(parent);
-    const within = placement.within;
-    const dirs = { name, v1: {} };
-    if (layout.v2 !== undefined && (layout.mode === 'v2' || layout.mode === 'hybrid')) {
-        const p = under(layout.v2, within?.v2, parent);
-        dirs.v2 = { mount: layout.v2, parent: p, leaf: external_node_path_default().join(p, name), limits: layout.mode === 'v2' };
-    }
-    if (layout.mode === 'v1' || layout.mode === 'hybrid') {
-        for (const h of V1_HIERARCHIES) {
-            const mount = layout.v1[h];
-            if (mount !== undefined)
-                dirs.v1[h] = under(mount, within?.v1[h], parent, name);
-        }
-    }
-    return dirs;
-}
-/** v2 controllers a container with LIMITS needs, in a fixed order. */
-function v2Controllers(limits) {
-    return [
-        ...(limits.memoryBytes !== undefined ? ['memory'] : []),
-        ...(limits.pids !== undefined ? ['pids'] : []),
-        ...(limits.cpu !== undefined ? ['cpu'] : []),
-    ];
-}
-/** Every directory from MOUNT down to DIR, MOUNT first. */
-function ancestry(mount, dir) {
-    const out = [mount];
-    const rel = external_node_path_default().relative(mount, dir);
-    let cur = mount;
-    for (const part of rel === '' ? [] : rel.split('/'))
-        out.push((cur = external_node_path_default().join(cur, part)));
-    return out;
-}
-/**
- * The set-up of container NAME's cgroup with LIMITS. Throws JailError when the host has no
- * cgroup filesystem, or no v1 hierarchy for a limit asked for (a v2 controller that cannot
- * be enabled only shows when its subtree_control write fails).
- */
-function plan_planCgroupSetup(layout, name, limits = {}, placement = {}) {
-    const dirs = containerCgroupDirs(layout, name, placement);
-    const steps = [];
-    const join = [];
-    if (layout.mode === 'none') {
-        throw new errors_JailError('no cgroup filesystem is mounted, so the container cannot be tracked or limited: mount cgroup2 on /sys/fs/cgroup');
-    }
-    if (layout.mode === 'v2' && dirs.v2) {
-        const { mount, parent, leaf } = dirs.v2;
-        steps.push({ op: 'mkdir', path: parent });
-        // v2's no-internal-process rule: a cgroup that hands controllers to its children holds
-        // no process itself. So `micro-container` only holds containers, and each container is
-        // a leaf; the controllers are enabled all the way down from the root.
-        for (const c of v2Controllers(limits)) {
-            for (const dir of ancestry(mount, parent))
-                steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cgroup.subtree_control'), value: `+${c}` });
-        }
-        steps.push({ op: 'mkdir', path: leaf });
-        if (limits.memoryBytes !== undefined) {
-            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.max'), value: String(limits.memoryBytes) });
-            // No swap beyond the limit: a build that outgrows it is killed, not slowed to a crawl.
-            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'memory.swap.max'), value: '0', ifExists: true });
-        }
-        if (limits.pids !== undefined)
-            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'pids.max'), value: String(limits.pids) });
-        if (limits.cpu !== undefined)
-            steps.push({ op: 'write', path: external_node_path_default().join(leaf, 'cpu.max'), value: cpuMaxText(limits.cpu) });
-        join.push({ path: external_node_path_default().join(leaf, 'cgroup.procs') });
-        return { dirs, steps, join };
-    }
-    // v1 (and hybrid): one directory per hierarchy, limits in the controller's own.
-    const need = [
-        ['memoryBytes', 'memory', '--memory'],
-        ['pids', 'pids', '--pids'],
-        ['cpu', 'cpu', '--cpus'],
-    ];
-    for (const [key, h, option] of need) {
-        if (limits[key] !== undefined && dirs.v1[h] === undefined) {
-            throw new errors_JailError(`${option} needs the ${h} cgroup controller, which this host has not mounted (no v1 ${h} hierarchy, and its cgroup v2 tree has no controllers)`);
-        }
-    }
-    const seen = new Set();
-    for (const h of V1_HIERARCHIES) {
-        const dir = dirs.v1[h];
-        if (dir === undefined || seen.has(dir))
-            continue;
-        seen.add(dir);
-        steps.push({ op: 'mkdir', path: dir });
-        join.push({ path: external_node_path_default().join(dir, 'cgroup.procs') });
-    }
-    if (limits.memoryBytes !== undefined) {
-        const dir = dirs.v1.memory;
-        // The memory limit first: memsw (memory + swap) may never be below it.
-        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.limit_in_bytes'), value: String(limits.memoryBytes) });
-        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'memory.memsw.limit_in_bytes'), value: String(limits.memoryBytes), ifExists: true });
-    }
-    if (limits.pids !== undefined)
-        steps.push({ op: 'write', path: external_node_path_default().join(dirs.v1.pids, 'pids.max'), value: String(limits.pids) });
-    if (limits.cpu !== undefined) {
-        const dir = dirs.v1.cpu;
-        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_period_us'), value: String(limits.cpu.period) });
-        steps.push({ op: 'write', path: external_node_path_default().join(dir, 'cpu.cfs_quota_us'), value: String(limits.cpu.quota) });
-    }
-    if (dirs.v2) {
-        // Hybrid: the v2 tree has no controllers, but its cgroup.procs (recursive listing) and
-        // cgroup.kill track and end the processes cheaply. Best effort: it may not be writable.
-        steps.push({ op: 'mkdir', path: dirs.v2.leaf, optional: true });
-        join.push({ path: external_node_path_default().join(dirs.v2.leaf, 'cgroup.procs'), optional: true });
-    }
-    if (join.length === 0) {
-        throw new errors_JailError('this host has no cgroup hierarchy to track the container in (neither cgroup v2 nor a v1 memory, pids, cpu or freezer hierarchy): mount cgroup2 on /sys/fs/cgroup');
-    }
-    return { dirs, steps, join };
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/render.ts
-
-
-/** WORD quoted for sh. */
-function render_q(word) {
-    return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-/**
- * A plan as sh: creates the cgroups, writes the limits, and moves the shell running it
- * (`$$`) into the container's cgroups, so everything it starts afterwards is inside.
- * Run it before the launcher starts anything else. A failed step ends the shell with 125
- * (set-up failure) and says what failed; optional steps fail silently.
- */
-function renderCgroupPlan(plan) {
-    const lines = [
-        `# The cgroup of container ${plan.dirs.name}.`,
-        `mc_cg_fail() { printf '%s: %s\\n' "\${MC_PROG:-micro-container}" "$*" >&2; exit 125; }`,
-    ];
-    for (const s of plan.steps) {
-        const file = render_q(s.path);
-        let cmd;
-        let what;
-        if (s.op === 'mkdir') {
-            cmd = `mkdir -p -- ${file}`;
-            what = `cannot create the cgroup ${s.path}`;
-        }
-        else {
-            cmd = `echo ${render_q(s.value ?? '')} > ${file}`;
-            what = `cannot write ${s.value} to ${s.path}`;
-        }
-        if (s.optional)
-            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
-        else if (s.ifExists)
-            lines.push(`[ ! -e ${file} ] || ${cmd} || mc_cg_fail ${render_q(what)}`);
-        else
-            lines.push(`${cmd} || mc_cg_fail ${render_q(what)}`);
-    }
-    for (const j of plan.join) {
-        if (j.optional)
-            lines.push(`{ echo $$ > ${render_q(j.path)}; } 2>/dev/null || :`);
-        else
-            lines.push(`echo $$ > ${render_q(j.path)} || mc_cg_fail ${render_q(`cannot move the launcher into the cgroup ${path.dirname(j.path)}`)}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** renderCgroupPlan(planCgroupSetup(...)): the sh that sets up container NAME's cgroup. */
-function renderCgroupSetup(layout, name, limits = {}, placement = {}) {
-    return renderCgroupPlan(planCgroupSetup(layout, name, limits, placement));
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/exit-status.ts
-
-/** What `docker run` and shells report for a process ended by SIGKILL, as the OOM killer does. */
-const OOM_EXIT_STATUS = 137;
-/**
- * The exit status and message of container NAME whose command ended with STATUS, given
- * whether the kernel's OOM killer killed one of its processes. A build whose compiler was
- * OOM-killed often exits 1 or 2 through make: it is reported as 137 with the reason, so
- * a CI log says "out of memory" instead of a compiler's half-sentence. Pure.
- */
-function containerExit(name, status, oomKilled, limits = {}) {
-    if (!oomKilled)
-        return { status };
-    const limit = limits.memoryBytes !== undefined ? ` (its memory limit is ${limits_formatBytes(limits.memoryBytes)}: raise it with --memory)` : '';
-    if (status === 0) {
-        return { status, message: `container ${name}: a process was killed for lack of memory${limit}, but the command still succeeded` };
-    }
-    return { status: OOM_EXIT_STATUS, message: `container ${name} ran out of memory: the kernel's OOM killer killed a process${limit}; exit status ${OOM_EXIT_STATUS}` };
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/oom.ts
-/**
- * How many processes the OOM killer killed in a memory cgroup, from the text of the file
- * that says so (pure):
- * - v2 `memory.events`: "oom_kill N" (this cgroup and those below it).
- * - v1 `memory.oom_control`: "oom_kill N" since Linux 4.13; before that only "under_oom 1"
- *   while an OOM is in progress, which counts as one.
- */
-function countOomKills(file, text) {
-    const value = (key) => {
-        const m = text === undefined ? null : new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
-        return m ? Number(m[1]) : 0;
-    };
-    return file === 'memory.events' ? value('oom_kill') : Math.max(value('oom_kill'), value('under_oom'));
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/container-cgroup.ts
-
-
-
-
-
-
-
-/** The running host's cgroup layout (reads /proc/self/mountinfo). */
-function hostCgroupLayout() {
-    return detectCgroupLayout((0,external_node_fs_namespaceObject.readFileSync)('/proc/self/mountinfo', 'utf8'));
-}
-/** This process's own cgroups (reads /proc/self/cgroup). */
-function ownCgroups() {
-    return parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8'));
-}
-function errText(e) {
-    const err = e;
-    return err.code ? `${err.code} (${err.message.replace(/^[A-Z]+: /, '').replace(/, .*$/, '')})` : String(e);
-}
-function readText(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-/** DIR and every cgroup below it, deepest first (the order they can be removed in). */
-function subtree(dir) {
-    let children = [];
-    try {
-        children = (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => external_node_path_default().join(dir, d.name));
-    }
-    catch {
-        return [];
-    }
-    return [...children.flatMap(subtree), dir];
-}
-function signal(pid, sig) {
-    try {
-        process.kill(pid, sig);
-    }
-    catch {
-        // Gone already (ESRCH): that is what we want.
-    }
-}
-/**
- * One container's cgroup(s): set up from a plan, joined by pid, listed, killed, removed.
- * Works on the files under /sys/fs/cgroup directly (no process to start): what it needs
- * is root, or a delegated subtree.
- */
-class ContainerCgroup {
-    name;
-    layout;
-    placement;
-    dirs;
-    constructor(name, layout = hostCgroupLayout(), placement = {}) {
-        this.name = name;
-        this.layout = layout;
-        this.placement = placement;
-        this.dirs = containerCgroupDirs(layout, name, placement);
-    }
-    /** The set-up for LIMITS, as data (renderCgroupPlan turns it into sh). */
-    plan(limits = {}) {
-        return plan_planCgroupSetup(this.layout, this.name, limits, this.placement);
-    }
-    /** Every directory of this container, one per hierarchy (v2 leaf first). */
-    leaves() {
-        const all = [...(this.dirs.v2 ? [this.dirs.v2.leaf] : []), ...Object.values(this.dirs.v1)];
-        return [...new Set(all)];
-    }
-    /** Creates the cgroups and writes LIMITS. On failure, undoes what it made and throws JailError. */
-    create(limits = {}) {
-        const plan = this.plan(limits);
-        const existed = new Set(this.leaves().filter((d) => (0,external_node_fs_namespaceObject.existsSync)(d)));
-        try {
-            for (const s of plan.steps) {
-                try {
-                    if (s.op === 'mkdir')
-                        (0,external_node_fs_namespaceObject.mkdirSync)(s.path, { recursive: true });
-                    else if (!s.ifExists || (0,external_node_fs_namespaceObject.existsSync)(s.path))
-                        (0,external_node_fs_namespaceObject.writeFileSync)(s.path, s.value ?? '');
-                }
-                catch (e) {
-                    if (s.optional)
-                        continue;
-                    const what = s.op === 'mkdir' ? `cannot create the cgroup ${s.path}` : `cannot write '${s.value}' to ${s.path}`;
-                    const hint = s.path.endsWith('cgroup.subtree_control')
-                        ? ': the controller is not available there (bound to a cgroup v1 hierarchy?) or that cgroup holds processes (cgroup v2 lets only the root both hold processes and hand out controllers)'
-                        : '';
-                    throw new errors_JailError(`${what}: ${errText(e)}${hint}`);
-                }
-            }
-        }
-        catch (e) {
-            for (const dir of this.leaves().filter((d) => !existed.has(d))) {
-                try {
-                    (0,external_node_fs_namespaceObject.rmdirSync)(dir);
-                }
-                catch {
-                    // Not made, or not empty: remove() reports what is left.
-                }
-            }
-            throw e;
-        }
-    }
-    /** Moves process PID (all its threads) into the container's cgroups. */
-    addProcess(pid) {
-        for (const j of this.plan().join) {
-            try {
-                (0,external_node_fs_namespaceObject.writeFileSync)(j.path, String(pid));
-            }
-            catch (e) {
-                if (!j.optional)
-                    throw new errors_JailError(`cannot move process ${pid} into the cgroup ${external_node_path_default().dirname(j.path)}: ${errText(e)}`);
-            }
-        }
-    }
-    /** Whether any of the container's cgroup directories is there. */
-    exists() {
-        return this.leaves().some((d) => (0,external_node_fs_namespaceObject.existsSync)(d));
-    }
-    /** Every process in the container's cgroups and the cgroups below them, sorted. */
-    pids() {
-        const found = new Set();
-        for (const leaf of this.leaves()) {
-            for (const dir of subtree(leaf)) {
-                for (const line of (readText(external_node_path_default().join(dir, 'cgroup.procs')) ?? '').split('\n')) {
-                    if (line !== '')
-                        found.add(Number(line));
-                }
-            }
-        }
-        return [...found].sort((a, b) => a - b);
-    }
-    /** How many processes the kernel's OOM killer killed in the container. */
-    oomKills() {
-        if (this.dirs.v2?.limits)
-            return countOomKills('memory.events', readText(external_node_path_default().join(this.dirs.v2.leaf, 'memory.events')));
-        const memory = this.dirs.v1.memory;
-        return memory === undefined ? 0 : countOomKills('memory.oom_control', readText(external_node_path_default().join(memory, 'memory.oom_control')));
-    }
-    /** Whether the kernel's OOM killer killed any process of the container. */
-    oomKilled() {
-        return this.oomKills() > 0;
-    }
-    /**
-     * Ends every process of the container: SIGTERM to each, a bounded wait, then SIGKILL to
-     * whatever is left, until the cgroup is empty or killTimeoutMs has passed. SIGKILL goes
-     * through cgroup.kill where the kernel has it (v2, 5.14+): atomic, even against a fork
-     * bomb. Else, under v1, the freezer stops every process first, so none can fork between
-     * reading the list and killing it; without a freezer, kill and re-read in a loop.
-     */
-    async killAll(options = {}) {
-        const termTimeoutMs = options.termTimeoutMs ?? 10_000;
-        const killTimeoutMs = options.killTimeoutMs ?? 10_000;
-        const first = this.pids();
-        if (first.length === 0)
-            return { terminated: 0, killed: false, left: [] };
-        if (termTimeoutMs > 0) {
-            for (const pid of first)
-                signal(pid, 'SIGTERM');
-            if (await this.waitEmpty(termTimeoutMs))
-                return { terminated: first.length, killed: false, left: [] };
-        }
-        const deadline = Date.now() + killTimeoutMs;
-        for (;;) {
-            this.killOnce();
-            if (await this.waitEmpty(Math.min(50, Math.max(0, deadline - Date.now()))))
-                break;
-            if (Date.now() >= deadline)
-                break;
-        }
-        return { terminated: termTimeoutMs > 0 ? first.length : 0, killed: true, left: this.pids() };
-    }
-    /** One round of SIGKILL to everything in the container. */
-    killOnce() {
-        const v2kill = this.dirs.v2 ? external_node_path_default().join(this.dirs.v2.leaf, 'cgroup.kill') : undefined;
-        if (v2kill && (0,external_node_fs_namespaceObject.existsSync)(v2kill)) {
-            try {
-                (0,external_node_fs_namespaceObject.writeFileSync)(v2kill, '1');
-            }
-            catch {
-                // Not writable (a hybrid host's tree we could not join): fall through.
-            }
-        }
-        const freezer = this.dirs.v1.freezer;
-        const state = freezer && external_node_path_default().join(freezer, 'freezer.state');
-        const frozen = state !== undefined && this.freeze(state);
-        try {
-            for (const pid of this.pids())
-                signal(pid, 'SIGKILL');
-        }
-        finally {
-            // A frozen process dies of SIGKILL only once thawed.
-            if (frozen)
-                this.thaw(state);
-        }
-    }
-    /** Freezes a v1 freezer cgroup; true once it is FROZEN (bounded: a few hundred reads). */
-    freeze(state) {
-        try {
-            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'FROZEN');
-            for (let i = 0; i < 500; i++) {
-                if (readText(state)?.trim() === 'FROZEN')
-                    return true;
-            }
-            return true; // FREEZING: still worth thawing afterwards
-        }
-        catch {
-            return false;
-        }
-    }
-    thaw(state) {
-        try {
-            (0,external_node_fs_namespaceObject.writeFileSync)(state, 'THAWED');
-        }
-        catch {
-            // Gone: nothing left frozen.
-        }
-    }
-    /** Polls until the container has no process, for at most MS; true when empty. */
-    async waitEmpty(ms) {
-        const deadline = Date.now() + ms;
-        for (;;) {
-            if (this.pids().length === 0)
-                return true;
-            if (Date.now() >= deadline)
-                return false;
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.min(20, Math.max(1, deadline - Date.now())));
-        }
-    }
-    /**
-     * Removes the container's cgroup directories (and any the container made below them),
-     * retrying while exiting processes still hold them, for at most timeoutMs. The parent
-     * (`micro-container`) stays: other containers live in it. Throws JailError when a
-     * directory cannot be removed in time.
-     */
-    async remove(options = {}) {
-        const deadline = Date.now() + (options.timeoutMs ?? 5_000);
-        for (const leaf of this.leaves()) {
-            for (const dir of subtree(leaf)) {
-                for (;;) {
-                    try {
-                        (0,external_node_fs_namespaceObject.rmdirSync)(dir);
-                        break;
-                    }
-                    catch (e) {
-                        const code = e.code;
-                        if (code === 'ENOENT')
-                            break;
-                        if (code !== 'EBUSY' || Date.now() >= deadline) {
-                            throw new errors_JailError(`cannot remove the cgroup ${dir}: ${errText(e)}${code === 'EBUSY' ? ' (processes are still in it: stop the container first)' : ''}`);
-                        }
-                        await (0,external_node_timers_promises_namespaceObject.setTimeout)(20);
-                    }
-                }
-            }
-        }
-    }
-    /** The containers that have cgroups under PLACEMENT's parent, with their processes (for `ps`). */
-    static list(layout = hostCgroupLayout(), placement = {}) {
-        // The parents are where a container named '_' would be: its directories' parents.
-        const probe = containerCgroupDirs(layout, 'x', placement);
-        const parents = new Set([...(probe.v2 ? [probe.v2.parent] : []), ...Object.values(probe.v1).map((d) => external_node_path_default().dirname(d))]);
-        const names = new Set();
-        for (const parent of parents) {
-            try {
-                for (const d of (0,external_node_fs_namespaceObject.readdirSync)(parent, { withFileTypes: true }))
-                    if (d.isDirectory())
-                        names.add(d.name);
-            }
-            catch {
-                // No container yet in that hierarchy.
-            }
-        }
-        return [...names].sort().flatMap((name) => {
-            try {
-                return [{ name, pids: new ContainerCgroup(name, layout, placement).pids() }];
-            }
-            catch {
-                return []; // not one of ours: a name we would not have made
-            }
-        });
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/core/cgroup/index.ts
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3963);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6116);
 // The action's post step (dist/post/index.js, post-if: always()): one call.
 
 await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3963:
+/***/ 6116:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31357,11 +31357,11 @@ class MicroContainerError extends Error {
     exitCode = 125;
 }
 /** The user's input is wrong: an option, a path, a name. The message says what to fix. */
-class ConfigError extends (/* unused pure expression or super */ null && (MicroContainerError)) {
+class errors_ConfigError extends (/* unused pure expression or super */ null && (MicroContainerError)) {
     name = 'ConfigError';
 }
 /** The jail could not be set up (mounts, namespaces, privileges). */
-class JailError extends MicroContainerError {
+class errors_JailError extends MicroContainerError {
     name = 'JailError';
 }
 /** Root privileges are needed and could not be had (no root, no passwordless sudo). */
@@ -31401,22 +31401,442 @@ function signalNumber(signal) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/cgroup/limits.ts
+
+const UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+/** Below this a shell cannot start; docker refuses less than 6 MiB too. */
+const MIN_MEMORY_BYTES = (/* unused pure expression or super */ null && (6 * 1024 ** 2));
+const MEMORY_FORMS = "a number of bytes with an optional unit b, k, m, g or t (1024-based; 'mb', 'MiB' also work), e.g. 512m, 1.5g, 1048576";
+/** '512m', '1g', '1.5G', '256MiB', '1048576' -> bytes. */
+function parseMemory(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?\s*$/i.exec(text);
+    if (!m || (m[2] === '' && /[a-z]/i.test(text))) {
+        throw new ConfigError(`memory limit '${text}' is not valid: use ${MEMORY_FORMS}`);
+    }
+    const bytes = Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+    if (!Number.isSafeInteger(bytes))
+        throw new ConfigError(`memory limit '${text}' is too large: use ${MEMORY_FORMS}`);
+    if (bytes < MIN_MEMORY_BYTES)
+        throw new ConfigError(`memory limit '${text}' is too small: use at least 6m`);
+    return bytes;
+}
+/** The CFS period docker and systemd use: 100 ms. */
+const CPU_PERIOD_US = 100_000;
+/** The kernel's smallest quota is 1 ms: 0.01 CPU at our period. */
+const MIN_QUOTA_US = 1000;
+/** '1.5' -> { quota: 150000, period: 100000 }: one and a half CPUs' time per period. */
+function parseCpus(text) {
+    const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(text);
+    const cpus = m ? Number(m[1]) : NaN;
+    if (!Number.isFinite(cpus)) {
+        throw new ConfigError(`CPU limit '${text}' is not valid: use a number of CPUs, e.g. 1, 1.5 or 0.25`);
+    }
+    const quota = Math.round(cpus * CPU_PERIOD_US);
+    if (quota < MIN_QUOTA_US)
+        throw new ConfigError(`CPU limit '${text}' is too small: use at least 0.01`);
+    if (cpus > 4096)
+        throw new ConfigError(`CPU limit '${text}' is too large: use at most 4096`);
+    return { quota, period: CPU_PERIOD_US };
+}
+/** The kernel's PID_MAX_LIMIT on 64-bit. */
+const MAX_PIDS = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+/** '100' -> 100. */
+function parsePids(text) {
+    const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PIDS) {
+        throw new ConfigError(`process limit '${text}' is not valid: use a whole number from 1 to ${MAX_PIDS}, e.g. 100`);
+    }
+    return n;
+}
+/** v2's cpu.max text: "QUOTA PERIOD". */
+function limits_cpuMaxText(cpu) {
+    return `${cpu.quota} ${cpu.period}`;
+}
+/** Bytes the way people write them back: 64 MiB, 1.5 GiB, 4096 B. */
+function formatBytes(bytes) {
+    for (const [unit, size] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]]) {
+        if (bytes >= size) {
+            const v = bytes / size;
+            return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+        }
+    }
+    return `${bytes} B`;
+}
+/** True when LIMITS asks for anything. */
+function hasLimits(limits) {
+    return limits.memoryBytes !== undefined || limits.pids !== undefined || limits.cpu !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/plan.ts
+
+
+
+/**
+ * The cgroup set-up of one container as data (pure): the directories and the files to
+ * write, in order. The same plan is carried out from Node (ContainerCgroup.create) or
+ * rendered as sh (renderCgroupSetup) for a launcher that has no Node.
+ */
+/** The v1 hierarchies a container gets a directory in (cpuacct rides along with cpu when co-mounted). */
+const V1_HIERARCHIES = (/* unused pure expression or super */ null && (['memory', 'pids', 'cpu', 'freezer']));
+const DEFAULT_PARENT = 'micro-container';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+/** Checks a container's cgroup name: one path component, no `.`/`..`. */
+function checkCgroupName(name) {
+    if (!NAME.test(name)) {
+        throw new ConfigError(`cgroup name '${name}' is not valid: use letters, digits, '.', '_' and '-' (starting with a letter or digit, at most 200)`);
+    }
+}
+function checkParent(parent) {
+    const parts = parent.split('/');
+    if (parent === '' || parts.some((p) => !NAME.test(p))) {
+        throw new ConfigError(`cgroup parent '${parent}' is not valid: use a relative path of names made of letters, digits, '.', '_' and '-', e.g. micro-container`);
+    }
+}
+/** MOUNT joined with a cgroup path (absolute in its hierarchy) and more components. */
+function under(mount, cgroupPath, ...rest) {
+    return path.join(mount, cgroupPath ?? '/', ...rest);
+}
+/** Where a container's cgroup directories are, for LAYOUT and PLACEMENT. */
+function containerCgroupDirs(layout, name, placement = {}) {
+    checkCgroupName(name);
+    const parent = placement.parent ?? DEFAULT_PARENT;
+    checkParent(parent);
+    const within = placement.within;
+    const dirs = { name, v1: {} };
+    if (layout.v2 !== undefined && (layout.mode === 'v2' || layout.mode === 'hybrid')) {
+        const p = under(layout.v2, within?.v2, parent);
+        dirs.v2 = { mount: layout.v2, parent: p, leaf: path.join(p, name), limits: layout.mode === 'v2' };
+    }
+    if (layout.mode === 'v1' || layout.mode === 'hybrid') {
+        for (const h of V1_HIERARCHIES) {
+            const mount = layout.v1[h];
+            if (mount !== undefined)
+                dirs.v1[h] = under(mount, within?.v1[h], parent, name);
+        }
+    }
+    return dirs;
+}
+/** v2 controllers a container with LIMITS needs, in a fixed order. */
+function v2Controllers(limits) {
+    return [
+        ...(limits.memoryBytes !== undefined ? ['memory'] : []),
+        ...(limits.pids !== undefined ? ['pids'] : []),
+        ...(limits.cpu !== undefined ? ['cpu'] : []),
+    ];
+}
+/** Every directory from MOUNT down to DIR, MOUNT first. */
+function ancestry(mount, dir) {
+    const out = [mount];
+    const rel = path.relative(mount, dir);
+    let cur = mount;
+    for (const part of rel === '' ? [] : rel.split('/'))
+        out.push((cur = path.join(cur, part)));
+    return out;
+}
+/**
+ * The set-up of container NAME's cgroup with LIMITS. Throws JailError when the host has no
+ * cgroup filesystem, or no v1 hierarchy for a limit asked for (a v2 controller that cannot
+ * be enabled only shows when its subtree_control write fails).
+ */
+function plan_planCgroupSetup(layout, name, limits = {}, placement = {}) {
+    const dirs = containerCgroupDirs(layout, name, placement);
+    const steps = [];
+    const join = [];
+    if (layout.mode === 'none') {
+        throw new JailError('no cgroup filesystem is mounted, so the container cannot be tracked or limited: mount cgroup2 on /sys/fs/cgroup');
+    }
+    if (layout.mode === 'v2' && dirs.v2) {
+        const { mount, parent, leaf } = dirs.v2;
+        steps.push({ op: 'mkdir', path: parent });
+        // v2's no-internal-process rule: a cgroup that hands controllers to its children holds
+        // no process itself. So `micro-container` only holds containers, and each container is
+        // a leaf; the controllers are enabled all the way down from the root.
+        for (const c of v2Controllers(limits)) {
+            for (const dir of ancestry(mount, parent))
+                steps.push({ op: 'write', path: path.join(dir, 'cgroup.subtree_control'), value: `+${c}` });
+        }
+        steps.push({ op: 'mkdir', path: leaf });
+        if (limits.memoryBytes !== undefined) {
+            steps.push({ op: 'write', path: path.join(leaf, 'memory.max'), value: String(limits.memoryBytes) });
+            // No swap beyond the limit: a build that outgrows it is killed, not slowed to a crawl.
+            steps.push({ op: 'write', path: path.join(leaf, 'memory.swap.max'), value: '0', ifExists: true });
+        }
+        if (limits.pids !== undefined)
+            steps.push({ op: 'write', path: path.join(leaf, 'pids.max'), value: String(limits.pids) });
+        if (limits.cpu !== undefined)
+            steps.push({ op: 'write', path: path.join(leaf, 'cpu.max'), value: cpuMaxText(limits.cpu) });
+        join.push({ path: path.join(leaf, 'cgroup.procs') });
+        return { dirs, steps, join };
+    }
+    // v1 (and hybrid): one directory per hierarchy, limits in the controller's own.
+    const need = [
+        ['memoryBytes', 'memory', '--memory'],
+        ['pids', 'pids', '--pids'],
+        ['cpu', 'cpu', '--cpus'],
+    ];
+    for (const [key, h, option] of need) {
+        if (limits[key] !== undefined && dirs.v1[h] === undefined) {
+            throw new JailError(`${option} needs the ${h} cgroup controller, which this host has not mounted (no v1 ${h} hierarchy, and its cgroup v2 tree has no controllers)`);
+        }
+    }
+    const seen = new Set();
+    for (const h of V1_HIERARCHIES) {
+        const dir = dirs.v1[h];
+        if (dir === undefined || seen.has(dir))
+            continue;
+        seen.add(dir);
+        steps.push({ op: 'mkdir', path: dir });
+        join.push({ path: path.join(dir, 'cgroup.procs') });
+    }
+    if (limits.memoryBytes !== undefined) {
+        const dir = dirs.v1.memory;
+        // The memory limit first: memsw (memory + swap) may never be below it.
+        steps.push({ op: 'write', path: path.join(dir, 'memory.limit_in_bytes'), value: String(limits.memoryBytes) });
+        steps.push({ op: 'write', path: path.join(dir, 'memory.memsw.limit_in_bytes'), value: String(limits.memoryBytes), ifExists: true });
+    }
+    if (limits.pids !== undefined)
+        steps.push({ op: 'write', path: path.join(dirs.v1.pids, 'pids.max'), value: String(limits.pids) });
+    if (limits.cpu !== undefined) {
+        const dir = dirs.v1.cpu;
+        steps.push({ op: 'write', path: path.join(dir, 'cpu.cfs_period_us'), value: String(limits.cpu.period) });
+        steps.push({ op: 'write', path: path.join(dir, 'cpu.cfs_quota_us'), value: String(limits.cpu.quota) });
+    }
+    if (dirs.v2) {
+        // Hybrid: the v2 tree has no controllers, but its cgroup.procs (recursive listing) and
+        // cgroup.kill track and end the processes cheaply. Best effort: it may not be writable.
+        steps.push({ op: 'mkdir', path: dirs.v2.leaf, optional: true });
+        join.push({ path: path.join(dirs.v2.leaf, 'cgroup.procs'), optional: true });
+    }
+    if (join.length === 0) {
+        throw new JailError('this host has no cgroup hierarchy to track the container in (neither cgroup v2 nor a v1 memory, pids, cpu or freezer hierarchy): mount cgroup2 on /sys/fs/cgroup');
+    }
+    return { dirs, steps, join };
+}
+
+;// CONCATENATED MODULE: ./src/core/cgroup/render.ts
+
+
+/** WORD quoted for sh. */
+function q(word) {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+/**
+ * A plan as sh: creates the cgroups, writes the limits, and moves the shell running it
+ * (`$$`) into the container's cgroups, so everything it starts afterwards is inside.
+ * Run it before the launcher starts anything else. A failed step ends the shell with 125
+ * (set-up failure) and says what failed; optional steps fail silently.
+ */
+function render_renderCgroupPlan(plan) {
+    const lines = [
+        `# The cgroup of container ${plan.dirs.name}.`,
+        `mc_cg_fail() { printf '%s: %s\\n' "\${MC_PROG:-micro-container}" "$*" >&2; exit 125; }`,
+    ];
+    for (const s of plan.steps) {
+        const file = q(s.path);
+        let cmd;
+        let what;
+        if (s.op === 'mkdir') {
+            cmd = `mkdir -p -- ${file}`;
+            what = `cannot create the cgroup ${s.path}`;
+        }
+        else {
+            cmd = `echo ${q(s.value ?? '')} > ${file}`;
+            what = `cannot write ${s.value} to ${s.path}`;
+        }
+        if (s.optional)
+            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
+        else if (s.ifExists)
+            lines.push(`[ ! -e ${file} ] || ${cmd} || mc_cg_fail ${q(what)}`);
+        else
+            lines.push(`${cmd} || mc_cg_fail ${q(what)}`);
+    }
+    for (const j of plan.join) {
+        if (j.optional)
+            lines.push(`{ echo $$ > ${q(j.path)}; } 2>/dev/null || :`);
+        else
+            lines.push(`echo $$ > ${q(j.path)} || mc_cg_fail ${q(`cannot move the launcher into the cgroup ${path.dirname(j.path)}`)}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** renderCgroupPlan(planCgroupSetup(...)): the sh that sets up container NAME's cgroup. */
+function renderCgroupSetup(layout, name, limits = {}, placement = {}) {
+    return render_renderCgroupPlan(planCgroupSetup(layout, name, limits, placement));
+}
+
+;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
+
+
+/** The bridge micro-container makes when the caller names none. */
+const DEFAULT_BRIDGE = 'mc0';
+/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
+function validIfName(name) {
+    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
+}
+function checkBridgeName(bridge) {
+    if (!validIfName(bridge))
+        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
+}
+/**
+ * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
+ * and container names. Container names reach 63 characters, interface names only 15, so
+ * a hash it must be; deterministic so that detach finds the interface from the name
+ * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
+ * bridge is in the hash so that two networks may each have a container 'build'.
+ */
+function iface_names_hostVethName(bridge, container) {
+    return `mc${createHash('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
+}
+/**
+ * What a bridge's alias (ifalias) says about who made it: the library directory whose
+ * resources file hands out its addresses. Two library directories on one bridge would give
+ * the same addresses and MACs to different containers on one wire, so ensureBridge
+ * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
+ * bytes, or not printable ASCII) is named by a hash.
+ */
+function iface_names_bridgeAlias(owner) {
+    const plain = `micro-container ${owner}`;
+    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
+        return plain;
+    return `micro-container sha256:${createHash('sha256').update(owner).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/steps.ts
+
+/**
+ * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
+ * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
+ * Pure.
+ */
+/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
+const steps_CONTAINER_PID = Symbol('container pid');
+/**
+ * Makes BRIDGE with the gateway address and brings it up; every step may run again.
+ * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
+ * has no other.
+ */
+function steps_bridgeSteps(bridge, gatewayCidr, alias) {
+    return [
+        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
+        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
+        // replace, not add: an address that is already there is success, not an error.
+        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
+    ];
+}
+/**
+ * Connects the container (by pid) to its bridge. The veth pair is made with its peer
+ * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
+ * is ever left in the bridge's namespace under a temporary name, and the pair disappears
+ * by itself with the container's namespace.
+ */
+function steps_attachSteps(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    return [
+        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
+        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
+        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
+    ];
+}
+/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
+function steps_detachSteps(bridge, name) {
+    const veth = hostVethName(bridge, name);
+    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
+}
+
+;// CONCATENATED MODULE: ./src/core/net/net-script.ts
+
+
+
+
+function word(w) {
+    if (w === CONTAINER_PID)
+        return '"$1"';
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
+}
+function command(words, where, plan) {
+    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
+    return prefix + words.map(word).join(' ');
+}
+/**
+ * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
+ * is what a failure runs; INDENT goes before each line (not inside a quoted argument
+ * that spans lines, such as nft's script).
+ */
+function line(step, plan, fail = 'return 1', indent = '  ') {
+    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
+    const run = command(step.run, step.in, plan);
+    const body = step.unless
+        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
+        : step.onlyIf
+            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
+            : `${run} || ${fail}`;
+    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
+}
+function net_script_renderNetScript(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    const bridgeCmd = (words) => command(words, 'bridge', plan);
+    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
+    const [create, ...configure] = attachSteps(plan);
+    // As attach() does: a pair that could not be configured is deleted (both ends go).
+    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
+    const alias = plan.owner === undefined ? undefined : bridgeAlias(plan.owner);
+    const ownerCheck = alias === undefined
+        ? []
+        : [
+            "  # the bridge must not be another library directory's network (see bridgeAlias)",
+            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
+            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
+            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
+        ];
+    const forwardAdd = plan.forwardAccept ? bridgeForwardAddSteps(plan.bridge) : [];
+    const removeRules = [...(plan.forwardAccept ? bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
+    return [
+        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
+        'mc_net_up() {',
+        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
+        // route put into that namespace: the host's, in production.
+        '  # the container must have a network namespace of its own',
+        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
+        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
+        ...ownerCheck,
+        ...[...bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
+        ...configure.map((s) => line(s, plan, undo)),
+        '}',
+        'mc_net_down() {',
+        ...detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
+        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
+        '  # the bridge goes with its last port, and its rules with it',
+        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
+        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
+        ...removeRules,
+        '  fi',
+        '}',
+        '',
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/jail/launcher.ts
 
 
+
+
 /** WORD quoted for POSIX sh. Pure. */
-function shQuote(word) {
+function launcher_shQuote(word) {
     return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 /** `NAME='value'` for a launcher's prelude; booleans as 1 and 0. Pure. */
 function shVar(name, value) {
-    return `${name}=${shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
+    return `${name}=${launcher_shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
 }
 /** The generated prelude: the spec as sh variables and two functions. Pure. */
 function renderPrelude(spec) {
     const v = shVar;
-    const volumes = spec.volumes.map((x) => `  mc_vol ${shQuote(x.host)} ${shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
-    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${shQuote(val)}`);
+    const volumes = spec.volumes.map((x) => `  mc_vol ${launcher_shQuote(x.host)} ${launcher_shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
+    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${launcher_shQuote(val)}`);
     return [
         '#!/bin/sh',
         `# micro-container launcher for container '${spec.name || 'app'}'.`,
@@ -31431,7 +31851,7 @@ function renderPrelude(spec) {
         v('MC_ROOT', spec.rootDir),
         v('MC_APPDIR', spec.appDir),
         v('MC_UPPER', spec.upperDir),
-        `MC_UPPER_Q=${shQuote(shQuote(spec.upperDir))}`,
+        `MC_UPPER_Q=${launcher_shQuote(launcher_shQuote(spec.upperDir))}`,
         v('MC_WORK', spec.workDir),
         v('MC_LOWERS', spec.lowerDirs.join(':')),
         v('MC_RM', spec.ephemeral),
@@ -31440,7 +31860,7 @@ function renderPrelude(spec) {
         v('MC_LOGIN', spec.login),
         v('MC_INIT', spec.initScript),
         v('MC_SHUTDOWN', spec.shutdownScript),
-        `MC_COMMAND=${shQuote(spec.command.map(shQuote).join(' '))}`,
+        `MC_COMMAND=${launcher_shQuote(spec.command.map(launcher_shQuote).join(' '))}`,
         'mc_volumes() {',
         ...volumes,
         '  :',
@@ -31449,8 +31869,38 @@ function renderPrelude(spec) {
         ...env,
         '  :',
         '}',
+        ...renderResources(spec),
         '',
     ].join('\n');
+}
+function indent(text) {
+    return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
+}
+/**
+ * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
+ * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup (creates the
+ * cgroup, writes the limits, moves $$ in), mc_cg_join (moves $$ in: for a joining
+ * session), and mc_net_up/mc_net_down (renderNetScript; no-ops without a private network).
+ * Pure.
+ */
+function renderResources(spec) {
+    const v = shVar;
+    const cg = spec.cgroup;
+    const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
+    lines.push(`MC_CG_DIRS=${launcher_shQuote((cg?.dirs ?? []).map(launcher_shQuote).join(' '))}`);
+    lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
+    if (cg) {
+        lines.push('mc_cg_setup() {', ...indent(renderCgroupPlan(cg.plan)), '}');
+        lines.push('mc_cg_join() {', ...indent(renderCgroupPlan({ ...cg.plan, steps: [], join: cg.plan.join.map((j) => ({ ...j, optional: true })) })), '}');
+    }
+    else {
+        lines.push('mc_cg_setup() { :; }', 'mc_cg_join() { :; }');
+    }
+    if (spec.net)
+        lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
+    else
+        lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
+    return lines;
 }
 /** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
 function launcher_renderLauncher(spec) {
@@ -31528,7 +31978,11 @@ function parentIsSudo(ppid) {
  * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
  * as "signal NAME" lines, and the launcher passes them to the command.
  */
-function runLauncher(file, options = {}) {
+async function runLauncher(file, options = {}) {
+    return (await runLauncherDetailed(file, options)).status;
+}
+/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
+function runLauncherDetailed(file, options = {}) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
             stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
@@ -31556,13 +32010,29 @@ function runLauncher(file, options = {}) {
         const underSudo = parentIsSudo(ppid);
         const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
         watch?.unref();
-        child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
+        let timedOut = false;
+        let hardStop;
+        const limit = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                lifeline.write('signal TERM\n');
+                hardStop = setTimeout(() => {
+                    lifeline.end();
+                    child.kill('SIGKILL');
+                }, options.graceMs ?? 3000);
+            }, options.timeoutMs);
+        child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
             if (watch)
                 clearInterval(watch);
+            if (limit)
+                clearTimeout(limit);
+            if (hardStop)
+                clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
-            resolve(code ?? 128 + signalNumber(signal));
+            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
         });
     });
 }
@@ -31688,7 +32158,7 @@ function formatDuration(ms) {
         return `${(ms / 1000).toFixed(1)} s`;
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
-function formatBytes(n) {
+function summary_formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     let v = n;
     let i = 0;
@@ -31849,7 +32319,7 @@ async function teardown(planState, mainState) {
     }
     await timed(phases, 'save', async () => {
         const upper = mainState.upperDir ? await diskUsage(mainState.upperDir) : undefined;
-        const size = upper === undefined ? '' : `; upper layer ${formatBytes(upper)}`;
+        const size = upper === undefined ? '' : `; upper layer ${summary_formatBytes(upper)}`;
         const d = saveDecision({
             cacheKey: config.imageCacheKey,
             path: config.saveImage,
@@ -31868,7 +32338,7 @@ async function teardown(planState, mainState) {
         if (img.path)
             setOutput('image-path', img.path);
         setOutput('image-digest', img.digest);
-        return `saved ${formatBytes(img.bytes)} (${img.digest.slice(0, 19)})`;
+        return `saved ${summary_formatBytes(img.bytes)} (${img.digest.slice(0, 19)})`;
     });
     await timed(phases, 'unmount', async () => {
         const r = await unmountUnder(plan.jobDir);
