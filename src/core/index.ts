@@ -40,3 +40,14 @@ export { ArchiveCacheError } from './cache/errors.js';
 // Networks and cgroups.
 export { DEFAULT_POOL, parsePool, allocate, release, list as listNetworkLeases, renderHosts, type Lease, type Pool } from './net/index.js';
 export { ContainerCgroup, detectCgroupLayout, hostCgroupLayout, parseCpus, parseMemory, parsePids, containerExit, type CgroupLayout, type CgroupLimits } from './cgroup/index.js';
+
+// Images: the store, image files, --image, save.
+export { ImageStore } from './image/store.js';
+export { saveContainerImage } from './image/save.js';
+export { writeImageFile, loadImageFile } from './image/image-file.js';
+export { exportImage } from './image/export-image.js';
+export { resolveImageConfig } from './image/resolve.js';
+export { parseImageRef } from './image/image-ref.js';
+
+// The running containers: ps, exec, stop, rm.
+export { listContainers, stopContainer, removeContainer, execInContainer } from './jail/lifecycle.js';
