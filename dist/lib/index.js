@@ -38639,6 +38639,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sY: () => (/* reexport */ DEFAULT_LIBRARY_DIR),
   D5: () => (/* reexport */ DEFAULT_POOL),
   C8: () => (/* reexport */ ImageError),
+  Do: () => (/* reexport */ ImageStore),
   RE: () => (/* reexport */ errors_JailError),
   WG: () => (/* reexport */ MicroContainerError),
   S7: () => (/* reexport */ PrivilegeError),
@@ -38658,6 +38659,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Si: () => (/* reexport */ detectCgroupLayout),
   RG: () => (/* reexport */ download),
   Ad: () => (/* reexport */ ensureInstance),
+  ur: () => (/* reexport */ execInContainer),
+  __: () => (/* reexport */ exportImage),
   A2: () => (/* reexport */ exportOciLayout),
   Qh: () => (/* reexport */ extractArchive),
   pK: () => (/* reexport */ hostCgroupLayout),
@@ -38665,10 +38668,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   rg: () => (/* reexport */ imageCacheKey),
   mO: () => (/* reexport */ imageRestoreKeys),
   sH: () => (/* reexport */ layerFromArchive),
+  ts: () => (/* reexport */ listContainers),
   P$: () => (/* reexport */ listGroups),
   ND: () => (/* reexport */ listInstances),
   gq: () => (/* reexport */ list),
+  Ep: () => (/* reexport */ loadImageFile),
   xX: () => (/* reexport */ parseCpus),
+  Q: () => (/* reexport */ parseImageRef),
   DL: () => (/* reexport */ parseLayerCompression),
   Pw: () => (/* reexport */ parseMemory),
   i$: () => (/* reexport */ parsePasswd),
@@ -38678,21 +38684,26 @@ __nccwpck_require__.d(__webpack_exports__, {
   LH: () => (/* reexport */ planContainerize),
   YT: () => (/* reexport */ prepareDirs),
   _r: () => (/* reexport */ release),
+  od: () => (/* reexport */ removeContainer),
   gK: () => (/* reexport */ removeInstance),
   gL: () => (/* reexport */ renderHosts),
   $z: () => (/* reexport */ renderLauncher),
   s4: () => (/* reexport */ renderPrelude),
+  al: () => (/* reexport */ resolveImageConfig),
   X8: () => (/* reexport */ resolveInvoker),
   By: () => (/* reexport */ restoreArchive),
   iI: () => (/* reexport */ rootCacheKey),
   Zq: () => (/* reexport */ rootLayerFromDirectory),
   zR: () => (/* reexport */ runContainer),
   Fg: () => (/* reexport */ runContainerize),
-  Q: () => (/* reexport */ runLauncher),
+  xP: () => (/* reexport */ runLauncher),
   IW: () => (/* reexport */ saveArchive),
+  yg: () => (/* reexport */ saveContainerImage),
   t2: () => (/* reexport */ saveLayer),
   US: () => (/* reexport */ shQuote),
+  SI: () => (/* reexport */ stopContainer),
   I0: () => (/* reexport */ userImageKey),
+  tV: () => (/* reexport */ writeImageFile),
   QV: () => (/* reexport */ writeLauncher)
 });
 
@@ -40411,7 +40422,7 @@ function runRecord(spec, config) {
 }
 function readRunRecord(stateDir) {
     try {
-        const r = JSON.parse(readFileSync(path.join(stateDir, RUN_FILE), 'utf8'));
+        const r = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, RUN_FILE), 'utf8'));
         return r.version === 1 ? r : undefined;
     }
     catch {
@@ -40443,14 +40454,14 @@ function livePid1(stateDir) {
     return { pid: Number(pid), startTicks: Number(start) };
 }
 /** Seconds since a process started START ticks after boot (USER_HZ is 100 on Linux's ABIs). */
-function uptimeSeconds(startTicks, procUptime = readFileSync('/proc/uptime', 'utf8')) {
+function uptimeSeconds(startTicks, procUptime = (0,external_node_fs_namespaceObject.readFileSync)('/proc/uptime', 'utf8')) {
     return Math.max(0, Math.floor(Number(procUptime.split(' ')[0]) - startTicks / 100));
 }
 /** The state dirs in LIBRARYDIR, by container name ('' for the default one, `app`). */
 function stateDirs(libraryDir) {
     let entries;
     try {
-        entries = readdirSync(libraryDir);
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(libraryDir);
     }
     catch {
         return [];
@@ -40458,7 +40469,7 @@ function stateDirs(libraryDir) {
     return entries
         .filter((e) => e === 'app' || e.startsWith('app-'))
         .sort()
-        .map((e) => ({ name: e === 'app' ? '' : e.slice(4), stateDir: path.join(libraryDir, e) }));
+        .map((e) => ({ name: e === 'app' ? '' : e.slice(4), stateDir: external_node_path_default().join(libraryDir, e) }));
 }
 /**
  * Waits until no launcher holds STATEDIR's lock: the jail and its clean-up (shutdown
@@ -105865,6 +105876,1251 @@ async function detach(name, options) {
 
 
 
+;// CONCATENATED MODULE: ./src/core/image/image-ref.ts
+
+const DEFAULT_TAG = 'latest';
+const image_ref_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** `img`, `img:v2`, `sha256:abc...`, `abcdef012345` -> ImageRef. Pure; ConfigError says what is wrong. */
+function parseImageRef(text) {
+    const t = text.trim();
+    if (t === '')
+        throw new errors_ConfigError('no image given: name one as NAME[:TAG] or by its digest (see image ls)');
+    const digest = /^sha256:([0-9a-f]*)$/.exec(t);
+    if (digest) {
+        const hex = digest[1];
+        if (hex.length === 64)
+            return { kind: 'digest', hex, prefix: false };
+        if (hex.length >= 12)
+            return { kind: 'digest', hex, prefix: true };
+        throw new errors_ConfigError(`image digest '${t}' is too short: give sha256: and at least 12 hex digits (see image ls)`);
+    }
+    if (t.startsWith('sha256:'))
+        throw new errors_ConfigError(`image digest '${t}' is not sha256: and lower-case hex digits (see image ls)`);
+    if (/^[0-9a-f]{12,64}$/.test(t) && !t.includes(':'))
+        return { kind: 'digest', hex: t, prefix: t.length < 64 };
+    const colon = t.indexOf(':');
+    const name = colon < 0 ? t : t.slice(0, colon);
+    const tag = colon < 0 ? DEFAULT_TAG : t.slice(colon + 1);
+    if (!image_ref_NAME.test(name)) {
+        throw new errors_ConfigError(`image name '${name}' is not valid: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (NAME[:TAG])`);
+    }
+    if (!TAG.test(tag))
+        throw new errors_ConfigError(`image tag '${tag}' is not valid: use letters, digits, '.', '_' and '-' (NAME[:TAG])`);
+    return { kind: 'name', name, tag };
+}
+/** A name ref as it is stored and shown: `NAME:TAG`. Pure. */
+function formatImageName(ref) {
+    return `${ref.name}:${ref.tag}`;
+}
+/** A name for `--as`: digests are not names. Pure; ConfigError otherwise. */
+function parseImageName(text) {
+    const r = parseImageRef(text);
+    if (r.kind !== 'name')
+        throw new errors_ConfigError(`'${text}' is a digest, not an image name: give NAME[:TAG]`);
+    return { name: r.name, tag: r.tag };
+}
+
+;// CONCATENATED MODULE: ./src/core/image/manifest.ts
+
+
+/**
+ * The image manifest: one layer (an OCI layer blob), the root it sits on, the image below
+ * it when it is part of a chain, and the container settings worth keeping. Stored as
+ * canonical JSON; its sha256 is the image's digest. Pure.
+ */
+const IMAGE_MEDIA_TYPE = 'application/vnd.micro-container.image.v1+json';
+const manifest_DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ROOT_ID = /^([0-9a-f]{64}|dir-[0-9a-f]{8,64})$/;
+/** Builds and checks a manifest. Pure but for the default creation time. */
+function buildImageManifest(input) {
+    const m = {
+        schemaVersion: 1,
+        mediaType: IMAGE_MEDIA_TYPE,
+        layer: { digest: input.layer.digest, diffId: input.layer.diffId, mediaType: input.layer.mediaType, size: input.layer.size },
+        base: dropUndefined({ id: input.base.id, path: input.base.path, source: input.base.source, name: input.base.name }),
+        ...(input.parent !== undefined ? { parent: input.parent } : {}),
+        created: input.created ?? new Date().toISOString(),
+        ...(input.from !== undefined ? { from: input.from } : {}),
+        ...(input.squashed ? { squashed: true } : {}),
+        settings: cleanSettings(input.settings ?? {}),
+    };
+    return validateImageManifest(m, 'the new image manifest');
+}
+function dropUndefined(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+function cleanSettings(s) {
+    const out = {};
+    if (s.env && Object.keys(s.env).length)
+        out.env = { ...s.env };
+    if (s.workdir)
+        out.workdir = s.workdir;
+    if (s.user)
+        out.user = s.user;
+    if (s.startup && s.startup.length)
+        out.startup = [...s.startup];
+    return out;
+}
+function fail(where, what) {
+    throw new ImageError(`${where} is not a valid micro-container image manifest: ${what}`);
+}
+const manifest_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Checks parsed JSON as a manifest; ImageError naming WHERE and the field otherwise. Pure. */
+function validateImageManifest(v, where) {
+    if (!manifest_isObject(v))
+        fail(where, 'not a JSON object');
+    if (v.schemaVersion !== 1)
+        fail(where, `schemaVersion is ${JSON.stringify(v.schemaVersion)}, not 1 (made by a newer micro-container?)`);
+    if (v.mediaType !== IMAGE_MEDIA_TYPE)
+        fail(where, `mediaType is ${JSON.stringify(v.mediaType)}, not ${IMAGE_MEDIA_TYPE}`);
+    const l = v.layer;
+    if (!manifest_isObject(l))
+        fail(where, 'layer is missing');
+    if (typeof l.digest !== 'string' || !manifest_DIGEST.test(l.digest))
+        fail(where, 'layer.digest is not sha256:<64 hex>');
+    if (typeof l.diffId !== 'string' || !manifest_DIGEST.test(l.diffId))
+        fail(where, 'layer.diffId is not sha256:<64 hex>');
+    if (typeof l.mediaType !== 'string' || !/^application\/vnd\.oci\.image\.layer\.v1\.tar(\+gzip|\+zstd)?$/.test(l.mediaType))
+        fail(where, 'layer.mediaType is not an OCI layer media type');
+    if (typeof l.size !== 'number' || !Number.isSafeInteger(l.size) || l.size < 0)
+        fail(where, 'layer.size is not a byte count');
+    const b = v.base;
+    if (!manifest_isObject(b))
+        fail(where, 'base is missing');
+    if (b.id === undefined && b.path === undefined)
+        fail(where, 'base has neither an id nor a path');
+    if (b.id !== undefined && (typeof b.id !== 'string' || !ROOT_ID.test(b.id)))
+        fail(where, 'base.id is not a root id (64 hex digits, or dir-...)');
+    if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/')))
+        fail(where, 'base.path is not an absolute path');
+    for (const k of ['source', 'name'])
+        if (b[k] !== undefined && typeof b[k] !== 'string')
+            fail(where, `base.${k} is not a string`);
+    if (v.parent !== undefined && (typeof v.parent !== 'string' || !manifest_DIGEST.test(v.parent)))
+        fail(where, 'parent is not sha256:<64 hex>');
+    if (typeof v.created !== 'string' || Number.isNaN(Date.parse(v.created)))
+        fail(where, 'created is not a date');
+    if (v.from !== undefined && typeof v.from !== 'string')
+        fail(where, 'from is not a string');
+    if (v.squashed !== undefined && typeof v.squashed !== 'boolean')
+        fail(where, 'squashed is not true or false');
+    const s = v.settings;
+    if (!manifest_isObject(s))
+        fail(where, 'settings is missing');
+    if (s.env !== undefined && (!manifest_isObject(s.env) || Object.entries(s.env).some(([k, x]) => typeof x !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)))) {
+        fail(where, 'settings.env is not a map of NAME to string');
+    }
+    if (s.workdir !== undefined && (typeof s.workdir !== 'string' || !s.workdir.startsWith('/')))
+        fail(where, 'settings.workdir is not an absolute path');
+    if (s.user !== undefined && typeof s.user !== 'string')
+        fail(where, 'settings.user is not a string');
+    if (s.startup !== undefined && (!Array.isArray(s.startup) || s.startup.some((x) => typeof x !== 'string')))
+        fail(where, 'settings.startup is not a list of strings');
+    return v;
+}
+/** JSON with keys sorted at every level: one manifest, one digest. Pure. */
+function canonicalManifestJson(m) {
+    const sort = (x) => Array.isArray(x) ? x.map(sort) : manifest_isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort(x[k])])) : x;
+    return `${JSON.stringify(sort(m))}\n`;
+}
+/** The manifest's bytes and its digest (`sha256:HEX`), the image's identity. Pure. */
+function encodeImageManifest(m) {
+    const bytes = Buffer.from(canonicalManifestJson(m));
+    return { bytes, digest: `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}` };
+}
+/** Parses manifest bytes; ImageError when they are not JSON or not a manifest. Pure. */
+function decodeImageManifest(bytes, where) {
+    let v;
+    try {
+        v = JSON.parse(bytes.toString());
+    }
+    catch (err) {
+        throw new ImageError(`${where} is not JSON (${err.message}); the image is damaged: save or load it again`);
+    }
+    return validateImageManifest(v, where);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/store.ts
+
+
+
+
+
+
+
+
+
+
+
+/** `sha256:HEX` -> HEX, for file names. */
+function hexOf(digest) {
+    return digest.replace(/^sha256:/, '');
+}
+function store_errno(err) {
+    return err?.code;
+}
+/** Writes BYTES to FILE through a temp name in its directory and a rename. */
+function store_writeAtomic(file, bytes) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const tmp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, bytes);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw err;
+    }
+}
+/**
+ * The images of a library dir, content-addressed:
+ *   store/images/blobs/sha256/HEX      layer blobs (OCI layer tars, zstd/gzip/plain)
+ *   store/images/manifests/HEX.json    image manifests (manifest.ts); HEX is the image digest
+ *   store/images/names/NAME:TAG        the digest a name points to (replaced by rename)
+ *   store/layers/HEX/                  a layer applied as an overlay lower dir (HEX: its diff_id),
+ *                                      made once, under a lock, renamed into place when whole
+ * Blobs and manifests are only ever added whole (temp name + rename) and, being named by
+ * their content, two saves of the same layer write the same file: the second rename
+ * replaces it with identical bytes. Names are the only mutable part.
+ */
+class ImageStore {
+    libraryDir;
+    constructor(libraryDir) {
+        this.libraryDir = libraryDir;
+    }
+    get dir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'images');
+    }
+    get blobsDir() {
+        return external_node_path_default().join(this.dir, 'blobs', 'sha256');
+    }
+    get manifestsDir() {
+        return external_node_path_default().join(this.dir, 'manifests');
+    }
+    get namesDir() {
+        return external_node_path_default().join(this.dir, 'names');
+    }
+    get layersDir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'layers');
+    }
+    blobPath(digest) {
+        return external_node_path_default().join(this.blobsDir, hexOf(digest));
+    }
+    manifestPath(digest) {
+        return external_node_path_default().join(this.manifestsDir, `${hexOf(digest)}.json`);
+    }
+    namePath(name) {
+        return external_node_path_default().join(this.namesDir, name);
+    }
+    layerDir(diffId) {
+        return external_node_path_default().join(this.layersDir, hexOf(diffId));
+    }
+    lockPath(what) {
+        return external_node_path_default().join(this.libraryDir, 'store', 'locks', `image-${what}.lock`);
+    }
+    /** Saves an upper directory as a layer blob in the store (layer-save.ts does the work). */
+    async saveUpper(upperDir, opts = {}) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        const tmp = external_node_path_default().join(this.blobsDir, `.incoming-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            const r = await saveLayer(upperDir, tmp, opts);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, this.blobPath(r.digest));
+            return { digest: r.digest, diffId: r.diffId, mediaType: r.mediaType, size: r.size };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        }
+    }
+    /** Moves a verified blob file into the store under its digest. */
+    adoptBlob(file, digest) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        (0,external_node_fs_namespaceObject.renameSync)(file, this.blobPath(digest));
+    }
+    hasBlob(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.blobPath(digest));
+    }
+    /** Stores a manifest; returns its digest (the image's). */
+    putManifest(m) {
+        const { bytes, digest } = encodeImageManifest(m);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest)))
+            store_writeAtomic(this.manifestPath(digest), bytes);
+        return digest;
+    }
+    hasManifest(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest));
+    }
+    /** Reads a stored manifest, checking that its bytes still have its digest. */
+    readManifest(digest) {
+        let bytes;
+        try {
+            bytes = (0,external_node_fs_namespaceObject.readFileSync)(this.manifestPath(digest));
+        }
+        catch (err) {
+            if (store_errno(err) === 'ENOENT')
+                throw new errors_ConfigError(`image ${digest} is not in ${this.libraryDir} (see image ls, or image load it)`);
+            throw err;
+        }
+        const actual = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (actual !== digest)
+            throw new ImageError(`the stored manifest of image ${digest} is damaged (its sha256 is ${actual}); remove the image and load it again`);
+        return decodeImageManifest(bytes, `the manifest of image ${digest}`);
+    }
+    /** Points NAME[:TAG] at DIGEST (a rename: readers see the old digest or the new one). */
+    async setName(name, digest) {
+        const full = formatImageName(parseImageName(name));
+        if (!this.hasManifest(digest))
+            throw new ImageError(`cannot name ${full}: image ${digest} is not stored`);
+        await withFileLock(this.lockPath('names'), async () => store_writeAtomic(this.namePath(full), `${digest}\n`));
+        return full;
+    }
+    /** The digest NAME:TAG points to, or undefined. */
+    readName(full) {
+        try {
+            const d = (0,external_node_fs_namespaceObject.readFileSync)(this.namePath(full), 'utf8').trim();
+            return /^sha256:[0-9a-f]{64}$/.test(d) ? d : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** An image by name, digest or digest prefix; ConfigError saying what to do when there is none. */
+    resolve(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind === 'name') {
+            const full = formatImageName(ref);
+            const digest = this.readName(full);
+            if (!digest)
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls; image save or image load makes one)`);
+            return { name: full, digest, manifest: this.readManifest(digest) };
+        }
+        if (!ref.prefix)
+            return { digest: `sha256:${ref.hex}`, manifest: this.readManifest(`sha256:${ref.hex}`) };
+        const hits = this.manifestDigests().filter((d) => hexOf(d).startsWith(ref.hex));
+        if (hits.length === 0)
+            throw new errors_ConfigError(`no image's digest starts with ${ref.hex} in ${this.libraryDir} (see image ls)`);
+        if (hits.length > 1)
+            throw new errors_ConfigError(`${hits.length} images' digests start with ${ref.hex}: give more digits`);
+        return { digest: hits[0], manifest: this.readManifest(hits[0]) };
+    }
+    /** The image and the images below it, newest (top) first. */
+    chain(digest) {
+        const out = [];
+        const seen = new Set();
+        for (let d = digest; d !== undefined;) {
+            if (seen.has(d))
+                throw new ImageError(`image ${digest} has a loop in its parents at ${d}; the store is damaged`);
+            seen.add(d);
+            if (!this.hasManifest(d))
+                throw new ImageError(`image ${out.at(-1)?.digest ?? digest} sits on image ${d}, which is not in ${this.libraryDir}; load the parent image first, or save with --squash`);
+            const manifest = this.readManifest(d);
+            out.push({ digest: d, manifest });
+            d = manifest.parent;
+        }
+        return out;
+    }
+    manifestDigests() {
+        try {
+            return (0,external_node_fs_namespaceObject.readdirSync)(this.manifestsDir)
+                .filter((f) => /^[0-9a-f]{64}\.json$/.test(f))
+                .map((f) => `sha256:${f.slice(0, 64)}`);
+        }
+        catch {
+            return [];
+        }
+    }
+    /** Named images, sorted by name. */
+    list() {
+        let names;
+        try {
+            names = (0,external_node_fs_namespaceObject.readdirSync)(this.namesDir).filter((n) => !n.startsWith('.'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const name of names.sort()) {
+            const digest = this.readName(name);
+            if (!digest || !this.hasManifest(digest))
+                continue;
+            out.push({ name, digest, manifest: this.readManifest(digest) });
+        }
+        return out;
+    }
+    /**
+     * Removes the name; then whatever no remaining name needs (manifests, blobs, applied
+     * layer dirs), except layer dirs that a container of this library dir stacks (running
+     * or not: a container started from the image keeps its layers, as its upper needs them).
+     * Returns the paths removed.
+     */
+    async remove(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind !== 'name')
+            throw new errors_ConfigError(`image rm takes a name (NAME[:TAG]), not a digest: see image ls for the names`);
+        const full = formatImageName(ref);
+        return withFileLock(this.lockPath('names'), async () => {
+            if (!this.readName(full))
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls)`);
+            (0,external_node_fs_namespaceObject.rmSync)(this.namePath(full));
+            return [this.namePath(full), ...this.collectGarbage()];
+        });
+    }
+    /** Removes what no named image reaches. Called under the names lock. */
+    collectGarbage() {
+        const manifests = new Set();
+        const blobs = new Set();
+        const layers = new Set();
+        for (const img of this.list()) {
+            let chain;
+            try {
+                chain = this.chain(img.digest);
+            }
+            catch {
+                chain = [img];
+            }
+            for (const c of chain) {
+                manifests.add(hexOf(c.digest));
+                blobs.add(hexOf(c.manifest.layer.digest));
+                layers.add(hexOf(c.manifest.layer.diffId));
+            }
+        }
+        for (const dir of this.containerLowerDirs())
+            if (external_node_path_default().dirname(dir) === this.layersDir)
+                layers.add(external_node_path_default().basename(dir));
+        const removed = [];
+        const sweep = (dir, keep) => {
+            let entries = [];
+            try {
+                entries = (0,external_node_fs_namespaceObject.readdirSync)(dir);
+            }
+            catch {
+                return;
+            }
+            for (const f of entries) {
+                if (f.startsWith('.') || keep(f))
+                    continue;
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dir, f), { recursive: true, force: true });
+                removed.push(external_node_path_default().join(dir, f));
+            }
+        };
+        sweep(this.manifestsDir, (f) => manifests.has(f.replace(/\.json$/, '')));
+        sweep(this.blobsDir, (f) => blobs.has(f));
+        sweep(this.layersDir, (f) => layers.has(f));
+        return removed;
+    }
+    /** Lower dirs of the containers of this library dir, as their run records have them. */
+    containerLowerDirs() {
+        let entries = [];
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(this.libraryDir).filter((e) => e === 'app' || e.startsWith('app-'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const e of entries) {
+            out.push(...(readRunRecord(external_node_path_default().join(this.libraryDir, e))?.lowerDirs ?? []));
+        }
+        return out;
+    }
+    /**
+     * The layer applied as an overlay lower dir (store/layers/DIFFHEX), made from its blob
+     * the first time it is needed; two processes needing it at once apply it once.
+     */
+    async ensureLayerDir(layer, log) {
+        const dir = this.layerDir(layer.diffId);
+        if (store_isDir(dir))
+            return dir;
+        if (!this.hasBlob(layer.digest))
+            throw new ImageError(`the layer blob ${layer.digest} is missing from ${this.blobsDir}; load the image again`);
+        await withFileLock(this.lockPath(`layer-${hexOf(layer.diffId)}`), async () => {
+            if (store_isDir(dir))
+                return;
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.layersDir, { recursive: true });
+            await applyLayer(this.blobPath(layer.digest), dir, { log });
+        }, { onWait: () => log?.(`another process is applying layer ${layer.diffId}; waiting for it`) });
+        return dir;
+    }
+}
+function store_isDir(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/resolve.ts
+
+
+
+
+
+
+
+/**
+ * `container --image IMAGE`: the config with lowerDirs = the image chain's applied layers,
+ * newest first, then the base root; the image's settings (env, workdir, user) under the
+ * ones given on the command line. The container keeps its own upper layer (its name's),
+ * so the image itself is never written to. Applies layers and may fetch the base: root.
+ */
+async function resolveImageConfig(config, imageRef, opts = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const libraryDir = external_node_path_default().resolve(cwd, config.libraryDir || DEFAULT_LIBRARY_DIR);
+    const store = new ImageStore(libraryDir);
+    const image = store.resolve(imageRef);
+    const chain = store.chain(image.digest);
+    const base = image.manifest.base;
+    for (const c of chain) {
+        if (!sameBase(c.manifest.base, base))
+            throw new errors_ConfigError(`image ${image.digest} sits on image ${c.digest}, which has another base root; the chain is inconsistent: save it again with --squash`);
+    }
+    const baseDir = await ensureBase(libraryDir, base, opts.log);
+    if (config.lowerDirs && config.lowerDirs.length > 0) {
+        const given = config.lowerDirs.map((d) => realOrSelf(external_node_path_default().resolve(cwd, d)));
+        if (given.length !== 1 || given[0] !== realOrSelf(baseDir)) {
+            throw new errors_ConfigError(`image ${imageRef} sits on the root ${describeBase(base)} (${baseDir}), and -l gives a different base (${config.lowerDirs.join(':')}): leave -l out with --image`);
+        }
+    }
+    const layers = [];
+    for (const c of chain)
+        layers.push(await store.ensureLayerDir(c.manifest.layer, opts.log));
+    const s = settingsOf(chain);
+    const env = { ...(s.env ?? {}), ...(config.env ?? {}) };
+    const out = { ...config, lowerDirs: [...layers, baseDir] };
+    if (Object.keys(env).length)
+        out.env = env;
+    if (out.workdir === undefined && s.workdir)
+        out.workdir = s.workdir;
+    if (out.user === undefined && s.user)
+        out.user = s.user;
+    return { config: out, image, chain, baseDir };
+}
+/** The settings of a chain: each image's over the ones below it. */
+function settingsOf(chainNewestFirst) {
+    const out = {};
+    for (const c of [...chainNewestFirst].reverse()) {
+        const s = c.manifest.settings;
+        if (s.env)
+            out.env = { ...(out.env ?? {}), ...s.env };
+        if (s.workdir)
+            out.workdir = s.workdir;
+        if (s.user)
+            out.user = s.user;
+        if (s.startup)
+            out.startup = [...(out.startup ?? []), ...s.startup];
+    }
+    return out;
+}
+function sameBase(a, b) {
+    return a.id === b.id && (a.id !== undefined || a.path === b.path);
+}
+function describeBase(b) {
+    const what = b.id ?? b.path ?? '?';
+    return b.name ? `${b.name} (${what})` : what;
+}
+function realOrSelf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+/**
+ * The base root's directory: in the store already; or fetched again from where it came
+ * from (a URL or an archive file) and checked to be the same archive by its sha256; a
+ * plain directory must still be there. Anything else is a clear error.
+ */
+async function ensureBase(libraryDir, base, log) {
+    const roots = new RootStore(libraryDir);
+    if (base.id !== undefined) {
+        if (roots.hasRoot(base.id))
+            return roots.rootDir(base.id);
+        const source = base.source;
+        if (!validDigest(base.id) || source === undefined) {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and it was copied from a directory${source ? ` (${source})` : ''}, so it cannot be fetched again: add that root with rootfs add, or save the image with its root on this machine`);
+        }
+        let kind;
+        try {
+            kind = classifySource(source);
+        }
+        catch {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is gone: rootfs add the same archive (sha256 ${base.id})`);
+        }
+        if (kind === 'directory')
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is now a directory: rootfs add the archive with sha256 ${base.id}`);
+        const name = base.name && !(0,external_node_fs_namespaceObject.existsSync)(roots.namePath(base.name)) ? base.name : `base-${base.id.slice(0, 12)}`;
+        log?.(`fetching the image's base root from ${source}`);
+        try {
+            await addRoot(roots, name, source, { sha256: base.id, log });
+        }
+        catch (err) {
+            if (/sha256 mismatch/.test(err.message)) {
+                throw new errors_ConfigError(`the image sits on the root with sha256 ${base.id}, but ${source} now gives a different one; a different base cannot carry this image: find the original archive and rootfs add it`);
+            }
+            throw err;
+        }
+        return roots.rootDir(base.id);
+    }
+    const dir = base.path;
+    let ok = false;
+    try {
+        ok = (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new errors_ConfigError(`the image sits on the directory ${dir}, which is not on this host: save images over a root in the store (rootfs add) to use them elsewhere`);
+    return dir;
+}
+/**
+ * What a container's lower dirs say its image sits on: one store root or plain directory,
+ * or the applied layers of a stored image over its base. Used by `image save`.
+ */
+function baseOfLowerDirs(libraryDir, lowerDirs) {
+    if (lowerDirs.length === 0)
+        throw new errors_ConfigError('the container has no lower directory on record; run it again with this micro-container');
+    const store = new ImageStore(libraryDir);
+    const roots = new RootStore(libraryDir);
+    const baseDir = realOrSelf(lowerDirs[lowerDirs.length - 1]);
+    let base;
+    if (external_node_path_default().dirname(baseDir) === realOrSelf(roots.rootsDir)) {
+        const id = external_node_path_default().basename(baseDir);
+        let source;
+        try {
+            source = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(`${roots.rootDir(id)}.json`, 'utf8')).source;
+        }
+        catch {
+            source = undefined;
+        }
+        const name = roots.list().find((r) => realOrSelf(r.path) === baseDir)?.name;
+        base = { id, ...(source ? { source } : {}), ...(name ? { name } : {}) };
+    }
+    else {
+        base = { path: baseDir };
+    }
+    const layers = lowerDirs.slice(0, -1).map((d) => realOrSelf(d));
+    if (layers.length === 0)
+        return { base };
+    const layersDir = realOrSelf(store.layersDir);
+    if (!layers.every((d) => external_node_path_default().dirname(d) === layersDir)) {
+        throw new errors_ConfigError(`the container stacks several lower directories (${lowerDirs.join(':')}) that are not the layers of an image: image save needs a container over one root, or one started with --image`);
+    }
+    const want = layers.map((d) => external_node_path_default().basename(d)).join(',');
+    for (const digest of store.manifestDigests()) {
+        let chain;
+        try {
+            chain = store.chain(digest);
+        }
+        catch {
+            continue;
+        }
+        if (chain.map((c) => c.manifest.layer.diffId.replace(/^sha256:/, '')).join(',') === want && sameBase(chain[0].manifest.base, base)) {
+            return { base: chain[0].manifest.base, parent: chain[0] };
+        }
+    }
+    throw new errors_ConfigError(`the image the container was started from is no longer in ${libraryDir} (it was removed?): load it again, or run the container over a root`);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/squash.ts
+
+
+
+
+
+/**
+ * Merges overlay layer directories (bottom first: applied image layers, then a
+ * container's upper) into one directory that is itself an upper layer over the same
+ * base: what `image save --squash` saves as ONE layer.
+ *
+ * Why not tar the merged view of an overlay mount: a mount of the layers without the base
+ * shows what they hold, but consumes their whiteouts, so the base files the chain deleted
+ * would come back. Here each layer is laid over the result with overlay's rules, keeping
+ * what the base needs to know:
+ * - a whiteout (char 0/0) replaces whatever is there and stays a whiteout;
+ * - a non-directory replaces whatever is there;
+ * - an opaque directory (trusted.overlay.opaque=y) replaces whatever is there, whole;
+ * - a plain directory over a directory merges into it (its own metadata wins);
+ * - a plain directory over a non-directory (a file or whiteout of a lower layer) hides the
+ *   base below, so it is marked opaque here, as overlayfs itself does on copy-up.
+ * Copies go through one GNU tar pipe per layer (owners, modes, xattrs, ACLs, device
+ * nodes, hard links within a layer), the same extraction arguments as applying a layer.
+ * Needs root. Hard links between files of different layers become copies.
+ */
+async function mergeLayerDirs(layersBottomFirst, dest, baseDir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dest, { recursive: true });
+    for (const layer of layersBottomFirst) {
+        const opaque = await opaqueDirs(layer);
+        const take = [];
+        const markOpaque = [];
+        const walk = (rel) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(layer, rel)).sort()) {
+                const r = rel ? `${rel}/${name}` : name;
+                const src = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(layer, r));
+                const dst = lstatOrUndefined(external_node_path_default().join(dest, r));
+                if (src.isDirectory() && !opaque.has(r) && dst?.isDirectory()) {
+                    take.push(r);
+                    walk(r);
+                    continue;
+                }
+                if (dst)
+                    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r), { recursive: true, force: true });
+                // dst is a lower layer's file or whiteout here: it hid the base's entry, and so must this directory.
+                if (src.isDirectory() && !opaque.has(r) && dst)
+                    markOpaque.push(r);
+                addTree(layer, r, take);
+            }
+        };
+        walk('');
+        if (take.length)
+            await copyMembers(layer, dest, take);
+        for (const r of markOpaque) {
+            const s = await exec_execCapture('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', 'y', external_node_path_default().join(dest, r)]).catch((err) => {
+                throw new ImageError(err.code === 'ENOENT' ? 'setfattr is needed to squash these layers: install the attr package' : `cannot run setfattr: ${err.message}`);
+            });
+            if (s.code !== 0)
+                throw new ImageError(`cannot mark ${r} opaque while squashing (setfattr from the attr package is needed): ${s.stderr.trim()}`);
+        }
+    }
+    await dropIdleWhiteouts(dest, baseDir);
+}
+/**
+ * Removes the whiteouts that hide nothing of the base: overlayfs lists a directory that
+ * only one layer has (or an opaque one) as it is on disk, so a whiteout there would show
+ * up as a name that cannot be opened. A container's upper never has such whiteouts (the
+ * kernel makes one only over an entry of a lower layer), but a merge of layers does: the
+ * file a lower layer added and a higher one deleted.
+ */
+async function dropIdleWhiteouts(dest, baseDir) {
+    const opaque = await opaqueDirs(dest);
+    const walk = (rel, underOpaque) => {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(dest, rel))) {
+            const r = rel ? `${rel}/${name}` : name;
+            const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(dest, r));
+            if (s.isDirectory())
+                walk(r, underOpaque || opaque.has(r));
+            else if (s.isCharacterDevice() && s.rdev === 0 && (underOpaque || !lstatOrUndefined(external_node_path_default().join(baseDir, r))))
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r));
+        }
+    };
+    walk('', opaque.has(''));
+}
+function lstatOrUndefined(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** REL and, for a directory, everything below it, parents first. */
+function addTree(root, rel, out) {
+    out.push(rel);
+    const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(root, rel));
+    if (!s.isDirectory())
+        return;
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(root, rel)).sort())
+        addTree(root, `${rel}/${name}`, out);
+}
+/** tar -c of exactly these members (no recursion) from FROM, extracted into TO. */
+async function copyMembers(from, to, members) {
+    const list = external_node_path_default().join(external_node_path_default().dirname(to), `.${external_node_path_default().basename(to)}.members`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(list, members.map((m) => `./${m}\0`).join(''));
+    try {
+        const extract = layerTarExtractArgs(to).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+        const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
+        const script = `set -o pipefail; tar ${create.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} | tar ${extract}`;
+        const r = await exec_execCapture('bash', ['-c', script]);
+        if (r.code !== 0)
+            throw new ImageError(`copying ${from} while squashing layers failed (exit status ${r.code}): ${r.stderr.trim()}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(list, { force: true });
+    }
+}
+/** The directories of LAYER with trusted.overlay.opaque=y, as paths relative to it. */
+async function opaqueDirs(layer) {
+    // The dump format (-d) names each file that has the attribute; files without it are not listed.
+    const d = await exec_execCapture('getfattr', ['-R', '-h', '-P', '-d', '-m', '^trusted\\.overlay\\.opaque$', '.'], { cwd: layer }).catch((err) => {
+        throw new ImageError(err.code === 'ENOENT' ? 'getfattr is needed to squash layers: install the attr package' : `cannot run getfattr: ${err.message}`);
+    });
+    if (d.code !== 0 && d.stdout === '')
+        throw new ImageError(`getfattr could not read the xattrs of ${layer}: ${d.stderr.trim()}`);
+    const out = new Set();
+    let file;
+    for (const line of d.stdout.split('\n')) {
+        const f = /^# file: (.*)$/.exec(line);
+        if (f) {
+            const name = unescapeGetfattr(f[1]);
+            file = name === '.' ? '' : name.replace(/^\.\//, '');
+            continue;
+        }
+        if (file !== undefined && /^trusted\.overlay\.opaque="y"$/.test(line))
+            out.add(file);
+    }
+    return out;
+}
+/** getfattr writes odd bytes in names as \ooo. */
+function unescapeGetfattr(s) {
+    const bytes = [];
+    for (let i = 0; i < s.length; i++) {
+        const m = /^\\([0-7]{3})/.exec(s.slice(i));
+        if (m) {
+            bytes.push(parseInt(m[1], 8));
+            i += 3;
+        }
+        else
+            bytes.push(...Buffer.from(s[i]));
+    }
+    return Buffer.from(bytes).toString();
+}
+
+;// CONCATENATED MODULE: ./src/core/image/save.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `image save NAME`: the container's upper layer as an image in the library dir. The base
+ * recorded is the container's lower dir as its run record has it: a store root (by id and
+ * source), or the image it was started from (which becomes the parent: only the new layer
+ * is saved, unless squash merges the chain and the upper into one layer on the base).
+ * Volumes' mount points are left out. The name is set last: until then there is no image.
+ */
+async function saveContainerImage(o) {
+    if (!spec_validName(o.container))
+        throw new errors_ConfigError(`container name '${o.container}' is not valid: give the name the container ran with (-n NAME)`);
+    const cwd = o.cwd ?? process.cwd();
+    const libraryDir = external_node_path_default().resolve(cwd, o.libraryDir || DEFAULT_LIBRARY_DIR);
+    const name = formatImageName(parseImageName(o.as ?? o.container.toLowerCase()));
+    const stateDir = external_node_path_default().join(libraryDir, `app-${o.container}`);
+    const rec = readRunRecord(stateDir);
+    if (!rec)
+        throw new errors_ConfigError(`container ${o.container} has no run record in ${libraryDir}: run it first (with the same -d), then save it`);
+    if (rec.config.ephemeral)
+        throw new errors_ConfigError(`container ${o.container} last ran with --rm, so its upper layer is gone: run it without --rm to save what it builds`);
+    const appDir = o.baseDir ? external_node_path_default().join(external_node_path_default().resolve(cwd, o.baseDir), `app-${o.container}`) : rec.appDir;
+    const upper = external_node_path_default().join(appDir, 'upper');
+    const { base, parent } = baseOfLowerDirs(libraryDir, rec.lowerDirs);
+    const store = new ImageStore(libraryDir);
+    const exclude = (rec.config.volumes ?? []).map((v) => v.guest);
+    const chain = parent ? store.chain(parent.digest) : [];
+    const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user };
+    let layer;
+    let parentDigest = parent?.digest;
+    let settings = own;
+    if (o.squash && parent) {
+        // The chain's settings are folded in: the squashed image has no parent to inherit from.
+        const inherited = settingsOf(chain);
+        settings = { ...inherited, ...dropEmpty(own), env: { ...(inherited.env ?? {}), ...(own.env ?? {}) } };
+        const layerDirs = [];
+        for (const c of [...chain].reverse())
+            layerDirs.push(await store.ensureLayerDir(c.manifest.layer, o.log));
+        const work = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.layersDir, '.squash-'));
+        try {
+            const merged = external_node_path_default().join(work, 'merged');
+            o.log?.(`merging ${chain.length} layer(s) and the upper layer of ${o.container}`);
+            await mergeLayerDirs([...layerDirs, upper], merged, await ensureBase(libraryDir, base, o.log));
+            layer = await store.saveUpper(merged, { compression: o.compression, exclude });
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(work, { recursive: true, force: true });
+        }
+        parentDigest = undefined;
+    }
+    else {
+        layer = await store.saveUpper(upper, { compression: o.compression, exclude });
+    }
+    const manifest = buildImageManifest({ layer, base, parent: parentDigest, from: o.container, squashed: o.squash && parent ? true : undefined, settings });
+    const digest = store.putManifest(manifest);
+    await store.setName(name, digest);
+    return { name, digest, manifest, libraryDir };
+}
+function dropEmpty(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+;// CONCATENATED MODULE: ./src/core/image/image-file.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An image FILE (`image save -o FILE`, for artifacts and caches) is one uncompressed tar
+ * (its layer blobs are compressed already):
+ *   manifest.json              the image's manifest (its sha256 is the image's digest)
+ *   manifests/HEX.json         every manifest of its chain (the image's own too)
+ *   blobs/sha256/HEX           every layer blob of the chain
+ * so that it loads in a library dir that has none of it. Members are written with fixed
+ * owners, modes and times and in a fixed order: the same image gives the same file.
+ */
+const MEMBER = /^(manifest\.json|manifests\/?|manifests\/[0-9a-f]{64}\.json|blobs\/?|blobs\/sha256\/?|blobs\/sha256\/[0-9a-f]{64})$/;
+/** Writes image DIGEST (and its chain) to OUTFILE, atomically. */
+async function writeImageFile(store, digest, outFile) {
+    const out = external_node_path_default().resolve(outFile);
+    const outDir = external_node_path_default().dirname(out);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(outDir))
+        throw new errors_ConfigError(`cannot write the image file ${out}: its directory does not exist (create it first)`);
+    if ((0,external_node_fs_namespaceObject.existsSync)(out) && !(0,external_node_fs_namespaceObject.statSync)(out).isFile())
+        throw new errors_ConfigError(`${out} exists and is not a regular file: give a file path for -o`);
+    const chain = store.chain(digest);
+    for (const c of chain) {
+        if (!store.hasBlob(c.manifest.layer.digest))
+            throw new ImageError(`the layer blob ${c.manifest.layer.digest} of image ${c.digest} is missing from the store; the image cannot be written (remove it and load or save it again)`);
+    }
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.file-'));
+    const tmp = external_node_path_default().join(outDir, `.${external_node_path_default().basename(out)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(staging, 'manifest.json'), (0,external_node_fs_namespaceObject.readFileSync)(store.manifestPath(digest)));
+        const manifests = [...new Set(chain.map((c) => `manifests/${hexOf(c.digest)}.json`))].sort();
+        const blobs = [...new Set(chain.map((c) => `blobs/sha256/${hexOf(c.manifest.layer.digest)}`))].sort();
+        const r = await exec_execCapture('tar', [
+            '--create', `--file=${tmp}`, '--format=posix', '--numeric-owner', '--owner=0', '--group=0', '--mtime=@0', '--mode=a=r,u+w',
+            '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+            `--directory=${staging}`, 'manifest.json', `--directory=${store.dir}`, ...manifests, ...blobs,
+        ]);
+        if (r.code !== 0)
+            throw new ImageError(`writing the image file ${out} failed: ${r.stderr.trim() || `tar exit status ${r.code}`}`);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
+        return { file: out, chain, size: (0,external_node_fs_namespaceObject.statSync)(out).size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+    }
+}
+/**
+ * Loads an image file into the store: every member's name is checked before anything is
+ * unpacked (only the three kinds above), every manifest's sha256 against its name, every
+ * blob's sha256, size and uncompressed sha256 (diff_id) against its manifest, and the
+ * chain must be complete (in the file or the store). Only then are blobs and manifests
+ * moved into the store and the name set: a corrupt or truncated file loads nothing.
+ */
+async function loadImageFile(store, file, as) {
+    const src = external_node_path_default().resolve(file);
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.statSync)(src);
+    }
+    catch {
+        throw new errors_ConfigError(`image file ${src} does not exist: give the path of a file written by image save -o`);
+    }
+    if (!st.isFile())
+        throw new errors_ConfigError(`${src} is not a regular file: give the path of a file written by image save -o`);
+    const name = as !== undefined ? formatImageName(parseImageName(as)) : undefined;
+    const bad = (why) => new ImageError(`${src} is not a complete micro-container image file (${why}); nothing was loaded: save it again`);
+    const list = await exec_execCapture('tar', ['--list', `--file=${src}`]);
+    if (list.code !== 0)
+        throw bad(`tar cannot read it: ${list.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${list.code}`}`);
+    const members = list.stdout.split('\n').filter((l) => l !== '');
+    // Only files and directories: a link in an image file could make the unpacking write or read elsewhere.
+    const verbose = await exec_execCapture('tar', ['--list', '--verbose', `--file=${src}`]);
+    const kinds = verbose.stdout.split('\n').filter((l) => l !== '');
+    if (verbose.code !== 0 || kinds.length !== members.length)
+        throw bad('tar cannot list it');
+    const odd = kinds.findIndex((l) => l[0] !== '-' && l[0] !== 'd');
+    if (odd >= 0)
+        throw bad(`${JSON.stringify(members[odd])} is not a regular file or directory`);
+    const strange = members.find((m) => !MEMBER.test(m));
+    if (strange !== undefined)
+        throw bad(`it holds ${JSON.stringify(strange)}, which an image file does not`);
+    if (!members.includes('manifest.json'))
+        throw bad('it has no manifest.json');
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.load-'));
+    try {
+        const x = await exec_execCapture('tar', ['--extract', `--file=${src}`, `--directory=${staging}`, '--no-same-owner', '--no-same-permissions', '--no-overwrite-dir']);
+        if (x.code !== 0)
+            throw bad(`unpacking failed: ${x.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${x.code}`}`);
+        const regular = (p) => {
+            try {
+                return (0,external_node_fs_namespaceObject.lstatSync)(p).isFile();
+            }
+            catch {
+                return false;
+            }
+        };
+        const topBytes = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(staging, 'manifest.json'));
+        const top = decodeImageManifest(topBytes, `manifest.json in ${src}`);
+        const digest = sha256Of(topBytes);
+        if (!regular(external_node_path_default().join(staging, 'manifest.json')))
+            throw bad('manifest.json is not a regular file');
+        // The chain, top first: each manifest from the file (checked) or the store.
+        const fromFile = [];
+        let newBlobs = 0;
+        const seen = new Set();
+        for (let d = digest, bytes = topBytes; d !== undefined;) {
+            if (seen.has(d))
+                throw bad(`its chain of parents loops at ${d}`);
+            seen.add(d);
+            const p = external_node_path_default().join(staging, 'manifests', `${hexOf(d)}.json`);
+            if (bytes === undefined && regular(p))
+                bytes = (0,external_node_fs_namespaceObject.readFileSync)(p);
+            let manifest;
+            if (bytes !== undefined) {
+                manifest = decodeImageManifest(bytes, `manifest ${d} in ${src}`);
+                const raw = sha256Of(bytes);
+                if (raw !== d)
+                    throw bad(`the manifest named ${d} has sha256 ${raw}`);
+                if (encodeImageManifest(manifest).digest !== d)
+                    throw bad(`the manifest ${d} is not in canonical form`);
+                fromFile.push({ digest: d, bytes, manifest });
+            }
+            else if (store.hasManifest(d)) {
+                manifest = store.readManifest(d);
+            }
+            else {
+                throw bad(`image ${d}, a parent in its chain, is neither in the file nor in ${store.libraryDir}`);
+            }
+            d = manifest.parent;
+            bytes = undefined;
+        }
+        // Blobs: from the file, checked; or already in the store.
+        const adopt = [];
+        for (const m of fromFile) {
+            const l = m.manifest.layer;
+            const p = external_node_path_default().join(staging, 'blobs', 'sha256', hexOf(l.digest));
+            if (!regular(p)) {
+                if (store.hasBlob(l.digest))
+                    continue;
+                throw bad(`the layer blob ${l.digest} of image ${m.digest} is missing`);
+            }
+            const { digest: got, size } = await fileDigest(p);
+            if (got !== l.digest)
+                throw bad(`the layer blob ${l.digest} has sha256 ${got}: it is damaged`);
+            if (size !== l.size)
+                throw bad(`the layer blob ${l.digest} is ${size} bytes, not ${l.size}`);
+            let diffId;
+            try {
+                diffId = await uncompressedDigest(p, await sniffCompression(p));
+            }
+            catch (err) {
+                throw bad(`the layer blob ${l.digest} cannot be decompressed: ${err.message}`);
+            }
+            if (diffId !== l.diffId)
+                throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
+            adopt.push({ file: p, digest: l.digest });
+        }
+        // All checked: into the store, blobs first, manifests next, the name last.
+        for (const a of adopt) {
+            if (!store.hasBlob(a.digest))
+                newBlobs++;
+            store.adoptBlob(a.file, a.digest);
+        }
+        for (const m of [...fromFile].reverse())
+            store.putManifest(m.manifest);
+        const stored = digest;
+        const finalName = name ?? (top.from ? safeName(top.from) : undefined);
+        if (finalName !== undefined)
+            await store.setName(finalName, stored);
+        return { digest: stored, manifest: top, name: finalName, newBlobs };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+    }
+}
+function sha256Of(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The container name an image came from, as an image name, when it makes one. */
+function safeName(from) {
+    try {
+        return formatImageName(parseImageName(from.toLowerCase()));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/export-image.ts
+
+
+
+
+
+
+/**
+ * `image export IMAGE --oci DEST`: an OCI image layout (directory, or a .tar) of the base
+ * root and the image chain's layers, bottom first, with the image's settings as its
+ * config. The base is the archive the root came from when the store kept it (recompressed
+ * only when it is xz or bzip2), else the root directory packed as a layer.
+ */
+async function exportImage(store, ref, dest, opts = {}) {
+    const image = store.resolve(ref);
+    const chain = store.chain(image.digest);
+    const base = image.manifest.base;
+    const roots = new RootStore(store.libraryDir);
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const work = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.export-'));
+    try {
+        let baseLayer;
+        if (base.id !== undefined && validDigest(base.id) && (0,external_node_fs_namespaceObject.existsSync)(roots.archivePath(base.id))) {
+            baseLayer = { file: roots.archivePath(base.id), createdBy: `micro-container: base root ${describeBase(base)}` };
+        }
+        else {
+            const dir = await ensureBase(store.libraryDir, base, opts.log);
+            opts.log?.(`packing the base root ${dir} as a layer`);
+            const file = external_node_path_default().join(work, 'base.tar.zst');
+            await rootLayerFromDirectory(dir, file, { compression: 'zstd' });
+            baseLayer = { file, compression: 'zstd', createdBy: `micro-container: base root ${describeBase(base)}` };
+        }
+        const layers = [baseLayer];
+        for (const c of [...chain].reverse()) {
+            const l = c.manifest.layer;
+            layers.push({ file: store.blobPath(l.digest), mediaType: l.mediaType, digest: l.digest, diffId: l.diffId, size: l.size, createdBy: `micro-container: image save ${c.manifest.from ?? ''} (${c.digest})`.replace('  ', ' ') });
+        }
+        const s = settingsOf(chain);
+        return await exportOciLayout({ layers, config: { env: s.env, workdir: s.workdir, user: s.user, created: image.manifest.created }, tag: opts.tag }, dest);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(work, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/lifecycle.ts
+
+
+
+
+
+
+
+
+
+
+
+function libraryOf(where) {
+    return external_node_path_default().resolve(where.cwd ?? process.cwd(), where.libraryDir || DEFAULT_LIBRARY_DIR);
+}
+function cgroupOf(record, libraryDir, name, layout) {
+    try {
+        return new ContainerCgroup(record?.cgroup ?? cgroupName(libraryDir, name), layout);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The running containers of a library directory, by name. */
+async function listContainers(where = {}, layout = hostCgroupLayout()) {
+    const libraryDir = libraryOf(where);
+    const leases = new Map((await list(libraryDir).catch(() => ({ leases: [] }))).leases.map((l) => [l.name, l.ip]));
+    const out = [];
+    for (const { name, stateDir } of stateDirs(libraryDir)) {
+        const live = livePid1(stateDir);
+        if (!live)
+            continue;
+        const record = readRunRecord(stateDir);
+        const network = record?.network ?? 'host';
+        out.push({
+            name: name || 'app',
+            root: record?.lowerDirs[0] ?? '',
+            pid: live.pid,
+            user: record?.user ?? '',
+            network,
+            ...(network === 'private' && leases.has(name) ? { address: leases.get(name) } : {}),
+            uptimeSeconds: uptimeSeconds(live.startTicks),
+            processes: cgroupOf(record, libraryDir, name, layout)?.pids().length ?? 0,
+        });
+    }
+    return out;
+}
+function lifecycle_checkName(name) {
+    if (!spec_validName(name))
+        throw new errors_ConfigError(`container name '${name}' is not valid: use the name given with -n (see micro-container ps)`);
+}
+/**
+ * Stops container NAME: SIGTERM to every process in its cgroup, SIGKILL to whatever is
+ * left after termTimeoutMs; then waits for the launcher's clean-up (the shutdown script
+ * runs, the jail's mounts go with its namespace, the cgroup and veth are removed).
+ */
+async function stopContainer(name, where = {}, termTimeoutMs = 10_000, layout = hostCgroupLayout()) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(where);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    const live = livePid1(stateDir);
+    const cg = cgroupOf(record, libraryDir, name, layout);
+    const pids = cg?.pids() ?? [];
+    if (!live && pids.length === 0)
+        return { wasRunning: false, left: [] };
+    if (cg && pids.length > 0) {
+        await cg.killAll({ termTimeoutMs });
+    }
+    else if (live) {
+        // No cgroup (a host without a writable one): PID 1 ends the jail; SIGKILL is the only
+        // signal a namespace's init takes from outside without a handler.
+        try {
+            process.kill(live.pid, 'SIGKILL');
+        }
+        catch {
+            // gone already
+        }
+    }
+    await waitIdle(stateDir, termTimeoutMs + 30_000);
+    // The launcher removes it; a launcher that was itself killed could not.
+    if (cg?.exists())
+        await cg.remove().catch(() => undefined);
+    return { wasRunning: true, left: cg?.pids() ?? [] };
+}
+/** rm NAME: stop it if it runs, remove its upper layer, its state dir and its network allocation. */
+async function removeContainer(name, where = {}, layout = hostCgroupLayout()) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(where);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    const facts = hostFacts(where.cwd);
+    // The upper layer: where it was made (run.json), else where -b (or the default) puts it.
+    const appDir = where.baseDir || !record ? buildSpec({ libraryDir, baseDir: where.baseDir, name }, facts).appDir : record.appDir;
+    const stop = await stopContainer(name, where, 10_000, layout);
+    const released = await release(libraryDir, name);
+    const existed = stateDirs(libraryDir).some((d) => d.name === name);
+    if (!existed && !released && !stop.wasRunning && !record) {
+        throw new errors_ConfigError(`there is no container '${name}' in ${libraryDir} (see micro-container ps; give -d if it uses another library directory)`);
+    }
+    (0,external_node_fs_namespaceObject.rmSync)(appDir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.rmSync)(stateDir, { recursive: true, force: true });
+    return { stopped: stop.wasRunning, removedUpper: appDir, releasedAddress: released?.ip };
+}
+/**
+ * Runs COMMAND inside the running container NAME: its namespaces (network too, when it
+ * has its own) and its cgroup, as its user unless told otherwise. Returns the command's
+ * exit status. Uses the container's own launcher logic (the join path), told never to
+ * start a container that is not running.
+ */
+async function execInContainer(name, options) {
+    lifecycle_checkName(name);
+    const libraryDir = libraryOf(options);
+    const stateDir = external_node_path_default().join(libraryDir, `app-${name}`);
+    const record = readRunRecord(stateDir);
+    if (!livePid1(stateDir) || !record) {
+        throw new errors_ConfigError(`container '${name}' is not running in ${libraryDir} (start it with micro-container run -n ${name} ...; see micro-container ps)`);
+    }
+    const config = { ...record.config, user: options.user ?? record.config.user ?? record.user, workdir: options.workdir ?? record.config.workdir, command: [] };
+    const leases = config.network === 'private' ? (await list(libraryDir)).leases : [];
+    const lease = leases.find((l) => l.name === name);
+    const facts = { ...hostFacts(options.cwd), cgroupLayout: hostCgroupLayout(), lease };
+    const spec = buildSpec(config, facts);
+    const file = writeLauncher(spec, renderLauncher(spec));
+    return runLauncher(file, { command: options.command, env: { MC_JOIN_ONLY: '1' } });
+}
+
 ;// CONCATENATED MODULE: ./src/core/index.ts
 
 
@@ -105901,6 +107157,15 @@ async function detach(name, options) {
 // Networks and cgroups.
 
 
+// Images: the store, image files, --image, save.
+
+
+
+
+
+
+// The running containers: ps, exec, stop, rm.
+
 
 var __webpack_exports__ArchiveCacheError = __webpack_exports__.hI;
 var __webpack_exports__ConfigError = __webpack_exports__.xL;
@@ -105908,6 +107173,7 @@ var __webpack_exports__ContainerCgroup = __webpack_exports__.yW;
 var __webpack_exports__DEFAULT_LIBRARY_DIR = __webpack_exports__.sY;
 var __webpack_exports__DEFAULT_POOL = __webpack_exports__.D5;
 var __webpack_exports__ImageError = __webpack_exports__.C8;
+var __webpack_exports__ImageStore = __webpack_exports__.Do;
 var __webpack_exports__JailError = __webpack_exports__.RE;
 var __webpack_exports__MicroContainerError = __webpack_exports__.WG;
 var __webpack_exports__PrivilegeError = __webpack_exports__.S7;
@@ -105927,6 +107193,8 @@ var __webpack_exports__currentInvoker = __webpack_exports__.MR;
 var __webpack_exports__detectCgroupLayout = __webpack_exports__.Si;
 var __webpack_exports__download = __webpack_exports__.RG;
 var __webpack_exports__ensureInstance = __webpack_exports__.Ad;
+var __webpack_exports__execInContainer = __webpack_exports__.ur;
+var __webpack_exports__exportImage = __webpack_exports__.__;
 var __webpack_exports__exportOciLayout = __webpack_exports__.A2;
 var __webpack_exports__extractArchive = __webpack_exports__.Qh;
 var __webpack_exports__hostCgroupLayout = __webpack_exports__.pK;
@@ -105934,10 +107202,13 @@ var __webpack_exports__hostFacts = __webpack_exports__.sm;
 var __webpack_exports__imageCacheKey = __webpack_exports__.rg;
 var __webpack_exports__imageRestoreKeys = __webpack_exports__.mO;
 var __webpack_exports__layerFromArchive = __webpack_exports__.sH;
+var __webpack_exports__listContainers = __webpack_exports__.ts;
 var __webpack_exports__listGroups = __webpack_exports__.P$;
 var __webpack_exports__listInstances = __webpack_exports__.ND;
 var __webpack_exports__listNetworkLeases = __webpack_exports__.gq;
+var __webpack_exports__loadImageFile = __webpack_exports__.Ep;
 var __webpack_exports__parseCpus = __webpack_exports__.xX;
+var __webpack_exports__parseImageRef = __webpack_exports__.Q;
 var __webpack_exports__parseLayerCompression = __webpack_exports__.DL;
 var __webpack_exports__parseMemory = __webpack_exports__.Pw;
 var __webpack_exports__parsePasswd = __webpack_exports__.i$;
@@ -105947,20 +107218,25 @@ var __webpack_exports__planContainer = __webpack_exports__.ff;
 var __webpack_exports__planContainerize = __webpack_exports__.LH;
 var __webpack_exports__prepareDirs = __webpack_exports__.YT;
 var __webpack_exports__release = __webpack_exports__._r;
+var __webpack_exports__removeContainer = __webpack_exports__.od;
 var __webpack_exports__removeInstance = __webpack_exports__.gK;
 var __webpack_exports__renderHosts = __webpack_exports__.gL;
 var __webpack_exports__renderLauncher = __webpack_exports__.$z;
 var __webpack_exports__renderPrelude = __webpack_exports__.s4;
+var __webpack_exports__resolveImageConfig = __webpack_exports__.al;
 var __webpack_exports__resolveInvoker = __webpack_exports__.X8;
 var __webpack_exports__restoreArchive = __webpack_exports__.By;
 var __webpack_exports__rootCacheKey = __webpack_exports__.iI;
 var __webpack_exports__rootLayerFromDirectory = __webpack_exports__.Zq;
 var __webpack_exports__runContainer = __webpack_exports__.zR;
 var __webpack_exports__runContainerize = __webpack_exports__.Fg;
-var __webpack_exports__runLauncher = __webpack_exports__.Q;
+var __webpack_exports__runLauncher = __webpack_exports__.xP;
 var __webpack_exports__saveArchive = __webpack_exports__.IW;
+var __webpack_exports__saveContainerImage = __webpack_exports__.yg;
 var __webpack_exports__saveLayer = __webpack_exports__.t2;
 var __webpack_exports__shQuote = __webpack_exports__.US;
+var __webpack_exports__stopContainer = __webpack_exports__.SI;
 var __webpack_exports__userImageKey = __webpack_exports__.I0;
+var __webpack_exports__writeImageFile = __webpack_exports__.tV;
 var __webpack_exports__writeLauncher = __webpack_exports__.QV;
-export { __webpack_exports__ArchiveCacheError as ArchiveCacheError, __webpack_exports__ConfigError as ConfigError, __webpack_exports__ContainerCgroup as ContainerCgroup, __webpack_exports__DEFAULT_LIBRARY_DIR as DEFAULT_LIBRARY_DIR, __webpack_exports__DEFAULT_POOL as DEFAULT_POOL, __webpack_exports__ImageError as ImageError, __webpack_exports__JailError as JailError, __webpack_exports__MicroContainerError as MicroContainerError, __webpack_exports__PrivilegeError as PrivilegeError, __webpack_exports__RootStore as RootStore, __webpack_exports__RootfsError as RootfsError, __webpack_exports__TreesError as TreesError, __webpack_exports__VERSION as VERSION, __webpack_exports__addRoot as addRoot, __webpack_exports__allocate as allocate, __webpack_exports__applyLayer as applyLayer, __webpack_exports__buildContainerizeSpec as buildContainerizeSpec, __webpack_exports__buildSpec as buildSpec, __webpack_exports__cacheAvailable as cacheAvailable, __webpack_exports__cloneInstance as cloneInstance, __webpack_exports__containerExit as containerExit, __webpack_exports__currentInvoker as currentInvoker, __webpack_exports__detectCgroupLayout as detectCgroupLayout, __webpack_exports__download as download, __webpack_exports__ensureInstance as ensureInstance, __webpack_exports__exportOciLayout as exportOciLayout, __webpack_exports__extractArchive as extractArchive, __webpack_exports__hostCgroupLayout as hostCgroupLayout, __webpack_exports__hostFacts as hostFacts, __webpack_exports__imageCacheKey as imageCacheKey, __webpack_exports__imageRestoreKeys as imageRestoreKeys, __webpack_exports__layerFromArchive as layerFromArchive, __webpack_exports__listGroups as listGroups, __webpack_exports__listInstances as listInstances, __webpack_exports__listNetworkLeases as listNetworkLeases, __webpack_exports__parseCpus as parseCpus, __webpack_exports__parseLayerCompression as parseLayerCompression, __webpack_exports__parseMemory as parseMemory, __webpack_exports__parsePasswd as parsePasswd, __webpack_exports__parsePids as parsePids, __webpack_exports__parsePool as parsePool, __webpack_exports__planContainer as planContainer, __webpack_exports__planContainerize as planContainerize, __webpack_exports__prepareDirs as prepareDirs, __webpack_exports__release as release, __webpack_exports__removeInstance as removeInstance, __webpack_exports__renderHosts as renderHosts, __webpack_exports__renderLauncher as renderLauncher, __webpack_exports__renderPrelude as renderPrelude, __webpack_exports__resolveInvoker as resolveInvoker, __webpack_exports__restoreArchive as restoreArchive, __webpack_exports__rootCacheKey as rootCacheKey, __webpack_exports__rootLayerFromDirectory as rootLayerFromDirectory, __webpack_exports__runContainer as runContainer, __webpack_exports__runContainerize as runContainerize, __webpack_exports__runLauncher as runLauncher, __webpack_exports__saveArchive as saveArchive, __webpack_exports__saveLayer as saveLayer, __webpack_exports__shQuote as shQuote, __webpack_exports__userImageKey as userImageKey, __webpack_exports__writeLauncher as writeLauncher };
+export { __webpack_exports__ArchiveCacheError as ArchiveCacheError, __webpack_exports__ConfigError as ConfigError, __webpack_exports__ContainerCgroup as ContainerCgroup, __webpack_exports__DEFAULT_LIBRARY_DIR as DEFAULT_LIBRARY_DIR, __webpack_exports__DEFAULT_POOL as DEFAULT_POOL, __webpack_exports__ImageError as ImageError, __webpack_exports__ImageStore as ImageStore, __webpack_exports__JailError as JailError, __webpack_exports__MicroContainerError as MicroContainerError, __webpack_exports__PrivilegeError as PrivilegeError, __webpack_exports__RootStore as RootStore, __webpack_exports__RootfsError as RootfsError, __webpack_exports__TreesError as TreesError, __webpack_exports__VERSION as VERSION, __webpack_exports__addRoot as addRoot, __webpack_exports__allocate as allocate, __webpack_exports__applyLayer as applyLayer, __webpack_exports__buildContainerizeSpec as buildContainerizeSpec, __webpack_exports__buildSpec as buildSpec, __webpack_exports__cacheAvailable as cacheAvailable, __webpack_exports__cloneInstance as cloneInstance, __webpack_exports__containerExit as containerExit, __webpack_exports__currentInvoker as currentInvoker, __webpack_exports__detectCgroupLayout as detectCgroupLayout, __webpack_exports__download as download, __webpack_exports__ensureInstance as ensureInstance, __webpack_exports__execInContainer as execInContainer, __webpack_exports__exportImage as exportImage, __webpack_exports__exportOciLayout as exportOciLayout, __webpack_exports__extractArchive as extractArchive, __webpack_exports__hostCgroupLayout as hostCgroupLayout, __webpack_exports__hostFacts as hostFacts, __webpack_exports__imageCacheKey as imageCacheKey, __webpack_exports__imageRestoreKeys as imageRestoreKeys, __webpack_exports__layerFromArchive as layerFromArchive, __webpack_exports__listContainers as listContainers, __webpack_exports__listGroups as listGroups, __webpack_exports__listInstances as listInstances, __webpack_exports__listNetworkLeases as listNetworkLeases, __webpack_exports__loadImageFile as loadImageFile, __webpack_exports__parseCpus as parseCpus, __webpack_exports__parseImageRef as parseImageRef, __webpack_exports__parseLayerCompression as parseLayerCompression, __webpack_exports__parseMemory as parseMemory, __webpack_exports__parsePasswd as parsePasswd, __webpack_exports__parsePids as parsePids, __webpack_exports__parsePool as parsePool, __webpack_exports__planContainer as planContainer, __webpack_exports__planContainerize as planContainerize, __webpack_exports__prepareDirs as prepareDirs, __webpack_exports__release as release, __webpack_exports__removeContainer as removeContainer, __webpack_exports__removeInstance as removeInstance, __webpack_exports__renderHosts as renderHosts, __webpack_exports__renderLauncher as renderLauncher, __webpack_exports__renderPrelude as renderPrelude, __webpack_exports__resolveImageConfig as resolveImageConfig, __webpack_exports__resolveInvoker as resolveInvoker, __webpack_exports__restoreArchive as restoreArchive, __webpack_exports__rootCacheKey as rootCacheKey, __webpack_exports__rootLayerFromDirectory as rootLayerFromDirectory, __webpack_exports__runContainer as runContainer, __webpack_exports__runContainerize as runContainerize, __webpack_exports__runLauncher as runLauncher, __webpack_exports__saveArchive as saveArchive, __webpack_exports__saveContainerImage as saveContainerImage, __webpack_exports__saveLayer as saveLayer, __webpack_exports__shQuote as shQuote, __webpack_exports__stopContainer as stopContainer, __webpack_exports__userImageKey as userImageKey, __webpack_exports__writeImageFile as writeImageFile, __webpack_exports__writeLauncher as writeLauncher };
