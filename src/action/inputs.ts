@@ -26,6 +26,8 @@ export interface ActionConfig {
   rootfsSha256?: string;
   /** For trees: roots, the instance a missing one is cloned from. */
   treesTemplate?: string;
+  /** For trees: roots, the trees directory (absolute). */
+  treesDir: string;
   name: string;
   /** Persistent roots store and per-job container state (as the CLI's -d). */
   libraryDir: string;
@@ -60,6 +62,7 @@ export const INPUT_NAMES = [
   'rootfs',
   'rootfs-sha256',
   'trees-template',
+  'trees-dir',
   'name',
   'library-dir',
   'image-cache-key',
@@ -90,6 +93,8 @@ export const OUTPUT_NAMES = ['root-path', 'rootfs-cache-hit', 'image-cache-hit',
  */
 export const DEFAULT_SHELL_NAME = 'mc-shell';
 export const DEFAULT_SHELL = 'sh -e';
+/** containerize's own default trees directory. */
+export const DEFAULT_TREES_DIR = '/trees';
 
 /** Raw input text (as core.getInput: trimmed, '' when not given). */
 export type InputGetter = (name: InputName) => string;
@@ -207,6 +212,8 @@ export function parseInputs(get: InputGetter, facts: RunnerFacts): ActionConfig 
     if (!validName(treesTemplate)) fail('trees-template', `'${treesTemplate}' is not an instance name (letters, digits, '.', '_' and '-')`);
   }
 
+  const treesDir = absoluteFrom(workspacePath, get('trees-dir') || DEFAULT_TREES_DIR);
+
   const nameText = get('name');
   if (nameText && !validName(nameText)) fail('name', `'${nameText}' is not valid: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
   const name = nameText || defaultName(facts.env.GITHUB_JOB);
@@ -246,6 +253,7 @@ export function parseInputs(get: InputGetter, facts: RunnerFacts): ActionConfig 
     rootfs,
     rootfsSha256,
     treesTemplate,
+    treesDir,
     name,
     libraryDir,
     imageCacheKey,

@@ -8,9 +8,12 @@ import { currentInvoker, type Invoker } from '../core/identity.js';
 import { hostFacts } from '../core/jail/host-facts.js';
 import { runLauncher, writeLauncher } from '../core/jail/run.js';
 import { parseInputs, type ActionConfig, type InputName } from './inputs.js';
-import { jailConfig, planJob, shellCommand, stepEnvironment, type JobPlan } from './plan.js';
+import { containerVolumes, jailConfig, planJob, shellCommand, stepEnvironment, type JobPlan } from './plan.js';
 import { elevate } from './privilege.js';
-import { resolveRoot } from './root.js';
+import { resolveRoot, type ResolvedRoot } from './root.js';
+import { formatBytes } from './summary.js';
+import { diskUsage } from './teardown.js';
+import { startTrees } from './trees.js';
 import { encodePlanState, type MainState, type PhaseRecord } from './state.js';
 import { renderWrapper } from './wrapper.js';
 
@@ -66,9 +69,30 @@ function notYetWired(cfg: ActionConfig): void {
   if (cfg.network !== 'host') {
     throw new ConfigError(`input 'network': '${cfg.network}' is not available in this version of the action; remove it (the container shares the host's network)`);
   }
+  if (cfg.rootfs.kind === 'trees' && (cfg.init || cfg.shutdown)) {
+    throw new ConfigError("inputs 'init' and 'shutdown' do not apply to a trees: root: its group's .container/bind and .container/stop scripts do that work; remove them");
+  }
+  if (cfg.rootfs.kind === 'trees' && Object.keys(cfg.env).length > 0) {
+    throw new ConfigError("input 'env' does not apply to a trees: root (containerize passes the step's own environment): set the variables in each step's env: instead");
+  }
+  if (cfg.rootfs.kind === 'trees' && core.getInput('user')) {
+    core.warning("input 'user' does not apply to a trees: root: steps run as root inside the instance, as containerize runs them");
+  }
   if (cfg.imageCacheKey || cfg.saveImage) {
     core.warning('image-cache-key / save-image: images are not restored or saved by this version of the action; the container starts from the root and its layer is discarded');
   }
+}
+
+/** The sizes a root came with, for the summary: what was downloaded or restored, and the root on disk. */
+async function rootSizes(r: ResolvedRoot): Promise<string> {
+  const parts: string[] = [];
+  if (r.downloadedBytes !== undefined) parts.push(`downloaded ${formatBytes(r.downloadedBytes)}`);
+  if (r.restoredBytes !== undefined) parts.push(`restored ${formatBytes(r.restoredBytes)} from the cache`);
+  if (r.sha256) {
+    const size = await diskUsage(r.path);
+    if (size !== undefined) parts.push(`root ${formatBytes(size)}`);
+  }
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
 async function mainAsRoot(): Promise<void> {
@@ -88,34 +112,73 @@ async function mainAsRoot(): Promise<void> {
   notYetWired(cfg);
   core.setOutput('image-cache-hit', 'false');
 
-  const root = await phases.run('root', async () => {
-    const r = await resolveRoot(cfg.rootfs, { libraryDir: cfg.libraryDir, name: cfg.name, sha256: cfg.rootfsSha256, log: (l) => core.info(l) });
-    core.info(`root: ${r.path} (${r.detail})`);
-    return { value: r, detail: r.detail };
-  });
-  state.rootPath = root.path;
-  core.setOutput('root-path', root.path);
+  const cacheLog = { info: (l: string) => core.info(l), notice: (l: string) => core.notice(l), warning: (l: string) => core.warning(l) };
   core.setOutput('rootfs-cache-hit', 'false');
-
-  const launchers = await phases.run('setup', async () => {
-    mkdirSync(plan.jobDir, { recursive: true, mode: 0o755 });
-    const facts = hostFacts(cfg.workspacePath);
-    const write = (hooks: { init?: string; shutdown?: string }) => {
-      const { spec, launcher } = planContainer(jailConfig(cfg, plan, root.path, env, hooks), facts);
-      return { spec, file: writeLauncher(spec, launcher) };
-    };
-    const step = write({});
-    state.stateDir = step.spec.stateDir;
-    state.upperDir = step.spec.upperDir;
-    const first = cfg.init ? write({ init: cfg.init }).file : step.file;
-    if (cfg.shutdown) state.shutdownLauncher = write({ shutdown: cfg.shutdown }).file;
+  let launchers: { first: string };
+  if (cfg.rootfs.kind === 'trees') {
+    const trees = cfg.rootfs;
+    launchers = await phases.run('trees', async () => {
+      const t = await startTrees({
+        trees: cfg.treesDir,
+        group: trees.group,
+        instance: trees.instance,
+        template: cfg.treesTemplate,
+        workdir: cfg.workdir,
+        volumes: containerVolumes(cfg, env),
+        jobDir: plan.jobDir,
+        log: (l) => core.info(l),
+        onHolder: (h) => {
+          state.treesHolder = h;
+          persist();
+        },
+      });
+      if (t.setupLog.trim()) core.info(t.setupLog.trimEnd());
+      state.rootPath = t.tree;
+      persist();
+      core.setOutput('root-path', t.tree);
+      installWrapper(plan, renderWrapper({ name: cfg.name, shellName: cfg.shellName, launcher: t.stepLauncher, shell: cfg.shell, viaSudo: who.uid !== 0 }), who);
+      core.addPath(plan.wrapperDir);
+      core.setOutput('shell-name', cfg.shellName);
+      const clone = t.cloned
+        ? `cloned from ${cfg.treesTemplate} by ${t.cloned.method} in ${t.cloned.seconds.toFixed(2)} s (${Number.isNaN(t.cloned.bytes) ? '?' : formatBytes(t.cloned.bytes)})`
+        : cfg.treesTemplate
+          ? 'instance exists (not cloned)'
+          : 'instance';
+      core.info(`container ${trees.group}/${trees.instance}: ${t.tree}; later steps: shell: ${cfg.shellName} {0}`);
+      return { value: { first: t.stepLauncher }, detail: `${trees.group}/${trees.instance}: ${clone}; container started (bind ran), shell ${cfg.shellName}` };
+    });
+  } else {
+    const root = await phases.run('root', async () => {
+      const r = await resolveRoot(cfg.rootfs, { libraryDir: cfg.libraryDir, name: cfg.name, sha256: cfg.rootfsSha256, log: (l) => core.info(l), cache: cfg.cache, cacheLog, env });
+      core.info(`root: ${r.path} (${r.detail})`);
+      return { value: r, detail: `${r.detail}${await rootSizes(r)}` };
+    });
+    state.rootPath = root.path;
+    if (root.toSave) state.rootCacheSave = root.toSave;
     persist();
-    installWrapper(plan, renderWrapper({ name: cfg.name, shellName: cfg.shellName, launcher: step.file, shell: cfg.shell, viaSudo: who.uid !== 0 }), who);
-    core.addPath(plan.wrapperDir);
-    core.setOutput('shell-name', cfg.shellName);
-    core.info(`container '${cfg.name}': upper layer ${step.spec.upperDir}; later steps: shell: ${cfg.shellName} {0}`);
-    return { value: { first }, detail: `container ${cfg.name}, user ${step.spec.user}, shell ${cfg.shellName}` };
-  });
+    core.setOutput('root-path', root.path);
+    core.setOutput('rootfs-cache-hit', String(root.cacheHit));
+
+    launchers = await phases.run('setup', async () => {
+      mkdirSync(plan.jobDir, { recursive: true, mode: 0o755 });
+      const facts = hostFacts(cfg.workspacePath);
+      const write = (hooks: { init?: string; shutdown?: string }) => {
+        const { spec, launcher } = planContainer(jailConfig(cfg, plan, root.path, env, hooks), facts);
+        return { spec, file: writeLauncher(spec, launcher) };
+      };
+      const step = write({});
+      state.stateDir = step.spec.stateDir;
+      state.upperDir = step.spec.upperDir;
+      const first = cfg.init ? write({ init: cfg.init }).file : step.file;
+      if (cfg.shutdown) state.shutdownLauncher = write({ shutdown: cfg.shutdown }).file;
+      persist();
+      installWrapper(plan, renderWrapper({ name: cfg.name, shellName: cfg.shellName, launcher: step.file, shell: cfg.shell, viaSudo: who.uid !== 0 }), who);
+      core.addPath(plan.wrapperDir);
+      core.setOutput('shell-name', cfg.shellName);
+      core.info(`container '${cfg.name}': upper layer ${step.spec.upperDir}; later steps: shell: ${cfg.shellName} {0}`);
+      return { value: { first }, detail: `container ${cfg.name}, user ${step.spec.user}, shell ${cfg.shellName}` };
+    });
+  }
 
   if (!cfg.run && !cfg.init) return;
   const code = await phases.run('run', async () => {

@@ -4,7 +4,9 @@ import { runLauncher } from '../core/jail/run.js';
 import { availableImageSaver, saveDecision } from './image.js';
 import { elevate, ENV_FROM_STDIN_FLAG } from './privilege.js';
 import { decodeMainState, decodePlanState, type PhaseRecord, type PlanState, type MainState } from './state.js';
+import { saveRootArchive } from './root-cache.js';
 import { formatBytes, summaryRows } from './summary.js';
+import { stopTrees } from './trees.js';
 import { diskUsage, killJail, mountsUnder, removeTree, unmountUnder } from './teardown.js';
 
 async function timed(phases: PhaseRecord[], phase: string, fn: () => Promise<string>): Promise<void> {
@@ -34,7 +36,10 @@ export async function teardown(planState: PlanState, mainState: MainState): Prom
 
   // A jail still running (a cancelled step) is killed first, so that the shutdown script
   // then runs in a jail of its own (one that joins a live jail runs no hooks).
-  await timed(phases, 'stop', async () => (stateDir ? killJail(stateDir) : 'no container was set up'));
+  await timed(phases, 'stop', async () => {
+    if (mainState.treesHolder) return stopTrees(mainState.treesHolder);
+    return stateDir ? killJail(stateDir) : 'no container was set up';
+  });
 
   if (mainState.shutdownLauncher) {
     await timed(phases, 'shutdown', async () => {
@@ -66,6 +71,15 @@ export async function teardown(planState: PlanState, mainState: MainState): Prom
     core.setOutput('image-digest', img.digest);
     return `saved ${formatBytes(img.bytes)} (${img.digest.slice(0, 19)})`;
   });
+
+  if (mainState.rootCacheSave) {
+    const { archive, sha256 } = mainState.rootCacheSave;
+    await timed(phases, 'cache', async () => {
+      const log = { info: (l: string) => core.info(l), notice: (l: string) => core.notice(l), warning: (l: string) => core.warning(l) };
+      const r = await saveRootArchive(archive, sha256, log);
+      return r.saved ? `root archive ${formatBytes(r.bytes ?? 0)} saved ${r.detail}` : `root archive ${r.detail}`;
+    });
+  }
 
   await timed(phases, 'unmount', async () => {
     const r = await unmountUnder(plan.jobDir);

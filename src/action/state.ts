@@ -1,5 +1,6 @@
 import type { ActionConfig } from './inputs.js';
 import type { JobPlan } from './plan.js';
+import type { TreesHolder } from './trees.js';
 
 /**
  * What main records for post, in two entries written at different times, so post works
@@ -32,6 +33,10 @@ export interface MainState {
   runExitCode?: number;
   /** Image key restored exactly (post then does not save it again). */
   imageExactHit?: boolean;
+  /** A downloaded root archive for post to save in the Actions cache. */
+  rootCacheSave?: { archive: string; sha256: string };
+  /** rootfs trees:GROUP/INSTANCE: the containerize session that holds the container up. */
+  treesHolder?: TreesHolder;
 }
 
 export interface StateStore {

@@ -15,6 +15,16 @@ import { readActionYml } from './action-yml.js';
  * like the hosted runners' `runner`.
  */
 export const NODE24 = path.join(REPO, 'node_modules/node/bin/node');
+
+/**
+ * The main or post bundle the runner runs: action.yml's, or, when MC_TEST_ACTION_DIST names
+ * a directory holding main/ and post/ bundles built from the same sources, those (so a
+ * test run is not disturbed by someone rebuilding dist/ in a shared tree at the same time).
+ */
+export function actionBundle(kind: 'main' | 'post'): string {
+  const dir = process.env.MC_TEST_ACTION_DIST;
+  return dir ? path.join(dir, kind, 'index.js') : path.join(REPO, readActionYml().runs[kind]);
+}
 export const ACTION_USER = 'mc-action';
 
 export interface RunnerUser {
@@ -175,16 +185,16 @@ export class RunnerJob {
   async main(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<StepResult> {
     const files = this.commandFiles(['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE']);
     const env = this.actionEnv(inputs, files, { ACTIONS_RUNTIME_TOKEN: 'test-runtime-token', ...extraEnv });
-    const r = await this.spawnAs(NODE24, [path.join(REPO, readActionYml().runs.main)], env, 120_000);
+    const r = await this.spawnAs(NODE24, [actionBundle('main')], env, 120_000);
     return this.collect(r, files);
   }
 
   /** The action's post step (runs.post), with STATE_* from main; INPUTS as main had them. */
-  async post(inputs: Record<string, string> = {}): Promise<StepResult> {
+  async post(inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<StepResult> {
     const files = this.commandFiles(['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE']);
     const state = Object.fromEntries(Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]));
-    const env = this.actionEnv(inputs, files, { ACTIONS_RUNTIME_TOKEN: 'test-runtime-token', ...state });
-    const r = await this.spawnAs(NODE24, [path.join(REPO, readActionYml().runs.post)], env, 120_000);
+    const env = this.actionEnv(inputs, files, { ACTIONS_RUNTIME_TOKEN: 'test-runtime-token', ...extraEnv, ...state });
+    const r = await this.spawnAs(NODE24, [actionBundle('post')], env, 120_000);
     return this.collect(r, files);
   }
 
@@ -239,6 +249,5 @@ function runNoStdin(file: string, args: string[], o: { cwd: string; env: Record<
 
 /** The action's bundles must be built (node scripts/build.mjs): say so instead of failing obscurely. */
 export function actionBundlesBuilt(): boolean {
-  const runs = readActionYml().runs;
-  return existsSync(path.join(REPO, runs.main)) && existsSync(path.join(REPO, runs.post));
+  return existsSync(actionBundle('main')) && existsSync(actionBundle('post'));
 }

@@ -31,6 +31,7 @@ describe('parseInputs: defaults', () => {
       rootfs: { kind: 'host' },
       rootfsSha256: undefined,
       treesTemplate: undefined,
+      treesDir: '/trees',
       name: 'build',
       libraryDir: '/var/lib/micro-container',
       imageCacheKey: undefined,
@@ -61,7 +62,9 @@ describe('parseInputs: values', () => {
       { rootfs: { kind: 'url', url: 'https://example.org/a.tar.gz' }, rootfsSha256: 'ab'.repeat(32) }],
     ['a relative tarball path is from the workspace', { rootfs: 'roots/alpine.tar.gz' }, { rootfs: { kind: 'path', path: '/home/runner/work/app/app/roots/alpine.tar.gz' } }],
     ['an absolute directory', { rootfs: '/srv/root' }, { rootfs: { kind: 'path', path: '/srv/root' } }],
-    ['a trees root with its template', { rootfs: 'trees:ci/pr-12', 'trees-template': 'main' }, { rootfs: { kind: 'trees', group: 'ci', instance: 'pr-12' }, treesTemplate: 'main' }],
+    ['a trees root with its template', { rootfs: 'trees:ci/pr-12', 'trees-template': 'main' }, { rootfs: { kind: 'trees', group: 'ci', instance: 'pr-12' }, treesTemplate: 'main', treesDir: '/trees' }],
+    ['a trees dir relative to the workspace', { rootfs: 'trees:ci/pr-12', 'trees-dir': '../trees' }, { treesDir: '/home/runner/work/app/trees' }],
+    ['an absolute trees dir', { rootfs: 'trees:ci/pr-12', 'trees-dir': '/srv/trees/' }, { treesDir: '/srv/trees' }],
     ['volumes: ro, rw, relative, blank and comment lines', { volumes: '/cache:/root/.cache\n\n# comment\nsrc:/src:ro\n/a:/b/:rw' },
       { volumes: [
         { host: '/cache', guest: '/root/.cache', readOnly: false },
