@@ -42,3 +42,20 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGK
 export function signalNumber(signal: NodeJS.Signals | null): number {
   return signal ? (SIGNALS[signal] ?? 0) : 0;
 }
+
+/**
+ * A filter process (a decompressor): INPUT goes to its stdin, its stdout is given back as
+ * a stream for the caller to pipe on; `done` says how it ended (stderr captured).
+ */
+export function execFilter(file: string, args: string[], input: NodeJS.ReadableStream): { stdout: NodeJS.ReadableStream; done: Promise<ExecResult> } {
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin!.on('error', () => undefined); // it may stop reading early: its status says why
+  input.pipe(child.stdin!);
+  const done = new Promise<ExecResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), signal, stdout: '', stderr }));
+  });
+  return { stdout: child.stdout!, done };
+}

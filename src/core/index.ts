@@ -51,3 +51,10 @@ export { parseImageRef } from './image/image-ref.js';
 
 // The running containers: ps, exec, stop, rm.
 export { listContainers, stopContainer, removeContainer, execInContainer } from './jail/lifecycle.js';
+
+// The library API (appcontainers'): a service, its containers, runs, files, images.
+export { setupService, Service, type ServiceOptions, type LoadImageOptions } from './api/service.js';
+export { Container, type RunOptions, type RunResult, type SavedContainerImage } from './api/container.js';
+export { type ProvisionOptions, type WriteFileOptions, type Identity } from './api/options.js';
+export { renderTemplate, type TemplateContext } from './api/template.js';
+export { spawnLauncher, type SpawnedLauncher, type LauncherStdio } from './jail/run.js';

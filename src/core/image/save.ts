@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_LIBRARY_DIR } from '../jail/config.js';
 import { validName } from '../jail/spec.js';
+import { readStartupCommands } from '../api/startup.js';
 import { readRunRecord } from '../jail/state.js';
 import { formatImageName, parseImageName } from './image-ref.js';
 import type { LayerCompression } from './layer-compression.js';
@@ -55,7 +56,9 @@ export async function saveContainerImage(o: SaveImageOptions): Promise<SavedImag
   const store = new ImageStore(libraryDir);
   const exclude = (rec.config.volumes ?? []).map((v) => v.guest);
   const chain = parent ? store.chain(parent.digest) : [];
-  const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user };
+  // Startup commands (the library's addStartupCommand) are kept beside the run record.
+  const startup = readStartupCommands(stateDir);
+  const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user, ...(startup.length ? { startup } : {}) };
 
   let layer: ImageLayer;
   let parentDigest: string | undefined = parent?.digest;
@@ -64,6 +67,9 @@ export async function saveContainerImage(o: SaveImageOptions): Promise<SavedImag
     // The chain's settings are folded in: the squashed image has no parent to inherit from.
     const inherited = settingsOf(chain);
     settings = { ...inherited, ...dropEmpty(own), env: { ...(inherited.env ?? {}), ...(own.env ?? {}) } };
+    // Startup commands add up: the chain's first, then the container's own.
+    const allStartup = [...(inherited.startup ?? []), ...startup];
+    if (allStartup.length) settings.startup = allStartup;
     const layerDirs: string[] = [];
     for (const c of [...chain].reverse()) layerDirs.push(await store.ensureLayerDir(c.manifest.layer, o.log));
     const work = mkdtempSync(path.join(store.layersDir, '.squash-'));

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JailError } from '../errors.js';
@@ -72,7 +72,21 @@ export interface RunJailOptions {
   timeoutMs?: number;
   /** Between SIGTERM and the end at a timeout (default 3 s). */
   graceMs?: number;
+  /**
+   * stdin, stdout, stderr of the launcher (and so of the command): 'inherit' (default, the
+   * CLI's terminal), 'pipe' (the library captures or feeds them: see spawnLauncher) or
+   * 'ignore' (/dev/null).
+   */
+  stdio?: [LauncherStdio, LauncherStdio, LauncherStdio];
+  /**
+   * Pass our SIGINT/SIGTERM/SIGHUP to the command (default true: the CLI's behaviour). The
+   * library turns it off: a program that uses it keeps its own signal handling, and if it
+   * dies of the signal the lifeline ends the jail anyway.
+   */
+  forwardSignals?: boolean;
 }
+
+export type LauncherStdio = 'inherit' | 'pipe' | 'ignore';
 
 export interface LauncherExit {
   status: number;
@@ -92,24 +106,41 @@ export async function runLauncher(file: string, options: RunJailOptions = {}): P
 
 /** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
 export function runLauncherDetailed(file: string, options: RunJailOptions = {}): Promise<LauncherExit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', [file, ...(options.command ?? [])], {
-      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-      env: {
-        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
-        ...options.env,
-        MC_LIFELINE_FD: '3',
-        MC_CLEAN_ENV: '1',
-      },
-    });
-    const lifeline = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
-    lifeline.on('error', () => undefined); // the jail may be gone already
+  return spawnLauncher(file, options).exit;
+}
+
+export interface SpawnedLauncher {
+  /** The launcher's process: its stdio[0..2] are streams where options.stdio said 'pipe'. */
+  child: ChildProcess;
+  /** Ends the lifeline: the jail this launcher started ends (SIGKILL to all in it). */
+  cutLifeline(): void;
+  exit: Promise<LauncherExit>;
+}
+
+/**
+ * Starts a launcher as runLauncherDetailed does, and gives its process at once (for the
+ * library's captured runs and long-running containers), with a promise of its end.
+ */
+export function spawnLauncher(file: string, options: RunJailOptions = {}): SpawnedLauncher {
+  const child = spawn('/bin/sh', [file, ...(options.command ?? [])], {
+    stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit']), 'pipe'],
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
+      ...options.env,
+      MC_LIFELINE_FD: '3',
+      MC_CLEAN_ENV: '1',
+    },
+  });
+  const lifeline = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+  lifeline.on('error', () => undefined); // the jail may be gone already
+  const exit = new Promise<LauncherExit>((resolve, reject) => {
     const forward = (sig: NodeJS.Signals) => () => {
       if (sig === 'SIGINT' && process.stdin.isTTY) return;
       lifeline.write(`signal ${sig.slice(3)}\n`);
     };
-    const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
+    const handlers: [NodeJS.Signals, () => void][] =
+      options.forwardSignals === false ? [] : (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
     for (const [s, h] of handlers) process.on(s, h);
     // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
     // (we are re-parented), cut the lifeline so the jail ends as if we had been killed.
@@ -139,4 +170,5 @@ export function runLauncherDetailed(file: string, options: RunJailOptions = {}):
       resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
     });
   });
+  return { child, exit, cutLifeline: () => lifeline.end() };
 }
