@@ -1179,6 +1179,22 @@ const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIG
 function signalNumber(signal) {
     return signal ? (SIGNALS[signal] ?? 0) : 0;
 }
+/**
+ * A filter process (a decompressor): INPUT goes to its stdin, its stdout is given back as
+ * a stream for the caller to pipe on; `done` says how it ended (stderr captured).
+ */
+function execFilter(file, args, input) {
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => undefined); // it may stop reading early: its status says why
+    input.pipe(child.stdin);
+    const done = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), signal, stdout: '', stderr }));
+    });
+    return { stdout: child.stdout, done };
+}
 
 ;// CONCATENATED MODULE: ./src/core/jail/run.ts
 
@@ -1252,25 +1268,32 @@ async function runLauncher(file, options = {}) {
 }
 /** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
 function runLauncherDetailed(file, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
-            stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-            env: {
-                PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-                ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
-                ...options.env,
-                MC_LIFELINE_FD: '3',
-                MC_CLEAN_ENV: '1',
-            },
-        });
-        const lifeline = child.stdio[3];
-        lifeline.on('error', () => undefined); // the jail may be gone already
+    return spawnLauncher(file, options).exit;
+}
+/**
+ * Starts a launcher as runLauncherDetailed does, and gives its process at once (for the
+ * library's captured runs and long-running containers), with a promise of its end.
+ */
+function spawnLauncher(file, options = {}) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
+        stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit']), 'pipe'],
+        env: {
+            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+            ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
+            ...options.env,
+            MC_LIFELINE_FD: '3',
+            MC_CLEAN_ENV: '1',
+        },
+    });
+    const lifeline = child.stdio[3];
+    lifeline.on('error', () => undefined); // the jail may be gone already
+    const exit = new Promise((resolve, reject) => {
         const forward = (sig) => () => {
             if (sig === 'SIGINT' && process.stdin.isTTY)
                 return;
             lifeline.write(`signal ${sig.slice(3)}\n`);
         };
-        const handlers = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
+        const handlers = options.forwardSignals === false ? [] : ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
         for (const [s, h] of handlers)
             process.on(s, h);
         // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
@@ -1304,6 +1327,7 @@ function runLauncherDetailed(file, options = {}) {
             resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
         });
     });
+    return { child, exit, cutLifeline: () => lifeline.end() };
 }
 
 ;// CONCATENATED MODULE: ./src/core/jail/spec.ts
@@ -1538,7 +1562,7 @@ async function withFlock(file, work, options = {}) {
  */
 const RUN_FILE = 'run.json';
 /** Writes TEXT to FILE by a temp name in the same directory and a rename. */
-function writeAtomic(file, text, mode = 0o644) {
+function state_writeAtomic(file, text, mode = 0o644) {
     const tmp = `${file}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}.tmp`;
     try {
         (0,external_node_fs_namespaceObject.writeFileSync)(tmp, text, { mode });
@@ -2188,9 +2212,9 @@ async function runContainer(config, facts = hostFacts(), report = (l) => process
     // A run of a live container joins it: its record, hosts and clean-up are the owner's.
     const owner = livePid1(spec.stateDir) === undefined;
     if (owner) {
-        writeAtomic(external_node_path_default().join(spec.stateDir, 'run.json'), `${JSON.stringify(runRecord(spec, c), null, 2)}\n`);
+        state_writeAtomic(external_node_path_default().join(spec.stateDir, 'run.json'), `${JSON.stringify(runRecord(spec, c), null, 2)}\n`);
         if (spec.net)
-            writeAtomic(external_node_path_default().join(spec.stateDir, 'hosts'), renderHosts((await list(libraryDir)).leases, { name: spec.name, hostname: spec.hostname }));
+            state_writeAtomic(external_node_path_default().join(spec.stateDir, 'hosts'), renderHosts((await list(libraryDir)).leases, { name: spec.name, hostname: spec.hostname }));
     }
     // The command goes as arguments, not into the file: one launcher serves every command
     // of a container, as later workflow steps use it.
@@ -8505,6 +8529,30 @@ function safeName(from) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/api/startup.ts
+
+
+
+/**
+ * A container's startup commands, kept in its state dir (LIBRARYDIR/app-NAME), so that a
+ * later provision() of the same name has them, and `image save` puts them in the image's
+ * manifest. Removed with the container (rm removes the state dir).
+ */
+const STARTUP_FILE = 'startup.json';
+function readStartupCommands(stateDir) {
+    try {
+        const v = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, STARTUP_FILE), 'utf8'));
+        return Array.isArray(v.startup) ? v.startup.filter((c) => typeof c === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** Written atomically (temp name in the same directory, then rename). */
+function writeStartupCommands(stateDir, commands) {
+    writeAtomic(path.join(stateDir, STARTUP_FILE), `${JSON.stringify({ startup: commands }, null, 2)}\n`, 0o600);
+}
+
 ;// CONCATENATED MODULE: ./src/core/image/squash.ts
 
 
@@ -8670,6 +8718,7 @@ function unescapeGetfattr(s) {
 
 
 
+
 /**
  * `image save NAME`: the container's upper layer as an image in the library dir. The base
  * recorded is the container's lower dir as its run record has it: a store root (by id and
@@ -8695,7 +8744,9 @@ async function saveContainerImage(o) {
     const store = new ImageStore(libraryDir);
     const exclude = (rec.config.volumes ?? []).map((v) => v.guest);
     const chain = parent ? store.chain(parent.digest) : [];
-    const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user };
+    // Startup commands (the library's addStartupCommand) are kept beside the run record.
+    const startup = readStartupCommands(stateDir);
+    const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user, ...(startup.length ? { startup } : {}) };
     let layer;
     let parentDigest = parent?.digest;
     let settings = own;
@@ -8703,6 +8754,10 @@ async function saveContainerImage(o) {
         // The chain's settings are folded in: the squashed image has no parent to inherit from.
         const inherited = settingsOf(chain);
         settings = { ...inherited, ...dropEmpty(own), env: { ...(inherited.env ?? {}), ...(own.env ?? {}) } };
+        // Startup commands add up: the chain's first, then the container's own.
+        const allStartup = [...(inherited.startup ?? []), ...startup];
+        if (allStartup.length)
+            settings.startup = allStartup;
         const layerDirs = [];
         for (const c of [...chain].reverse())
             layerDirs.push(await store.ensureLayerDir(c.manifest.layer, o.log));
