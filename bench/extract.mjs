@@ -21,37 +21,15 @@
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBenchArgs } from './args.mjs';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const zst = resolve(projectDir, '../shared/rootfs/debian-bookworm.tar.zst');
 
-function parseArgs(argv) {
-  const usage = 'usage: node bench/extract.mjs [--runs N] [--dir DIR]';
-  let runs = 3;
-  let dir = tmpdir();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const v = inline ?? argv[++i];
-    if (flag === '--runs') {
-      runs = Number(v);
-      if (!Number.isInteger(runs) || runs < 1) {
-        console.error(`bench: --runs wants a positive integer, got ${v}`);
-        process.exit(2);
-      }
-    } else if (flag === '--dir' && v) {
-      dir = resolve(v);
-    } else {
-      console.error(`bench: unknown argument ${a} (${usage})`);
-      process.exit(2);
-    }
-  }
-  return { runs, dir };
-}
-const { runs, dir: workParent } = parseArgs(process.argv.slice(2));
+const { runs, dir: workParent } = parseBenchArgs(process.argv.slice(2), 'extract.mjs');
 
 if (!existsSync(zst)) {
   console.log(`bench: skipped -- the Debian root archive is missing: ${zst}`);
