@@ -3,6 +3,8 @@ import {
   dataSize,
   gnuLongName,
   isZeroBlock,
+  MAX_META_BYTES,
+  padding,
   parseHeader,
   parsePax,
   resolveEntry,
@@ -12,11 +14,6 @@ import {
   type TarEntry,
 } from '../rootfs/tar-header.js';
 import { splitPaxRecords, type PaxRecord } from './layer-tar-member.js';
-
-/** Extended headers larger than this are not names and xattrs (as in ../rootfs/tar-reader.ts). */
-const MAX_META_BYTES = 8 * 1024 * 1024;
-
-const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
 
 /** One archive member as read: its headers' bytes and what they say. */
 export interface Member {

@@ -9,6 +9,15 @@ import { RootfsError } from './errors.js';
 
 export const BLOCK = 512;
 
+/**
+ * Pax headers and GNU long names are the only member data a reader keeps; anything larger
+ * than this is not a name or a few xattrs but an attempt to make the reader use memory.
+ */
+export const MAX_META_BYTES = 8 * 1024 * 1024;
+
+/** The zero bytes after SIZE bytes of member data, up to the next block. */
+export const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
+
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'other';
 
 /** One member of an archive, after its pax and GNU long-name headers are applied. */

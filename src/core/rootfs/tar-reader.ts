@@ -1,5 +1,7 @@
 import {
   BLOCK,
+  MAX_META_BYTES,
+  padding,
   TarFormatError,
   dataSize,
   gnuLongName,
@@ -11,14 +13,6 @@ import {
   type RawHeader,
   type TarEntry,
 } from './tar-header.js';
-
-/**
- * Pax headers and GNU long names are the only data the reader keeps; anything larger than
- * this is not a name or a few xattrs but an attempt to make the check use memory.
- */
-const MAX_META_BYTES = 8 * 1024 * 1024;
-
-const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
 
 /**
  * A streaming tar reader: feed it the decompressed archive chunk by chunk and it calls
