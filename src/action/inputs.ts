@@ -45,6 +45,8 @@ export interface ActionConfig {
   workdir: string;
   env: Record<string, string>;
   network: Network;
+  /** With network private: masquerade the container's traffic out of the bridge's namespace. */
+  nat: boolean;
   init?: string;
   shutdown?: string;
   /** Script for main to run now; empty: none. */
@@ -76,6 +78,7 @@ export const INPUT_NAMES = [
   'workdir',
   'env',
   'network',
+  'nat',
   'init',
   'shutdown',
   'run',
@@ -236,6 +239,8 @@ export function parseInputs(get: InputGetter, facts: RunnerFacts): ActionConfig 
 
   const network = (get('network') || 'host') as Network;
   if (!['host', 'none', 'private'].includes(network)) fail('network', `'${network}' is not one of host, none, private`);
+  const nat = parseBoolean('nat', get('nat'), false);
+  if (nat && network !== 'private') fail('nat', "applies to network: private only; remove it or set network to private");
 
   const user = get('user') || `${facts.uid}:${facts.gid}`;
   if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':') || user.endsWith(':')) {
@@ -267,6 +272,7 @@ export function parseInputs(get: InputGetter, facts: RunnerFacts): ActionConfig 
     workdir: guestPath(workdir),
     env: parseEnv(get('env')),
     network,
+    nat,
     init: init ? absoluteFrom(workspacePath, init) : undefined,
     shutdown: shutdown ? absoluteFrom(workspacePath, shutdown) : undefined,
     run: get('run'),

@@ -68,17 +68,19 @@ export function containerVolumes(cfg: ActionConfig, env: Record<string, string |
   return out;
 }
 
-/** The jail's configuration for this job over LOWER. */
-export function jailConfig(cfg: ActionConfig, plan: JobPlan, lower: string, env: Record<string, string | undefined>, hooks: { init?: string; shutdown?: string } = {}): JailConfig {
+/** The jail's configuration for this job over LOWER (the root, or an image's layers over it, topmost first). */
+export function jailConfig(cfg: ActionConfig, plan: JobPlan, lower: string | string[], env: Record<string, string | undefined>, hooks: { init?: string; shutdown?: string } = {}): JailConfig {
   return {
     libraryDir: plan.jailLibraryDir,
     baseDir: plan.jailBaseDir,
-    lowerDirs: [lower],
+    lowerDirs: typeof lower === 'string' ? [lower] : lower,
     name: cfg.name,
     workdir: cfg.workdir,
     user: cfg.user,
     volumes: containerVolumes(cfg, env),
     env: cfg.env,
+    network: cfg.network,
+    nat: cfg.nat,
     initScript: hooks.init,
     shutdownScript: hooks.shutdown,
     command: [],

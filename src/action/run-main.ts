@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { planContainer } from '../core/container.js';
@@ -7,8 +7,13 @@ import { ConfigError } from '../core/errors.js';
 import { currentInvoker, type Invoker } from '../core/identity.js';
 import { hostFacts } from '../core/jail/host-facts.js';
 import { runLauncher, writeLauncher } from '../core/jail/run.js';
+import { runRecord, writeAtomic } from '../core/jail/state.js';
+import type { Lease } from '../core/net/address-table.js';
+import { allocate, list } from '../core/net/allocations.js';
+import { renderHosts } from '../core/net/hosts-file.js';
 import { parseInputs, type ActionConfig, type InputName } from './inputs.js';
 import { containerVolumes, jailConfig, planJob, shellCommand, stepEnvironment, type JobPlan } from './plan.js';
+import { checkImageInputs, restoreImage } from './image-restore.js';
 import { elevate } from './privilege.js';
 import { resolveRoot, type ResolvedRoot } from './root.js';
 import { formatBytes } from './summary.js';
@@ -64,10 +69,10 @@ function installWrapper(plan: JobPlan, text: string, who: Invoker): void {
   renameSync(tmp, plan.wrapperPath);
 }
 
-/** Warnings for inputs that are parsed and recorded but not acted on by this version. */
+/** Inputs that do not combine (with the root kind, or with each other): refused by name, or warned about, before anything is made. */
 function notYetWired(cfg: ActionConfig): void {
-  if (cfg.network !== 'host') {
-    throw new ConfigError(`input 'network': '${cfg.network}' is not available in this version of the action; remove it (the container shares the host's network)`);
+  if (cfg.rootfs.kind === 'trees' && cfg.network !== 'host') {
+    throw new ConfigError("input 'network' does not apply to a trees: root (containerize shares the host's network): remove it");
   }
   if (cfg.rootfs.kind === 'trees' && (cfg.init || cfg.shutdown)) {
     throw new ConfigError("inputs 'init' and 'shutdown' do not apply to a trees: root: its group's .container/bind and .container/stop scripts do that work; remove them");
@@ -78,9 +83,7 @@ function notYetWired(cfg: ActionConfig): void {
   if (cfg.rootfs.kind === 'trees' && core.getInput('user')) {
     core.warning("input 'user' does not apply to a trees: root: steps run as root inside the instance, as containerize runs them");
   }
-  if (cfg.imageCacheKey || cfg.saveImage) {
-    core.warning('image-cache-key / save-image: images are not restored or saved by this version of the action; the container starts from the root and its layer is discarded');
-  }
+  checkImageInputs(cfg);
 }
 
 /** The sizes a root came with, for the summary: what was downloaded or restored, and the root on disk. */
@@ -159,16 +162,52 @@ async function mainAsRoot(): Promise<void> {
     core.setOutput('root-path', root.path);
     core.setOutput('rootfs-cache-hit', String(root.cacheHit));
 
+    let lowerDirs: string[] = [root.path];
+    if (cfg.imageCacheKey) {
+      const img = await phases.run('image', async () => {
+        const r = await restoreImage(cfg, root.path, cacheLog, env);
+        const size = r.bytes !== undefined ? `; ${formatBytes(r.bytes)} in ${r.lowerDirs!.length - 1} layer(s)` : '';
+        return { value: r, detail: `${r.detail}${size}` };
+      });
+      if (img.lowerDirs) lowerDirs = img.lowerDirs;
+      state.imageExactHit = img.exactHit;
+      persist();
+      core.setOutput('image-cache-hit', String(img.exactHit));
+    }
+
     launchers = await phases.run('setup', async () => {
       mkdirSync(plan.jobDir, { recursive: true, mode: 0o755 });
-      const facts = hostFacts(cfg.workspacePath);
+      let lease: Lease | undefined;
+      if (cfg.network === 'private') {
+        // In the shared library, not the job's: jobs on one runner share the bridge, so
+        // their addresses must come from one table. Post releases it.
+        lease = await allocate(cfg.libraryDir, cfg.name);
+        state.netLease = { libraryDir: cfg.libraryDir, name: cfg.name };
+        persist();
+      }
+      const facts = { ...hostFacts(cfg.workspacePath), lease };
+      if (cfg.imageCacheKey || cfg.saveImage) {
+        // The jail's library dir sees the shared store (roots, images, layers) through a
+        // link, so that image save finds the base root by digest and keeps layers there.
+        mkdirSync(path.join(cfg.libraryDir, 'store'), { recursive: true });
+        mkdirSync(plan.jailLibraryDir, { recursive: true });
+        const link = path.join(plan.jailLibraryDir, 'store');
+        if (!existsSync(link)) symlinkSync(path.join(cfg.libraryDir, 'store'), link);
+      }
       const write = (hooks: { init?: string; shutdown?: string }) => {
-        const { spec, launcher } = planContainer(jailConfig(cfg, plan, root.path, env, hooks), facts);
-        return { spec, file: writeLauncher(spec, launcher) };
+        const config = jailConfig(cfg, plan, lowerDirs, env, hooks);
+        const { spec, launcher } = planContainer(config, facts);
+        return { spec, config, file: writeLauncher(spec, launcher) };
       };
       const step = write({});
+      // What image save reads (lower dirs, upper layer, volumes to leave out), as the CLI records it.
+      writeAtomic(path.join(step.spec.stateDir, 'run.json'), `${JSON.stringify(runRecord(step.spec, step.config), null, 2)}\n`);
       state.stateDir = step.spec.stateDir;
       state.upperDir = step.spec.upperDir;
+      if (step.spec.net) {
+        // The other containers on the network by name, as the CLI writes it for its owner run.
+        writeAtomic(path.join(step.spec.stateDir, 'hosts'), renderHosts((await list(cfg.libraryDir)).leases, { name: step.spec.name, hostname: step.spec.hostname }));
+      }
       const first = cfg.init ? write({ init: cfg.init }).file : step.file;
       if (cfg.shutdown) state.shutdownLauncher = write({ shutdown: cfg.shutdown }).file;
       persist();
@@ -176,7 +215,8 @@ async function mainAsRoot(): Promise<void> {
       core.addPath(plan.wrapperDir);
       core.setOutput('shell-name', cfg.shellName);
       core.info(`container '${cfg.name}': upper layer ${step.spec.upperDir}; later steps: shell: ${cfg.shellName} {0}`);
-      return { value: { first }, detail: `container ${cfg.name}, user ${step.spec.user}, shell ${cfg.shellName}` };
+      const net = lease ? `, network private ${lease.ip}/${lease.prefix}${cfg.nat ? ' with NAT' : ''}` : cfg.network === 'none' ? ', network none' : '';
+      return { value: { first }, detail: `container ${cfg.name}, user ${step.spec.user}${net}, shell ${cfg.shellName}` };
     });
   }
 

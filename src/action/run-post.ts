@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { currentInvoker } from '../core/identity.js';
 import * as core from '@actions/core';
 import { runLauncher } from '../core/jail/run.js';
-import { availableImageSaver, saveDecision } from './image.js';
+import { release } from '../core/net/allocations.js';
+import { saveDecision, saveImage } from './image.js';
 import { elevate, ENV_FROM_STDIN_FLAG } from './privilege.js';
 import { decodeMainState, decodePlanState, type PhaseRecord, type PlanState, type MainState } from './state.js';
 import { saveRootArchive } from './root-cache.js';
@@ -61,15 +64,18 @@ export async function teardown(planState: PlanState, mainState: MainState): Prom
       exactHit: mainState.imageExactHit === true,
     });
     if (!d.save) return `not saved: ${d.reason}${size}`;
-    const saver = availableImageSaver();
-    if (!saver || !mainState.upperDir) {
-      core.warning('the image was not saved: this version of the action cannot save images yet');
-      return `not saved: not available in this version${size}`;
-    }
-    const img = await saver(mainState.upperDir, { cacheKey: config.imageCacheKey, path: config.saveImage, policy: config.saveImageIf, failed: false, exactHit: false });
+    if (!mainState.upperDir || !mainState.stateDir || !existsSync(path.join(mainState.stateDir, 'run.json'))) return `not saved: the container was never set up${size}`;
+    const who = currentInvoker();
+    const log = { info: (l: string) => core.info(l), notice: (l: string) => core.notice(l), warning: (l: string) => core.warning(l) };
+    const t0 = performance.now();
+    const img = await saveImage(
+      { cacheKey: config.imageCacheKey, path: config.saveImage, policy: config.saveImageIf, failed: false, exactHit: mainState.imageExactHit === true },
+      { container: config.name, jailLibraryDir: plan.jailLibraryDir, scratchDir: path.join(plan.jobDir, 'image'), owner: { uid: who.uid, gid: who.gid }, log, env: process.env },
+    );
     if (img.path) core.setOutput('image-path', img.path);
     core.setOutput('image-digest', img.digest);
-    return `saved ${formatBytes(img.bytes)} (${img.digest.slice(0, 19)})`;
+    const where = img.path ? `, written to ${img.path}` : '';
+    return `image ${img.digest.slice(0, 19)}: ${formatBytes(img.bytes)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${where}; ${img.cache}${size}`;
   });
 
   if (mainState.rootCacheSave) {
@@ -86,6 +92,14 @@ export async function teardown(planState: PlanState, mainState: MainState): Prom
     if (r.failed.length > 0) throw new Error(`cannot unmount ${r.failed.join(', ')}`);
     return r.unmounted.length > 0 ? `unmounted ${r.unmounted.join(', ')}` : 'nothing was mounted on the host';
   });
+
+  if (mainState.netLease) {
+    const { libraryDir, name } = mainState.netLease;
+    await timed(phases, 'network', async () => {
+      const a = await release(libraryDir, name);
+      return a ? `released ${a.ip} of ${name}` : `no address of ${name} was left to release`;
+    });
+  }
 
   await timed(phases, 'remove', async () => {
     // Never remove through a mount: a volume still mounted there would lose its files.

@@ -35,6 +35,8 @@ export interface MainState {
   imageExactHit?: boolean;
   /** A downloaded root archive for post to save in the Actions cache. */
   rootCacheSave?: { archive: string; sha256: string };
+  /** network private: the address allocation post releases. */
+  netLease?: { libraryDir: string; name: string };
   /** rootfs trees:GROUP/INSTANCE: the containerize session that holds the container up. */
   treesHolder?: TreesHolder;
 }

@@ -65,10 +65,19 @@ describe('jailConfig', () => {
       user: '0:0',
       volumes: containerVolumes(c, ENV),
       env: { A: '1' },
+      network: 'host',
+      nat: false,
       initScript: '/i.sh',
       shutdownScript: undefined,
       command: [],
     });
+  });
+
+  it('passes network and nat on; image layers go above the root, topmost first', () => {
+    const c = cfg({ network: 'private', nat: 'true', name: 'ci' });
+    const p = planJob(c, ENV);
+    const j = jailConfig(c, p, ['/lib/images/l2', '/lib/images/l1', '/roots/alpine'], ENV);
+    expect([j.network, j.nat, j.lowerDirs]).toEqual(['private', true, ['/lib/images/l2', '/lib/images/l1', '/roots/alpine']]);
   });
 });
 
