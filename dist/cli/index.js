@@ -3693,6 +3693,13 @@ function decompressorCommand(compression) {
  * targets, types, modes, owners, device numbers, sizes, xattr names.
  */
 const BLOCK = 512;
+/**
+ * Pax headers and GNU long names are the only member data a reader keeps; anything larger
+ * than this is not a name or a few xattrs but an attempt to make the reader use memory.
+ */
+const MAX_META_BYTES = 8 * 1024 * 1024;
+/** The zero bytes after SIZE bytes of member data, up to the next block. */
+const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
 class TarFormatError extends RootfsError {
     name = 'TarFormatError';
 }
@@ -3910,12 +3917,6 @@ function resolveEntry(h, pax, size, longName, longLink) {
 
 ;// CONCATENATED MODULE: ./src/core/rootfs/tar-reader.ts
 
-/**
- * Pax headers and GNU long names are the only data the reader keeps; anything larger than
- * this is not a name or a few xattrs but an attempt to make the check use memory.
- */
-const MAX_META_BYTES = 8 * 1024 * 1024;
-const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
 /**
  * A streaming tar reader: feed it the decompressed archive chunk by chunk and it calls
  * `onEntry` for every member, skipping file data. Memory stays flat (one header block and
@@ -6891,9 +6892,6 @@ function layerTarExtractArgs(dir) {
 ;// CONCATENATED MODULE: ./src/core/image/layer-tar-rewriter.ts
 
 
-/** Extended headers larger than this are not names and xattrs (as in ../rootfs/tar-reader.ts). */
-const layer_tar_rewriter_MAX_META_BYTES = 8 * 1024 * 1024;
-const layer_tar_rewriter_padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
 /**
  * A streaming tar rewriter: the archive goes in chunk by chunk, each member's headers are
  * handed to a handler that says what to write instead, and file data flows through
@@ -7010,15 +7008,15 @@ class TarRewriter {
             case 'L':
             case 'K': {
                 const size = h.size;
-                if (size > layer_tar_rewriter_MAX_META_BYTES)
+                if (size > MAX_META_BYTES)
                     throw new TarFormatError(`an extended header of ${size} bytes (more than a name or a few xattrs)`);
-                this.meta = { kind: h.typeflag, block, data: Buffer.allocUnsafe(size), fill: 0, pad: layer_tar_rewriter_padding(size) };
-                this.metaSkip = layer_tar_rewriter_padding(size);
+                this.meta = { kind: h.typeflag, block, data: Buffer.allocUnsafe(size), fill: 0, pad: padding(size) };
+                this.metaSkip = padding(size);
                 return;
             }
             case 'V':
                 out.push(...(this.handler.flush?.() ?? []), block);
-                this.data = h.size + layer_tar_rewriter_padding(h.size);
+                this.data = h.size + padding(h.size);
                 this.dataMode = 'pass';
                 return;
         }
@@ -7041,7 +7039,7 @@ class TarRewriter {
             hasLongName: p.longName !== undefined,
             hasLongLink: p.longLink !== undefined,
             original: [...p.blocks, block],
-            dataBytes: stored + layer_tar_rewriter_padding(stored),
+            dataBytes: stored + padding(stored),
         };
         this.pending = { blocks: [], pax: [] };
         this._members++;

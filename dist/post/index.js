@@ -38247,7 +38247,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8948);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(90);
 // The action's post step (dist/post/index.js, post-if: always()): one call.
 
 await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
@@ -38257,7 +38257,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8948:
+/***/ 90:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38455,6 +38455,57 @@ __nccwpck_require__.d(mappers_namespaceObject, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/core/identity.ts
+
+/** Parses passwd(5) text. Pure. */
+function parsePasswd(text) {
+    const out = [];
+    for (const line of text.split('\n')) {
+        if (!line || line.startsWith('#'))
+            continue;
+        const f = line.split(':');
+        if (f.length < 7)
+            continue;
+        const uid = Number(f[2]);
+        const gid = Number(f[3]);
+        if (!Number.isInteger(uid) || !Number.isInteger(gid))
+            continue;
+        out.push({ name: f[0], uid, gid, home: f[5], shell: f[6] });
+    }
+    return out;
+}
+/**
+ * The invoking user from the environment and the host's passwd. Pure given its inputs:
+ * under sudo (SUDO_UID set while we are root) it is the caller, as the original tool did,
+ * so that `-u`, basedir and file ownership stay the caller's.
+ */
+function resolveInvoker(env, self, passwd) {
+    const sudoUid = env.SUDO_UID !== undefined ? Number(env.SUDO_UID) : NaN;
+    if (self.uid === 0 && Number.isInteger(sudoUid)) {
+        const gid = Number.isInteger(Number(env.SUDO_GID)) ? Number(env.SUDO_GID) : sudoUid;
+        const entry = passwd.find((p) => p.uid === sudoUid);
+        return { uid: sudoUid, gid, name: entry?.name ?? env.SUDO_USER, home: entry?.home ?? `/home/${env.SUDO_USER ?? sudoUid}` };
+    }
+    const entry = passwd.find((p) => p.uid === self.uid);
+    return { uid: self.uid, gid: self.gid, name: entry?.name, home: env.HOME || entry?.home || self.home };
+}
+/** The invoking user of this process. */
+function currentInvoker() {
+    let passwd = [];
+    try {
+        passwd = parsePasswd((0,external_node_fs_namespaceObject.readFileSync)('/etc/passwd', 'utf8'));
+    }
+    catch {
+        // No readable passwd: numbers and $HOME are all we have.
+    }
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    return resolveInvoker(process.env, { uid, gid, home: process.env.HOME ?? '/' }, passwd);
+}
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -41404,9 +41455,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * Typed errors, mapped once: to exit codes by the CLI (125 for anything that kept the
@@ -42121,113 +42169,559 @@ function spawnLauncher(file, options = {}) {
     return { child, exit, cutLifeline: () => lifeline.end() };
 }
 
-;// CONCATENATED MODULE: ./src/action/image.ts
-function saveDecision(r) {
-    if (!r.cacheKey && !r.path)
-        return { save: false, reason: 'no image-cache-key or save-image was given' };
-    if (r.policy === 'never')
-        return { save: false, reason: 'save-image-if is never' };
-    if (r.policy === 'success' && r.failed)
-        return { save: false, reason: 'the build failed and save-image-if is success' };
-    if (r.exactHit && !r.path)
-        return { save: false, reason: `image ${r.cacheKey} was restored exactly; the cache has it already` };
-    return { save: true, reason: r.policy === 'always' ? 'save-image-if is always' : 'the build succeeded' };
+;// CONCATENATED MODULE: ./src/core/jail/spec.ts
+
+
+
+
+
+
+/** The bridge micro-container's private networks use. */
+const JAIL_BRIDGE = 'mc0';
+/**
+ * The cgroup name of container NAME of LIBRARYDIR: the name (app for the default one) and
+ * a short hash of the library directory, since two library directories may each have a
+ * container of one name, and cgroups are machine-wide. Pure.
+ */
+function cgroupName(libraryDir, name) {
+    return `${name || 'app'}.${createHash('sha256').update(libraryDir).digest('hex').slice(0, 8)}`;
 }
-/** The savers this build of the action has: none yet. */
-function availableImageSaver() {
-    return undefined;
+/** `/proc/PID/ns/net` -> PID (MICRO_CONTAINER_BRIDGE_NETNS). Pure; throws ConfigError. */
+function parseBridgeNetns(text) {
+    const m = /^\/proc\/([1-9][0-9]*)\/ns\/net$/.exec(text);
+    if (!m)
+        throw new ConfigError(`bridge namespace '${text}' is not of the form /proc/PID/ns/net (MICRO_CONTAINER_BRIDGE_NETNS: a process in the namespace that holds the bridge)`);
+    return Number(m[1]);
+}
+function parseLimits(config) {
+    const limits = {};
+    if (config.memory !== undefined)
+        limits.memoryBytes = parseMemory(config.memory);
+    if (config.pids !== undefined)
+        limits.pids = parsePids(config.pids);
+    if (config.cpus !== undefined)
+        limits.cpu = parseCpus(config.cpus);
+    return limits;
+}
+function jailCgroup(libraryDir, name, limits, layout) {
+    const required = hasLimits(limits);
+    if (layout === undefined || layout.mode === 'none') {
+        if (required)
+            throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
+        return undefined;
+    }
+    const cg = cgroupName(libraryDir, name);
+    let plan = planCgroupSetup(layout, cg, limits);
+    // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
+    // cannot be made (a container without a writable cgroupfs) still runs the jail.
+    if (!required)
+        plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+    const d = containerCgroupDirs(layout, cg);
+    const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
+    let oom;
+    if (d.v2?.limits)
+        oom = { file: path.join(d.v2.leaf, 'memory.events'), kind: 'memory.events' };
+    else if (d.v1.memory)
+        oom = { file: path.join(d.v1.memory, 'memory.oom_control'), kind: 'memory.oom_control' };
+    return { name: cg, limits, plan, dirs, oom };
+}
+function jailNet(config, name, libraryDir, facts) {
+    if ((config.network ?? 'host') !== 'private')
+        return undefined;
+    const lease = facts.lease;
+    if (lease === undefined || lease.name !== name)
+        throw new JailError(`no network allocation was given for container '${name}'`);
+    return {
+        name,
+        ip: lease.ip,
+        prefix: lease.prefix,
+        mac: lease.mac,
+        gateway: lease.gateway,
+        bridge: JAIL_BRIDGE,
+        gatewayCidr: `${lease.gateway}/${lease.prefix}`,
+        netnsPid: config.bridgeNetns ? parseBridgeNetns(config.bridgeNetns) : undefined,
+        nat: config.nat ? { pool: poolOf(lease), backend: facts.natBackend ?? 'iptables' } : undefined,
+        owner: libraryDir,
+        forwardAccept: facts.forwardAccept ?? false,
+    };
+}
+/** The network a lease is on, as A.B.C.D/N (its gateway is the network's first address). */
+function poolOf(lease) {
+    const n = lease.gateway.split('.').reduce((a, o) => a * 256 + Number(o), 0) - 1;
+    return `${[24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.')}/${lease.prefix}`;
+}
+// overlayfs splits lowerdir on ':' and mount options on ','; fstab fields are escaped by
+// the launcher, but these two cannot be expressed safely, so they are refused.
+const FORBIDDEN_IN_LAYER = /[:,\n]/;
+function absolute(p, cwd) {
+    return path.resolve(cwd, p);
+}
+function spec_validName(name) {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name);
+}
+/** config + facts about the host -> JailSpec. Pure (facts are injected); throws ConfigError. */
+function buildSpec(config, facts) {
+    const name = config.name ?? '';
+    if (name !== '' && !spec_validName(name)) {
+        throw new ConfigError(`container name '${name}' is not valid: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+    }
+    const libraryDir = absolute(config.libraryDir || DEFAULT_LIBRARY_DIR, facts.cwd);
+    const baseDir = absolute(config.baseDir || path.join(facts.invoker.home, '.app'), facts.cwd);
+    const suffix = name ? `app-${name}` : 'app';
+    const stateDir = path.join(libraryDir, suffix);
+    const appDir = path.join(baseDir, suffix);
+    const ephemeral = config.ephemeral === true;
+    const lowerDirs = (config.lowerDirs && config.lowerDirs.length > 0 ? config.lowerDirs : ['/']).map((d) => absolute(d, facts.cwd));
+    for (const d of lowerDirs) {
+        if (FORBIDDEN_IN_LAYER.test(d))
+            throw new ConfigError(`lowerdir ${d} contains ':' or ','; overlayfs cannot take such a path (rename or bind-mount it elsewhere)`);
+        if (!facts.isDirectory(d))
+            throw new ConfigError(`lowerdir ${d} is not a directory on the host (check -l)`);
+    }
+    for (const d of [appDir, stateDir]) {
+        if (FORBIDDEN_IN_LAYER.test(d))
+            throw new ConfigError(`${d} contains ':' or ','; overlayfs cannot take such a path (choose another -b/-d)`);
+    }
+    const volumes = (config.volumes ?? []).map((v) => {
+        const host = absolute(v.host, facts.cwd);
+        if (!v.guest.startsWith('/'))
+            throw new ConfigError(`volume guest path '${v.guest}' must be absolute (as in -v ${v.host}:/path)`);
+        if (!facts.exists(host))
+            throw new ConfigError(`volume source ${host} does not exist on the host (create it first, or fix -v ${v.host}:${v.guest})`);
+        return { host, guest: path.posix.normalize(v.guest), readOnly: v.readOnly };
+    });
+    // Parents before children, so that a volume inside another lands on top of it.
+    volumes.sort((a, b) => a.guest.split('/').length - b.guest.split('/').length);
+    const workdir = config.workdir ?? '';
+    if (workdir && !workdir.startsWith('/'))
+        throw new ConfigError(`workdir '${workdir}' must be an absolute path inside the container (-w /path)`);
+    const env = config.env ?? {};
+    for (const k of Object.keys(env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new ConfigError(`environment variable name '${k}' is not valid (-e NAME=value)`);
+    }
+    const user = config.user || `${facts.invoker.uid}:${facts.invoker.gid}`;
+    if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':')) {
+        throw new ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
+    }
+    const network = config.network ?? 'host';
+    if (!NETWORK_MODES.includes(network))
+        throw new ConfigError(`network '${network}' is not one of host, none or private (--network)`);
+    if (network === 'private' && name === '')
+        throw new ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
+    if (config.nat && network !== 'private')
+        throw new ConfigError('--nat only applies to --network private');
+    if (config.bridgeNetns !== undefined && network === 'private')
+        parseBridgeNetns(config.bridgeNetns);
+    const limits = parseLimits(config);
+    for (const s of [config.initScript, config.shutdownScript]) {
+        if (s && !facts.exists(absolute(s, facts.cwd)))
+            throw new ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
+    }
+    return {
+        name,
+        hostname: config.hostname || name || 'micro-container',
+        libraryDir,
+        baseDir,
+        owner: `${facts.invoker.uid}:${facts.invoker.gid}`,
+        stateDir,
+        rootDir: path.join(stateDir, 'root'),
+        appDir,
+        upperDir: ephemeral ? path.join(stateDir, 'rm', 'upper') : path.join(appDir, 'upper'),
+        workDir: ephemeral ? path.join(stateDir, 'rm', 'work') : path.join(appDir, 'work'),
+        lowerDirs,
+        ephemeral,
+        user,
+        workdir: workdir ? path.posix.normalize(workdir) : '',
+        login: config.login === true,
+        volumes,
+        env,
+        initScript: config.initScript ? absolute(config.initScript, facts.cwd) : '',
+        shutdownScript: config.shutdownScript ? absolute(config.shutdownScript, facts.cwd) : '',
+        command: config.command ?? [],
+        network,
+        cgroup: jailCgroup(libraryDir, name, limits, facts.cgroupLayout),
+        net: jailNet(config, name, libraryDir, facts),
+    };
 }
 
-;// CONCATENATED MODULE: ./src/action/privilege.ts
+;// CONCATENATED MODULE: ./src/core/net/ipv4.ts
+/** IPv4 addresses as 32-bit unsigned numbers, so that pools are arithmetic. Pure. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const DOTTED = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+/** True for a dotted quad without leading zeros (`010.1.1.1` reads as octal to some tools). */
+function ipv4_isIpv4(text) {
+    return DOTTED.test(text);
+}
+/** `10.213.0.2` -> 0x0ad50002. The caller has checked the text with isIpv4. */
+function ipv4_ipToNumber(ip) {
+    return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+/** 0x0ad50002 -> `10.213.0.2`. */
+function ipv4_numberToIp(n) {
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/mac.ts
+
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+/** A lower-case colon-separated MAC that is unicast (multicast bit, 0x01 of the first octet, clear). */
+function isUnicastMac(mac) {
+    return MAC.test(mac) && (parseInt(mac.slice(0, 2), 16) & 0x01) === 0;
+}
+/**
+ * A random MAC that no allocation in TAKEN has. The first octet gets the locally
+ * administered bit (0x02) set, so it can never equal a vendor's burnt-in address, and the
+ * multicast bit (0x01) cleared, since a multicast source address is invalid on Ethernet.
+ */
+function mac_generateMac(taken, random = randomBytes) {
+    const used = new Set(taken);
+    // 46 random bits make a clash vanishingly rare; a loop that never ends would only come
+    // from a broken random source, which deserves an error rather than a hang.
+    for (let attempt = 0; attempt < 64; attempt++) {
+        const b = random(6);
+        if (b.length < 6)
+            throw new JailError(`the random source gave ${b.length} bytes for a MAC address, not 6`);
+        const bytes = [(b[0] & 0xfc) | 0x02, b[1], b[2], b[3], b[4], b[5]];
+        const mac = bytes.map((x) => x.toString(16).padStart(2, '0')).join(':');
+        if (!used.has(mac))
+            return mac;
+    }
+    throw new JailError('could not generate a MAC address that no other container has in 64 attempts: the random source repeats itself');
+}
+
+;// CONCATENATED MODULE: ./src/core/net/pool.ts
 
 
 /**
- * Mounts, namespaces and root-owned layers need root. As root (a container job, a
- * self-hosted runner) the step runs directly; as GitHub's `runner` user it runs itself
- * again through `sudo -n` (unprivileged user namespaces are blocked there anyway).
- *
- * sudo resets the environment and would drop variables it deems unsafe and the inputs'
- * hyphenated names (INPUT_ROOTFS-SHA256), so the environment travels as JSON on the root
- * process's stdin, a pipe: nothing is written to disk. The root process takes it back
- * with takeEnvironmentFromStdin before it reads any input.
+ * The default pool: a private /24 that home routers, VPNs, Docker (172.17/16, 172.18+/16)
+ * and podman (10.88/16) do not use by default, so it is unlikely to clash with a route the
+ * host already has.
  */
-const ENV_FROM_STDIN_FLAG = '--mc-env-from-stdin';
-function isRoot() {
-    return (process.getuid?.() ?? 0) === 0;
+const pool_DEFAULT_POOL = '10.213.0.0/24';
+/**
+ * Parses `A.B.C.D/N`. The address must be the network's own (host bits zero), so that a
+ * typo such as 10.213.0.5/24 is shown rather than silently widened. /8../30: a /31 or /32
+ * has no room for a gateway and a container.
+ */
+function pool_parsePool(text) {
+    const m = /^([0-9.]+)\/([0-9]{1,2})$/.exec(text.trim());
+    const hint = `give a network as A.B.C.D/N, e.g. ${pool_DEFAULT_POOL}`;
+    if (!m || !ipv4_isIpv4(m[1]))
+        throw new errors_ConfigError(`network pool '${text}' is not an IPv4 network: ${hint}`);
+    const prefix = Number(m[2]);
+    if (prefix < 8 || prefix > 30)
+        throw new errors_ConfigError(`network pool '${text}': the prefix length must be between 8 and 30 (a /31 or /32 has no room for containers)`);
+    const size = 2 ** (32 - prefix);
+    const address = ipv4_ipToNumber(m[1]);
+    const network = address - (address % size);
+    if (network !== address) {
+        throw new errors_ConfigError(`network pool '${text}' has host bits set: did you mean ${ipv4_numberToIp(network)}/${prefix}?`);
+    }
+    return {
+        cidr: `${ipv4_numberToIp(network)}/${prefix}`,
+        prefix,
+        network,
+        gateway: ipv4_numberToIp(network + 1),
+        first: network + 2,
+        last: network + size - 2,
+    };
 }
-function checkSudo() {
-    const check = (0,external_node_child_process_namespaceObject.spawnSync)('sudo', ['-n', 'true'], { stdio: 'ignore' });
-    if (check.error || check.status !== 0) {
-        throw new PrivilegeError('root is needed for mounts and namespaces: run the job as root, or give the runner user passwordless sudo (`sudo -n true` must work; GitHub-hosted runners have it)');
+/** The bridge's address with its prefix, as `ip addr` takes it: `10.213.0.1/24`. */
+function gatewayCidr(pool) {
+    return `${pool.gateway}/${pool.prefix}`;
+}
+/** True when IP is one a container may have in POOL (not the network, gateway or broadcast). */
+function pool_isContainerAddress(pool, ip) {
+    if (!ipv4_isIpv4(ip))
+        return false;
+    const n = ipv4_ipToNumber(ip);
+    return n >= pool.first && n <= pool.last;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/address-table.ts
+
+
+
+
+
+function address_table_leaseOf(allocation, pool) {
+    return { ...allocation, prefix: pool.prefix, gateway: pool.gateway };
+}
+function checkName(name) {
+    if (!validName(name)) {
+        throw new ConfigError(`container name '${name}' is not valid for the network: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
     }
 }
-/** Runs SCRIPT (this entry's bundle) again as root with our environment; its exit status. */
-function runAsRoot(script) {
-    checkSudo();
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('sudo', ['-n', '--', process.execPath, script, ENV_FROM_STDIN_FLAG], { stdio: ['pipe', 'inherit', 'inherit'] });
-        child.on('error', (e) => reject(new PrivilegeError(`cannot start sudo: ${e.message}`)));
-        // The runner cancels a step with SIGINT, then SIGTERM: pass them on to the root side.
-        const forward = (sig) => () => child.kill(sig);
-        const handlers = ['SIGINT', 'SIGTERM'].map((s) => [s, forward(s)]);
-        for (const [s, h] of handlers)
-            process.on(s, h);
-        child.on('close', (code, signal) => {
-            for (const [s, h] of handlers)
-                process.off(s, h);
-            resolve(code ?? (signal ? 128 + 15 : 1));
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(JSON.stringify(process.env));
+/**
+ * Gives NAME an address in POOL: the one it already has, else the requested one, else the
+ * lowest free one. Pure: returns the new state (the input is not changed) and the lease.
+ * A known name keeps its MAC too, so its neighbours' ARP caches stay right across restarts.
+ */
+function address_table_allocateIn(state, name, pool, options = {}) {
+    checkName(name);
+    if (state.pool !== undefined && state.pool !== pool.cidr && state.allocations.length > 0) {
+        const names = state.allocations.map((a) => a.name).join(', ');
+        throw new ConfigError(`the network already uses the pool ${state.pool} (containers: ${names}); ask for that pool, or release those containers before changing it to ${pool.cidr}`);
+    }
+    const mine = state.allocations.find((a) => a.name === name);
+    const others = state.allocations.filter((a) => a.name !== name);
+    const want = options.ip;
+    if (want !== undefined) {
+        if (!isIpv4(want))
+            throw new ConfigError(`'${want}' is not an IPv4 address`);
+        if (!isContainerAddress(pool, want)) {
+            throw new ConfigError(`${want} cannot be a container's address in ${pool.cidr}: use ${numberToIp(pool.first)} to ${numberToIp(pool.last)} (${pool.gateway} is the bridge's)`);
+        }
+        const holder = others.find((a) => a.ip === want);
+        if (holder)
+            throw new ConfigError(`${want} is already the address of container '${holder.name}'`);
+    }
+    if (mine && (want === undefined || want === mine.ip)) {
+        return { state: { pool: pool.cidr, allocations: state.allocations }, lease: address_table_leaseOf(mine, pool), changed: state.pool !== pool.cidr };
+    }
+    const ip = want ?? firstFree(others, pool);
+    const mac = mine?.mac ?? generateMac(others.map((a) => a.mac), options.random);
+    const allocation = { name, ip, mac };
+    const allocations = [...others, allocation].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { state: { pool: pool.cidr, allocations }, lease: address_table_leaseOf(allocation, pool), changed: true };
+}
+function firstFree(others, pool) {
+    const used = new Set(others.map((a) => ipToNumber(a.ip)));
+    for (let n = pool.first; n <= pool.last; n++)
+        if (!used.has(n))
+            return numberToIp(n);
+    throw new ConfigError(`the network pool ${pool.cidr} is full (${pool.last - pool.first + 1} containers): release some, or use a larger pool`);
+}
+/** Forgets NAME's allocation. Pure; releasing an unknown name changes nothing. */
+function releaseIn(state, name) {
+    const released = state.allocations.find((a) => a.name === name);
+    if (!released)
+        return { state };
+    return { state: { ...state, allocations: state.allocations.filter((a) => a !== released) }, released };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/flock.ts
+
+
+
+
+/** flock(1)'s exit status when -w runs out, chosen with -E so it differs from its errors. */
+const TIMED_OUT = 75;
+/**
+ * Runs WORK holding an exclusive flock(2) on FILE, across processes and within one.
+ *
+ * Node has no flock, so we open FILE ourselves and let flock(1) lock that open file as
+ * its fd 3. A flock belongs to the open file description, which the child shares with us:
+ * when flock(1) exits the lock stays, held by our fd, until we close it. The kernel drops
+ * it when our process dies, so there is no stale lock to take over (an O_EXCL lock file
+ * with a pid in it must guess at that, and two takers can race). The file is never removed:
+ * removing it would let a later taker lock a new inode while an earlier one holds the old.
+ * Each call opens FILE anew, so two calls in one process exclude each other too (and a
+ * nested call waits for the outer one: it is not re-entrant).
+ */
+async function flock_withFlock(file, work, options = {}) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true, mode: 0o700 });
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a', 0o600);
+    try {
+        const seconds = String(Math.max(1, Math.ceil((options.timeoutMs ?? 60_000) / 1000)));
+        let r;
+        try {
+            r = await execCaptureFds('flock', ['-x', '-w', seconds, '-E', String(TIMED_OUT), '3'], [fd]);
+        }
+        catch (e) {
+            if (e.code === 'ENOENT')
+                throw new errors_JailError('flock (util-linux) is not installed: it is needed to share the network resources file safely');
+            throw e;
+        }
+        if (r.code === TIMED_OUT)
+            throw new errors_JailError(`timed out after ${seconds} s waiting for the lock ${file}: another micro-container process holds it`);
+        if (r.code !== 0)
+            throw new errors_JailError(`could not lock ${file}: flock exited with ${r.code}: ${r.stderr.trim()}`);
+        return await work();
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/net/resources-file.ts
+
+
+
+
+/**
+ * The resources file (`LIBRARYDIR/network.json`): who has which address and MAC.
+ *
+ *   { "version": 1, "pool": "10.213.0.0/24",
+ *     "allocations": [ { "name": "build", "ip": "10.213.0.2", "mac": "02:5e:..." } ] }
+ *
+ * Parsing checks everything another process (or a person with an editor) could have got
+ * wrong, because a duplicate address would surface much later as a confusing network fault.
+ */
+const NETWORK_FILE_VERSION = 1;
+function serializeNetworkState(state) {
+    const out = { version: NETWORK_FILE_VERSION };
+    if (state.pool !== undefined)
+        out.pool = state.pool;
+    out.allocations = state.allocations.map(({ name, ip, mac }) => ({ name, ip, mac }));
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+/** Parses and validates the file's TEXT; SOURCE names it in errors. Throws ConfigError. */
+function parseNetworkState(text, source) {
+    const bad = (why) => new errors_ConfigError(`${source} is not a valid network resources file: ${why}; fix it, or remove it if no container is using the network`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        throw bad(`not JSON (${e.message})`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        throw bad('not a JSON object');
+    const doc = data;
+    if (doc.version !== NETWORK_FILE_VERSION)
+        throw bad(`version ${JSON.stringify(doc.version)} is not ${NETWORK_FILE_VERSION} (written by another micro-container release?)`);
+    if (!Array.isArray(doc.allocations))
+        throw bad('"allocations" is not a list');
+    let pool;
+    if (doc.pool !== undefined) {
+        if (typeof doc.pool !== 'string')
+            throw bad('"pool" is not a string');
+        try {
+            pool = pool_parsePool(doc.pool);
+        }
+        catch (e) {
+            throw bad(e.message);
+        }
+        if (pool.cidr !== doc.pool)
+            throw bad(`"pool" ${doc.pool} is not in canonical form ${pool.cidr}`);
+    }
+    else if (doc.allocations.length > 0) {
+        throw bad('there are allocations but no "pool"');
+    }
+    const names = new Set();
+    const ips = new Map();
+    const macs = new Map();
+    const allocations = doc.allocations.map((entry, i) => {
+        if (typeof entry !== 'object' || entry === null)
+            throw bad(`allocation ${i} is not an object`);
+        const { name, ip, mac } = entry;
+        if (typeof name !== 'string' || !spec_validName(name))
+            throw bad(`allocation ${i} has no valid container name`);
+        if (names.has(name))
+            throw bad(`container '${name}' is listed twice`);
+        if (typeof ip !== 'string' || !pool_isContainerAddress(pool, ip))
+            throw bad(`container '${name}' has the address ${JSON.stringify(ip)}, which is not a container address in ${doc.pool}`);
+        if (typeof mac !== 'string' || !isUnicastMac(mac))
+            throw bad(`container '${name}' has the MAC ${JSON.stringify(mac)}, which is not a lower-case unicast MAC`);
+        if (ips.has(ip))
+            throw bad(`containers '${ips.get(ip)}' and '${name}' have the same address ${ip}`);
+        if (macs.has(mac))
+            throw bad(`containers '${macs.get(mac)}' and '${name}' have the same MAC ${mac}`);
+        names.add(name);
+        ips.set(ip, name);
+        macs.set(mac, name);
+        return { name, ip, mac };
+    });
+    allocations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return doc.pool === undefined ? { allocations } : { pool: doc.pool, allocations };
+}
+
+;// CONCATENATED MODULE: ./src/core/net/allocations.ts
+
+
+
+
+
+
+
+/**
+ * The network's resources file in a library directory, shared by every micro-container
+ * process that uses that directory. Each change is a read-modify-write under a flock on
+ * a separate lock file, and the new content replaces the old by rename, so a reader
+ * (even one that takes no lock) sees either the old or the new file, never half of one,
+ * and a crash mid-write leaves the old one.
+ */
+function networkFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.json');
+}
+function lockFile(libraryDir) {
+    return external_node_path_default().join(libraryDir, 'network.lock');
+}
+/** Runs WORK under the network's lock. Not re-entrant: WORK must not call allocate/release/list. */
+function withNetworkLock(libraryDir, work, options = {}) {
+    return flock_withFlock(lockFile(libraryDir), work, options);
+}
+function readState(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return { allocations: [] };
+        throw e;
+    }
+    return parseNetworkState(text, file);
+}
+function writeState(file, state) {
+    const temp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+    try {
+        const fd = (0,external_node_fs_namespaceObject.openSync)(temp, 'wx', 0o644);
+        try {
+            (0,external_node_fs_namespaceObject.writeSync)(fd, serializeNetworkState(state));
+            (0,external_node_fs_namespaceObject.fsyncSync)(fd); // the rename must not reach the disk before the data it names
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        }
+        (0,external_node_fs_namespaceObject.renameSync)(temp, file);
+    }
+    catch (e) {
+        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
+        throw e;
+    }
+}
+async function update(libraryDir, change) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(libraryDir, { recursive: true, mode: 0o700 });
+    return withNetworkLock(libraryDir, async () => {
+        const file = networkFile(libraryDir);
+        const { state, result, changed } = change(readState(file));
+        if (changed)
+            writeState(file, state);
+        return result;
     });
 }
-/** In the root process: replaces process.env with the caller's, keeping sudo's SUDO_* (the caller's identity). */
-async function takeEnvironmentFromStdin() {
-    const chunks = [];
-    for await (const c of process.stdin)
-        chunks.push(c);
-    const env = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const keep = { SUDO_UID: process.env.SUDO_UID, SUDO_GID: process.env.SUDO_GID, SUDO_USER: process.env.SUDO_USER };
-    for (const k of Object.keys(process.env))
-        delete process.env[k];
-    Object.assign(process.env, env);
-    for (const [k, v] of Object.entries(keep))
-        if (v !== undefined)
-            process.env[k] = v;
-}
 /**
- * The entry's start: returns true when this process should do the work (it is root),
- * after setting the exit code of a root child it ran otherwise.
+ * Gives container NAME an address and MAC on the library directory's network (POOL, by
+ * default 10.213.0.0/24): the ones it already has, else OPTIONS.ip or the first free
+ * address, and a new random MAC. Throws ConfigError for a bad name, pool or address, a
+ * full pool, or a pool that differs from the one the current allocations use.
  */
-async function elevate(script) {
-    if (process.argv.includes(ENV_FROM_STDIN_FLAG)) {
-        await takeEnvironmentFromStdin();
-        return true;
-    }
-    if (isRoot())
-        return true;
-    process.exitCode = await runAsRoot(script);
-    return false;
+async function allocate(libraryDir, name, pool = DEFAULT_POOL, options = {}) {
+    const parsed = parsePool(pool);
+    return update(libraryDir, (state) => {
+        const r = allocateIn(state, name, parsed, options);
+        return { state: r.state, result: r.lease, changed: r.changed };
+    });
 }
-
-;// CONCATENATED MODULE: ./src/action/state.ts
-function encodePlanState(s) {
-    return JSON.stringify(s);
+/** Forgets NAME's allocation; returns it, or undefined when NAME had none. */
+async function release(libraryDir, name) {
+    return update(libraryDir, (state) => {
+        const r = releaseIn(state, name);
+        return { state: r.state, result: r.released, changed: r.released !== undefined };
+    });
 }
-/** The recorded plan, or undefined when main never got as far as recording it. */
-function decodePlanState(text) {
-    if (!text)
-        return undefined;
-    const s = JSON.parse(text);
-    if (s.version !== 1 || typeof s.plan?.jobDir !== 'string')
-        return undefined;
-    return s;
-}
-function decodeMainState(text) {
-    if (!text)
-        return { phases: [] };
-    const s = JSON.parse(text);
-    return { ...s, phases: Array.isArray(s.phases) ? s.phases : [] };
+/** The network as the file says now: its pool (absent before any allocation) and the leases. */
+async function list(libraryDir) {
+    // Reading needs no lock: the file is only ever replaced whole.
+    const state = readState(networkFile(libraryDir));
+    if (state.pool === undefined)
+        return { leases: [] };
+    const pool = parsePool(state.pool);
+    return { pool: state.pool, leases: state.allocations.map((a) => leaseOf(a, pool)) };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
@@ -47295,8 +47789,10 @@ function restError_isRestError(e) {
 //# sourceMappingURL=restError.js.map
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
@@ -89758,7 +90254,7 @@ const cancel = async function cancel(options = {}) {
  * This affects what `this` refers to.
  * @hidden
  */
-const update = async function update(options = {}) {
+const BlobStartCopyFromUrlPoller_update = async function update(options = {}) {
     const state = this.state;
     const { blobClient, copySource, startCopyFromURLOptions } = state;
     if (!state.isStarted) {
@@ -89825,7 +90321,7 @@ function makeBlobBeginCopyFromURLPollOperation(state) {
         state: { ...state },
         cancel,
         toString: BlobStartCopyFromUrlPoller_toString,
-        update,
+        update: BlobStartCopyFromUrlPoller_update,
     };
 }
 //# sourceMappingURL=BlobStartCopyFromUrlPoller.js.map
@@ -99029,7 +99525,7 @@ const CACHE_KEY_PREFIX = 'micro-container-';
  * `micro-container-root` would prefix-match a root archive and load it as an image.
  */
 const ROOT_PREFIX = `${CACHE_KEY_PREFIX}root-`;
-const IMAGE_KEY_PREFIX = (/* unused pure expression or super */ null && (`${CACHE_KEY_PREFIX}image-`));
+const IMAGE_KEY_PREFIX = `${CACHE_KEY_PREFIX}image-`;
 /** The most keys one restore may try (primary + restore keys), as @actions/cache allows. */
 const MAX_RESTORE_KEYS = 10;
 /** The longest key @actions/cache accepts. */
@@ -99052,7 +99548,7 @@ function imageCacheKey(userKey, input = 'image-cache-key') {
     const key = userKey.trim();
     const problem = userKeyProblem(key);
     if (problem)
-        throw new ConfigError(`${input}: ${problem}`);
+        throw new errors_ConfigError(`${input}: ${problem}`);
     return `${IMAGE_KEY_PREFIX}${key}`;
 }
 /**
@@ -99413,180 +99909,315 @@ function scopeEnv(env, work) {
     return { ...env, HOME: work, GITHUB_WORKSPACE: work, RUNNER_TEMP: work };
 }
 
-;// CONCATENATED MODULE: ./src/core/jail/spec.ts
+;// CONCATENATED MODULE: ./src/core/image/errors.ts
 
-
-
-
-
-
-/** The bridge micro-container's private networks use. */
-const JAIL_BRIDGE = 'mc0';
 /**
- * The cgroup name of container NAME of LIBRARYDIR: the name (app for the default one) and
- * a short hash of the library directory, since two library directories may each have a
- * container of one name, and cgroups are machine-wide. Pure.
+ * An image layer could not be saved or applied: the upper layer holds something an OCI
+ * layer cannot express, a tool failed, the layer file is malformed. The message names the
+ * layer, the problem and what to do about it.
  */
-function cgroupName(libraryDir, name) {
-    return `${name || 'app'}.${createHash('sha256').update(libraryDir).digest('hex').slice(0, 8)}`;
+class errors_ImageError extends errors_MicroContainerError {
+    name = 'ImageError';
 }
-/** `/proc/PID/ns/net` -> PID (MICRO_CONTAINER_BRIDGE_NETNS). Pure; throws ConfigError. */
-function parseBridgeNetns(text) {
-    const m = /^\/proc\/([1-9][0-9]*)\/ns\/net$/.exec(text);
-    if (!m)
-        throw new ConfigError(`bridge namespace '${text}' is not of the form /proc/PID/ns/net (MICRO_CONTAINER_BRIDGE_NETNS: a process in the namespace that holds the bridge)`);
-    return Number(m[1]);
-}
-function parseLimits(config) {
-    const limits = {};
-    if (config.memory !== undefined)
-        limits.memoryBytes = parseMemory(config.memory);
-    if (config.pids !== undefined)
-        limits.pids = parsePids(config.pids);
-    if (config.cpus !== undefined)
-        limits.cpu = parseCpus(config.cpus);
-    return limits;
-}
-function jailCgroup(libraryDir, name, limits, layout) {
-    const required = hasLimits(limits);
-    if (layout === undefined || layout.mode === 'none') {
-        if (required)
-            throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
-        return undefined;
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/image/oci-digest.ts
+
+
+
+
+
+
+
+
+/**
+ * Digests of layer files, computed by streaming: a layer can be hundreds of megabytes, so
+ * nothing here reads a whole file into memory.
+ */
+/** The compression of a file, from its first bytes. */
+async function oci_digest_sniffCompression(file) {
+    const fh = await open(file, 'r');
+    try {
+        const buf = Buffer.alloc(MAGIC_BYTES);
+        const { bytesRead } = await fh.read(buf, 0, MAGIC_BYTES, 0);
+        return detectCompression(buf.subarray(0, bytesRead));
     }
-    const cg = cgroupName(libraryDir, name);
-    let plan = planCgroupSetup(layout, cg, limits);
-    // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
-    // cannot be made (a container without a writable cgroupfs) still runs the jail.
-    if (!required)
-        plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
-    const d = containerCgroupDirs(layout, cg);
-    const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
-    let oom;
-    if (d.v2?.limits)
-        oom = { file: path.join(d.v2.leaf, 'memory.events'), kind: 'memory.events' };
-    else if (d.v1.memory)
-        oom = { file: path.join(d.v1.memory, 'memory.oom_control'), kind: 'memory.oom_control' };
-    return { name: cg, limits, plan, dirs, oom };
-}
-function jailNet(config, name, libraryDir, facts) {
-    if ((config.network ?? 'host') !== 'private')
-        return undefined;
-    const lease = facts.lease;
-    if (lease === undefined || lease.name !== name)
-        throw new JailError(`no network allocation was given for container '${name}'`);
-    return {
-        name,
-        ip: lease.ip,
-        prefix: lease.prefix,
-        mac: lease.mac,
-        gateway: lease.gateway,
-        bridge: JAIL_BRIDGE,
-        gatewayCidr: `${lease.gateway}/${lease.prefix}`,
-        netnsPid: config.bridgeNetns ? parseBridgeNetns(config.bridgeNetns) : undefined,
-        nat: config.nat ? { pool: poolOf(lease), backend: facts.natBackend ?? 'iptables' } : undefined,
-        owner: libraryDir,
-        forwardAccept: facts.forwardAccept ?? false,
-    };
-}
-/** The network a lease is on, as A.B.C.D/N (its gateway is the network's first address). */
-function poolOf(lease) {
-    const n = lease.gateway.split('.').reduce((a, o) => a * 256 + Number(o), 0) - 1;
-    return `${[24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.')}/${lease.prefix}`;
-}
-// overlayfs splits lowerdir on ':' and mount options on ','; fstab fields are escaped by
-// the launcher, but these two cannot be expressed safely, so they are refused.
-const FORBIDDEN_IN_LAYER = /[:,\n]/;
-function absolute(p, cwd) {
-    return path.resolve(cwd, p);
-}
-function spec_validName(name) {
-    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(name);
-}
-/** config + facts about the host -> JailSpec. Pure (facts are injected); throws ConfigError. */
-function buildSpec(config, facts) {
-    const name = config.name ?? '';
-    if (name !== '' && !spec_validName(name)) {
-        throw new ConfigError(`container name '${name}' is not valid: use letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+    finally {
+        await fh.close();
     }
-    const libraryDir = absolute(config.libraryDir || DEFAULT_LIBRARY_DIR, facts.cwd);
-    const baseDir = absolute(config.baseDir || path.join(facts.invoker.home, '.app'), facts.cwd);
-    const suffix = name ? `app-${name}` : 'app';
-    const stateDir = path.join(libraryDir, suffix);
-    const appDir = path.join(baseDir, suffix);
-    const ephemeral = config.ephemeral === true;
-    const lowerDirs = (config.lowerDirs && config.lowerDirs.length > 0 ? config.lowerDirs : ['/']).map((d) => absolute(d, facts.cwd));
-    for (const d of lowerDirs) {
-        if (FORBIDDEN_IN_LAYER.test(d))
-            throw new ConfigError(`lowerdir ${d} contains ':' or ','; overlayfs cannot take such a path (rename or bind-mount it elsewhere)`);
-        if (!facts.isDirectory(d))
-            throw new ConfigError(`lowerdir ${d} is not a directory on the host (check -l)`);
-    }
-    for (const d of [appDir, stateDir]) {
-        if (FORBIDDEN_IN_LAYER.test(d))
-            throw new ConfigError(`${d} contains ':' or ','; overlayfs cannot take such a path (choose another -b/-d)`);
-    }
-    const volumes = (config.volumes ?? []).map((v) => {
-        const host = absolute(v.host, facts.cwd);
-        if (!v.guest.startsWith('/'))
-            throw new ConfigError(`volume guest path '${v.guest}' must be absolute (as in -v ${v.host}:/path)`);
-        if (!facts.exists(host))
-            throw new ConfigError(`volume source ${host} does not exist on the host (create it first, or fix -v ${v.host}:${v.guest})`);
-        return { host, guest: path.posix.normalize(v.guest), readOnly: v.readOnly };
+}
+/** sha256 of the file's bytes as they are (a blob's digest) and its size. */
+async function oci_digest_fileDigest(file) {
+    const hash = createHash('sha256');
+    let size = 0;
+    await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), async function* (src) {
+        for await (const chunk of src) {
+            hash.update(chunk);
+            size += chunk.length;
+        }
     });
-    // Parents before children, so that a volume inside another lands on top of it.
-    volumes.sort((a, b) => a.guest.split('/').length - b.guest.split('/').length);
-    const workdir = config.workdir ?? '';
-    if (workdir && !workdir.startsWith('/'))
-        throw new ConfigError(`workdir '${workdir}' must be an absolute path inside the container (-w /path)`);
-    const env = config.env ?? {};
-    for (const k of Object.keys(env)) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-            throw new ConfigError(`environment variable name '${k}' is not valid (-e NAME=value)`);
+    return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+/**
+ * sha256 of the decompressed tar (the layer's diff ID, which the image config lists).
+ * gzip is inflated in-process; zstd (which Node 20's zlib lacks) by the zstd tool, hashed
+ * by sha256sum in the same pipeline, under pipefail so that a corrupt file is an error and
+ * not the digest of half a tar.
+ */
+async function oci_digest_uncompressedDigest(file, compression) {
+    switch (compression) {
+        case 'none':
+            return (await oci_digest_fileDigest(file)).digest;
+        case 'gzip': {
+            const hash = createHash('sha256');
+            try {
+                await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), createGunzip({ chunkSize: 1024 * 1024 }), async function* (src) {
+                    for await (const chunk of src)
+                        hash.update(chunk);
+                });
+            }
+            catch (err) {
+                throw new ConfigError(`${file} is not a readable gzip file (${err.message}); give a valid gzip-compressed layer tar`);
+            }
+            return `sha256:${hash.digest('hex')}`;
+        }
+        case 'zstd': {
+            const r = await execCapture('bash', ['-c', 'set -o pipefail; zstd -dcq --long=31 -- "$1" | sha256sum', 'bash', file]);
+            const hex = /^([0-9a-f]{64}) /.exec(r.stdout)?.[1];
+            if (r.code !== 0 || !hex) {
+                throw new ConfigError(`${file} could not be decompressed with zstd (${r.stderr.trim() || `exit ${r.code}`}); give a valid zstd-compressed layer tar (and make sure zstd is installed)`);
+            }
+            return `sha256:${hex}`;
+        }
+        default:
+            throw new ConfigError(`${file} is ${compression}-compressed, which no OCI layer media type allows; recompress it with gzip or zstd (layerFromArchive does)`);
     }
-    const user = config.user || `${facts.invoker.uid}:${facts.invoker.gid}`;
-    if (/[\s'"\\]/.test(user) || user.split(':').length > 2 || user.startsWith(':')) {
-        throw new ConfigError(`user '${user}' is not of the form user[:group] (names or numbers)`);
-    }
-    const network = config.network ?? 'host';
-    if (!NETWORK_MODES.includes(network))
-        throw new ConfigError(`network '${network}' is not one of host, none or private (--network)`);
-    if (network === 'private' && name === '')
-        throw new ConfigError('--network private needs a container name (-n NAME): the address is kept for that name');
-    if (config.nat && network !== 'private')
-        throw new ConfigError('--nat only applies to --network private');
-    if (config.bridgeNetns !== undefined && network === 'private')
-        parseBridgeNetns(config.bridgeNetns);
-    const limits = parseLimits(config);
-    for (const s of [config.initScript, config.shutdownScript]) {
-        if (s && !facts.exists(absolute(s, facts.cwd)))
-            throw new ConfigError(`script ${absolute(s, facts.cwd)} does not exist on the host (check -i/-s)`);
-    }
-    return {
-        name,
-        hostname: config.hostname || name || 'micro-container',
-        libraryDir,
-        baseDir,
-        owner: `${facts.invoker.uid}:${facts.invoker.gid}`,
-        stateDir,
-        rootDir: path.join(stateDir, 'root'),
-        appDir,
-        upperDir: ephemeral ? path.join(stateDir, 'rm', 'upper') : path.join(appDir, 'upper'),
-        workDir: ephemeral ? path.join(stateDir, 'rm', 'work') : path.join(appDir, 'work'),
-        lowerDirs,
-        ephemeral,
-        user,
-        workdir: workdir ? path.posix.normalize(workdir) : '',
-        login: config.login === true,
-        volumes,
-        env,
-        initScript: config.initScript ? absolute(config.initScript, facts.cwd) : '',
-        shutdownScript: config.shutdownScript ? absolute(config.shutdownScript, facts.cwd) : '',
-        command: config.command ?? [],
-        network,
-        cgroup: jailCgroup(libraryDir, name, limits, facts.cgroupLayout),
-        net: jailNet(config, name, libraryDir, facts),
+}
+
+;// CONCATENATED MODULE: ./src/core/image/manifest.ts
+
+
+/**
+ * The image manifest: one layer (an OCI layer blob), the root it sits on, the image below
+ * it when it is part of a chain, and the container settings worth keeping. Stored as
+ * canonical JSON; its sha256 is the image's digest. Pure.
+ */
+const IMAGE_MEDIA_TYPE = 'application/vnd.micro-container.image.v1+json';
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ROOT_ID = /^([0-9a-f]{64}|dir-[0-9a-f]{8,64})$/;
+/** Builds and checks a manifest. Pure but for the default creation time. */
+function buildImageManifest(input) {
+    const m = {
+        schemaVersion: 1,
+        mediaType: IMAGE_MEDIA_TYPE,
+        layer: { digest: input.layer.digest, diffId: input.layer.diffId, mediaType: input.layer.mediaType, size: input.layer.size },
+        base: dropUndefined({ id: input.base.id, path: input.base.path, source: input.base.source, name: input.base.name }),
+        ...(input.parent !== undefined ? { parent: input.parent } : {}),
+        created: input.created ?? new Date().toISOString(),
+        ...(input.from !== undefined ? { from: input.from } : {}),
+        ...(input.squashed ? { squashed: true } : {}),
+        settings: cleanSettings(input.settings ?? {}),
     };
+    return validateImageManifest(m, 'the new image manifest');
+}
+function dropUndefined(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+function cleanSettings(s) {
+    const out = {};
+    if (s.env && Object.keys(s.env).length)
+        out.env = { ...s.env };
+    if (s.workdir)
+        out.workdir = s.workdir;
+    if (s.user)
+        out.user = s.user;
+    if (s.startup && s.startup.length)
+        out.startup = [...s.startup];
+    return out;
+}
+function fail(where, what) {
+    throw new errors_ImageError(`${where} is not a valid micro-container image manifest: ${what}`);
+}
+const manifest_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Checks parsed JSON as a manifest; ImageError naming WHERE and the field otherwise. Pure. */
+function validateImageManifest(v, where) {
+    if (!manifest_isObject(v))
+        fail(where, 'not a JSON object');
+    if (v.schemaVersion !== 1)
+        fail(where, `schemaVersion is ${JSON.stringify(v.schemaVersion)}, not 1 (made by a newer micro-container?)`);
+    if (v.mediaType !== IMAGE_MEDIA_TYPE)
+        fail(where, `mediaType is ${JSON.stringify(v.mediaType)}, not ${IMAGE_MEDIA_TYPE}`);
+    const l = v.layer;
+    if (!manifest_isObject(l))
+        fail(where, 'layer is missing');
+    if (typeof l.digest !== 'string' || !DIGEST.test(l.digest))
+        fail(where, 'layer.digest is not sha256:<64 hex>');
+    if (typeof l.diffId !== 'string' || !DIGEST.test(l.diffId))
+        fail(where, 'layer.diffId is not sha256:<64 hex>');
+    if (typeof l.mediaType !== 'string' || !/^application\/vnd\.oci\.image\.layer\.v1\.tar(\+gzip|\+zstd)?$/.test(l.mediaType))
+        fail(where, 'layer.mediaType is not an OCI layer media type');
+    if (typeof l.size !== 'number' || !Number.isSafeInteger(l.size) || l.size < 0)
+        fail(where, 'layer.size is not a byte count');
+    const b = v.base;
+    if (!manifest_isObject(b))
+        fail(where, 'base is missing');
+    if (b.id === undefined && b.path === undefined)
+        fail(where, 'base has neither an id nor a path');
+    if (b.id !== undefined && (typeof b.id !== 'string' || !ROOT_ID.test(b.id)))
+        fail(where, 'base.id is not a root id (64 hex digits, or dir-...)');
+    if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/')))
+        fail(where, 'base.path is not an absolute path');
+    for (const k of ['source', 'name'])
+        if (b[k] !== undefined && typeof b[k] !== 'string')
+            fail(where, `base.${k} is not a string`);
+    if (v.parent !== undefined && (typeof v.parent !== 'string' || !DIGEST.test(v.parent)))
+        fail(where, 'parent is not sha256:<64 hex>');
+    if (typeof v.created !== 'string' || Number.isNaN(Date.parse(v.created)))
+        fail(where, 'created is not a date');
+    if (v.from !== undefined && typeof v.from !== 'string')
+        fail(where, 'from is not a string');
+    if (v.squashed !== undefined && typeof v.squashed !== 'boolean')
+        fail(where, 'squashed is not true or false');
+    const s = v.settings;
+    if (!manifest_isObject(s))
+        fail(where, 'settings is missing');
+    if (s.env !== undefined && (!manifest_isObject(s.env) || Object.entries(s.env).some(([k, x]) => typeof x !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)))) {
+        fail(where, 'settings.env is not a map of NAME to string');
+    }
+    if (s.workdir !== undefined && (typeof s.workdir !== 'string' || !s.workdir.startsWith('/')))
+        fail(where, 'settings.workdir is not an absolute path');
+    if (s.user !== undefined && typeof s.user !== 'string')
+        fail(where, 'settings.user is not a string');
+    if (s.startup !== undefined && (!Array.isArray(s.startup) || s.startup.some((x) => typeof x !== 'string')))
+        fail(where, 'settings.startup is not a list of strings');
+    return v;
+}
+/** JSON with keys sorted at every level: one manifest, one digest. Pure. */
+function canonicalManifestJson(m) {
+    const sort = (x) => Array.isArray(x) ? x.map(sort) : manifest_isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort(x[k])])) : x;
+    return `${JSON.stringify(sort(m))}\n`;
+}
+/** The manifest's bytes and its digest (`sha256:HEX`), the image's identity. Pure. */
+function manifest_encodeImageManifest(m) {
+    const bytes = Buffer.from(canonicalManifestJson(m));
+    return { bytes, digest: `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}` };
+}
+/** Parses manifest bytes; ImageError when they are not JSON or not a manifest. Pure. */
+function manifest_decodeImageManifest(bytes, where) {
+    let v;
+    try {
+        v = JSON.parse(bytes.toString());
+    }
+    catch (err) {
+        throw new errors_ImageError(`${where} is not JSON (${err.message}); the image is damaged: save or load it again`);
+    }
+    return validateImageManifest(v, where);
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/state.ts
+
+
+
+
+/**
+ * What the CLI keeps about a container in its state dir (LIBRARYDIR/app-NAME), for ps,
+ * exec, stop and rm: the launcher itself keeps only `pid1` (host pid and start time of
+ * PID 1 while it runs) and `lock` (held while the jail and its clean-up run).
+ */
+const RUN_FILE = 'run.json';
+/** Writes TEXT to FILE by a temp name in the same directory and a rename. */
+function state_writeAtomic(file, text, mode = 0o644) {
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+        writeFileSync(tmp, text, { mode });
+        renameSync(tmp, file);
+    }
+    catch (e) {
+        rmSync(tmp, { force: true });
+        throw e;
+    }
+}
+/** The record of SPEC's run, started with CONFIG. Pure. */
+function runRecord(spec, config) {
+    const { command: _command, ...rest } = config;
+    return {
+        version: 1,
+        config: { ...rest, libraryDir: spec.libraryDir, baseDir: spec.baseDir, lowerDirs: spec.lowerDirs, name: spec.name },
+        name: spec.name,
+        stateDir: spec.stateDir,
+        appDir: spec.appDir,
+        lowerDirs: spec.lowerDirs,
+        user: spec.user,
+        network: spec.network,
+        cgroup: spec.cgroup?.name,
+    };
+}
+function readRunRecord(stateDir) {
+    try {
+        const r = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, RUN_FILE), 'utf8'));
+        return r.version === 1 ? r : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; undefined when gone. */
+function processStartTime(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** PID 1 of the container whose state dir is STATEDIR, when it is running (pid and start time match). */
+function livePid1(stateDir) {
+    let text;
+    try {
+        text = readFileSync(path.join(stateDir, 'pid1'), 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+    const [pid, start] = text.split(' ');
+    if (!pid || !start || processStartTime(Number(pid)) !== start)
+        return undefined;
+    return { pid: Number(pid), startTicks: Number(start) };
+}
+/** Seconds since a process started START ticks after boot (USER_HZ is 100 on Linux's ABIs). */
+function uptimeSeconds(startTicks, procUptime = readFileSync('/proc/uptime', 'utf8')) {
+    return Math.max(0, Math.floor(Number(procUptime.split(' ')[0]) - startTicks / 100));
+}
+/** The state dirs in LIBRARYDIR, by container name ('' for the default one, `app`). */
+function stateDirs(libraryDir) {
+    let entries;
+    try {
+        entries = readdirSync(libraryDir);
+    }
+    catch {
+        return [];
+    }
+    return entries
+        .filter((e) => e === 'app' || e.startsWith('app-'))
+        .sort()
+        .map((e) => ({ name: e === 'app' ? '' : e.slice(4), stateDir: path.join(libraryDir, e) }));
+}
+/**
+ * Waits until no launcher holds STATEDIR's lock: the jail and its clean-up (shutdown
+ * script, cgroup, network) are over. False when it did not happen within timeoutMs.
+ */
+async function waitIdle(stateDir, timeoutMs = 30_000) {
+    try {
+        await withFlock(path.join(stateDir, 'lock'), async () => undefined, { timeoutMs });
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/rootfs/lock.ts
@@ -99607,14 +100238,14 @@ function alive(pid) {
  * gone (a crash) is taken over, never a reason to refuse.
  */
 async function lock_withFileLock(file, work, options = {}) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
     const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
     let told = false;
     for (;;) {
         try {
-            const fd = openSync(file, 'wx', 0o600);
-            writeSync(fd, `${process.pid}\n`);
-            closeSync(fd);
+            const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx', 0o600);
+            (0,external_node_fs_namespaceObject.writeSync)(fd, `${process.pid}\n`);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
             break;
         }
         catch (e) {
@@ -99622,7 +100253,7 @@ async function lock_withFileLock(file, work, options = {}) {
                 throw e;
             let holder = NaN;
             try {
-                holder = Number(readFileSync(file, 'utf8').trim());
+                holder = Number((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim());
             }
             catch {
                 continue; // released between our open and read
@@ -99630,8 +100261,8 @@ async function lock_withFileLock(file, work, options = {}) {
             if (Number.isInteger(holder) && !alive(holder)) {
                 // Stale: remove it only if it still names the dead holder.
                 try {
-                    if (Number(readFileSync(file, 'utf8').trim()) === holder)
-                        unlinkSync(file);
+                    if (Number((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim()) === holder)
+                        (0,external_node_fs_namespaceObject.unlinkSync)(file);
                 }
                 catch {
                     /* someone else took it over */
@@ -99652,12 +100283,3650 @@ async function lock_withFileLock(file, work, options = {}) {
     }
     finally {
         try {
-            unlinkSync(file);
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         catch {
             /* already gone */
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/image-ref.ts
+
+const DEFAULT_TAG = 'latest';
+const image_ref_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** `img`, `img:v2`, `sha256:abc...`, `abcdef012345` -> ImageRef. Pure; ConfigError says what is wrong. */
+function parseImageRef(text) {
+    const t = text.trim();
+    if (t === '')
+        throw new errors_ConfigError('no image given: name one as NAME[:TAG] or by its digest (see image ls)');
+    const digest = /^sha256:([0-9a-f]*)$/.exec(t);
+    if (digest) {
+        const hex = digest[1];
+        if (hex.length === 64)
+            return { kind: 'digest', hex, prefix: false };
+        if (hex.length >= 12)
+            return { kind: 'digest', hex, prefix: true };
+        throw new errors_ConfigError(`image digest '${t}' is too short: give sha256: and at least 12 hex digits (see image ls)`);
+    }
+    if (t.startsWith('sha256:'))
+        throw new errors_ConfigError(`image digest '${t}' is not sha256: and lower-case hex digits (see image ls)`);
+    if (/^[0-9a-f]{12,64}$/.test(t) && !t.includes(':'))
+        return { kind: 'digest', hex: t, prefix: t.length < 64 };
+    const colon = t.indexOf(':');
+    const name = colon < 0 ? t : t.slice(0, colon);
+    const tag = colon < 0 ? DEFAULT_TAG : t.slice(colon + 1);
+    if (!image_ref_NAME.test(name)) {
+        throw new errors_ConfigError(`image name '${name}' is not valid: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (NAME[:TAG])`);
+    }
+    if (!TAG.test(tag))
+        throw new errors_ConfigError(`image tag '${tag}' is not valid: use letters, digits, '.', '_' and '-' (NAME[:TAG])`);
+    return { kind: 'name', name, tag };
+}
+/** A name ref as it is stored and shown: `NAME:TAG`. Pure. */
+function image_ref_formatImageName(ref) {
+    return `${ref.name}:${ref.tag}`;
+}
+/** A name for `--as`: digests are not names. Pure; ConfigError otherwise. */
+function image_ref_parseImageName(text) {
+    const r = parseImageRef(text);
+    if (r.kind !== 'name')
+        throw new errors_ConfigError(`'${text}' is a digest, not an image name: give NAME[:TAG]`);
+    return { name: r.name, tag: r.tag };
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/errors.ts
+
+/**
+ * A root filesystem could not be fetched or stored: a download failed, a digest did not
+ * match. The message names the source, the problem and what to do about it.
+ */
+class RootfsError extends errors_MicroContainerError {
+    name = 'RootfsError';
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/archive-check.ts
+
+/**
+ * The device nodes a root may bring: the character devices every /dev has and that a jail
+ * binds or creates anyway, with the numbers Linux gives them (devices.txt). A `dev/null`
+ * that is really block 8:0 is the disk, not null. Everything else (disks, /dev/mem,
+ * /dev/kmsg, ...) is skipped: a root filesystem has no business bringing it.
+ */
+const STANDARD_CHAR_DEVICES = new Map([
+    ['dev/null', [1, 3]],
+    ['dev/zero', [1, 5]],
+    ['dev/full', [1, 7]],
+    ['dev/random', [1, 8]],
+    ['dev/urandom', [1, 9]],
+    ['dev/tty', [5, 0]],
+    ['dev/console', [5, 1]],
+    ['dev/ptmx', [5, 2]],
+    // Virtual consoles tty0..tty63 are 4:N.
+    ...Array.from({ length: 64 }, (_, n) => [`dev/tty${n}`, [4, n]]),
+]);
+/** Whether `path` (normalized) with these numbers is one of the standard character devices. */
+function isStandardDevice(path, type, major, minor) {
+    const want = STANDARD_CHAR_DEVICES.get(path);
+    return type === 'char' && want !== undefined && want[0] === major && want[1] === minor;
+}
+/**
+ * Xattrs that are never restored: `trusted.overlay.*` steers overlayfs (opaque directories,
+ * redirects, metacopy) when the root becomes a lower layer, so it is ours to set, not an
+ * archive's.
+ */
+const DROPPED_XATTR_PREFIXES = ['trusted.overlay.'];
+/**
+ * An archive member name as a path relative to the root: `./a//b/` is `a/b`, `.` and `./`
+ * are '' (the root itself). Absolute names and `..` components are refused, not repaired:
+ * GNU tar would strip them and extract somewhere the author did not mean.
+ */
+function normalizeMemberPath(name) {
+    if (name === '')
+        return { ok: false, reason: 'empty name' };
+    if (name.startsWith('/'))
+        return { ok: false, reason: 'absolute path' };
+    // tar stops a name at a NUL (a pax value can hold one): it would extract a name that is
+    // not the one checked here.
+    if (name.includes('\0'))
+        return { ok: false, reason: 'has a NUL byte' };
+    const parts = [];
+    for (const part of name.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            return { ok: false, reason: 'has a ".." component' };
+        parts.push(part);
+    }
+    return { ok: true, path: parts.join('/') };
+}
+const archive_check_q = (s) => JSON.stringify(s);
+/**
+ * The check, one entry at a time, in archive order (an archive of a million entries is not
+ * held in memory; the check keeps one type per path, which it needs for symlinks and hard
+ * links).
+ */
+class ArchiveChecker {
+    opts;
+    /** Type of what the archive has put at each path so far (later entries replace earlier). */
+    kinds = new Map();
+    /** Paths whose only entries were skipped: a hard link to one is skipped too. */
+    skippedPaths = new Set();
+    symlinks = 0;
+    count = 0;
+    problems = [];
+    notes = [];
+    skipped = [];
+    dropped = new Set();
+    constructor(opts) {
+        this.opts = opts;
+    }
+    /** Whether any entry so far refuses the archive. */
+    get refused() {
+        return this.problems.length > 0;
+    }
+    add(e) {
+        this.count++;
+        const problem = (message) => {
+            this.problems.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
+            return 'refuse';
+        };
+        const norm = normalizeMemberPath(e.path);
+        if (!norm.ok)
+            return problem(`${norm.reason}; refusing an entry that would be written outside the root`);
+        const p = norm.path;
+        if (e.size && e.type !== 'file') {
+            return problem(`a ${e.type} that carries ${e.size} bytes of data (crafted so that tar and this check could disagree about the next entry)`);
+        }
+        if (e.type === 'other')
+            return problem(`unsupported entry type '${e.typeflag ?? '?'}'`);
+        if (p === '' && e.type !== 'directory')
+            return problem(`the root itself as a ${e.type}; the root must be a directory`);
+        const via = this.symlinkAncestor(p);
+        if (via !== undefined) {
+            return problem(`goes through ${archive_check_q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
+        }
+        switch (e.type) {
+            case 'hardlink': {
+                const why = this.hardLinkProblem(e.linkTarget);
+                if (why === 'skipped')
+                    return this.skip(e, p, `hard link to ${archive_check_q(e.linkTarget)}, which is skipped`);
+                if (why)
+                    return problem(`hard link to ${archive_check_q(e.linkTarget)}: ${why}`);
+                break;
+            }
+            case 'char':
+            case 'block': {
+                const standard = isStandardDevice(p, e.type, e.devmajor, e.devminor);
+                if (standard && this.opts.isRoot)
+                    break;
+                const why = standard ? 'only root can create device nodes' : 'not one of the standard /dev nodes (null zero full random urandom tty console ptmx tty0-63)';
+                return this.skip(e, p, `${e.type} device ${e.devmajor}:${e.devminor} skipped: ${why}`);
+            }
+        }
+        for (const x of e.xattrs ?? []) {
+            if (DROPPED_XATTR_PREFIXES.some((pre) => x.startsWith(pre))) {
+                this.dropped.add(x);
+                this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
+            }
+        }
+        this.record(p, e.type);
+        return 'extract';
+    }
+    plan() {
+        return { entries: this.count, problems: this.problems, notes: this.notes, skipped: this.skipped, droppedXattrs: [...this.dropped] };
+    }
+    record(p, type) {
+        this.skippedPaths.delete(p);
+        const before = this.kinds.get(p);
+        // GNU tar keeps a symlink that a directory entry lands on when the link leads to a
+        // directory (it stats through it), so for what comes after, it is still a symlink.
+        if (before === 'symlink' && type === 'directory')
+            return;
+        if (before === 'symlink')
+            this.symlinks--;
+        if (type === 'symlink')
+            this.symlinks++;
+        this.kinds.set(p, type);
+    }
+    /** The entry is left out of what tar sees; whatever an earlier entry put at its path stays. */
+    skip(e, p, message) {
+        this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
+        this.skipped.push(e.path);
+        if (!this.kinds.has(p))
+            this.skippedPaths.add(p);
+        return 'skip';
+    }
+    /** The first proper ancestor of `p` that is currently a symlink, if any. */
+    symlinkAncestor(p) {
+        if (this.symlinks === 0)
+            return undefined;
+        let i = p.indexOf('/');
+        while (i !== -1) {
+            const prefix = p.slice(0, i);
+            if (this.kinds.get(prefix) === 'symlink')
+                return prefix;
+            i = p.indexOf('/', i + 1);
+        }
+        return undefined;
+    }
+    /** Why a hard link target is not acceptable; 'skipped' when it names a skipped entry. */
+    hardLinkProblem(target) {
+        const norm = normalizeMemberPath(target);
+        if (!norm.ok)
+            return `its target is an ${norm.reason === 'absolute path' ? 'absolute path' : `unsafe name (${norm.reason})`}; it would link a file from outside the root`;
+        const t = norm.path;
+        if (t === '')
+            return 'its target is the root directory';
+        const via = this.symlinkAncestor(t);
+        if (via !== undefined)
+            return `its target goes through ${archive_check_q(via)}, a symlink made by an earlier entry, and could leave the root`;
+        const kind = this.kinds.get(t);
+        if (kind === undefined && this.skippedPaths.has(t))
+            return 'skipped';
+        if (kind === undefined)
+            return 'its target is not an earlier entry of the archive, so it would be something outside the archive or nothing';
+        if (kind === 'directory')
+            return 'its target is a directory';
+        return undefined;
+    }
+}
+/** The plan for a list of entries. Pure. */
+function checkEntries(entries, opts) {
+    const c = new ArchiveChecker(opts);
+    for (const e of entries)
+        c.add(e);
+    return c.plan();
+}
+/** The archive was refused: `problems` names every hostile entry. */
+class UnsafeArchiveError extends RootfsError {
+    archive;
+    problems;
+    name = 'UnsafeArchiveError';
+    constructor(archive, problems) {
+        const shown = problems.slice(0, 20).map((p) => `  - ${p.message}`);
+        if (problems.length > shown.length)
+            shown.push(`  - and ${problems.length - shown.length} more`);
+        super(`refusing to extract ${archive}: ${problems.length} unsafe ${problems.length === 1 ? 'entry' : 'entries'}; nothing was kept\n${shown.join('\n')}`);
+        this.archive = archive;
+        this.problems = problems;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/compression.ts
+/** How many leading bytes detectCompression needs to decide. */
+const compression_MAGIC_BYTES = 6;
+const MAGICS = [
+    ['gzip', [0x1f, 0x8b]],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+    // "BZh" then the block size digit 1-9: checking the digit keeps a text file that happens
+    // to start with "BZh" from being taken for bzip2.
+    ['bzip2', [0x42, 0x5a, 0x68]],
+];
+/** The compression of an archive whose first bytes are `firstBytes`; 'none' for anything else. Pure. */
+function compression_detectCompression(firstBytes) {
+    for (const [kind, magic] of MAGICS) {
+        if (firstBytes.length < magic.length)
+            continue;
+        if (!magic.every((b, i) => firstBytes[i] === b))
+            continue;
+        if (kind === 'bzip2') {
+            const level = firstBytes[3];
+            if (level === undefined || level < 0x31 || level > 0x39)
+                continue;
+        }
+        return kind;
+    }
+    return 'none';
+}
+/**
+ * The command that writes the decompressed archive to stdout, reading it from stdin; none
+ * for an uncompressed archive. These are the tools every Debian and Alpine host has (xz
+ * and zstd as packages), the same ones GNU tar would run for -z/-J/--zstd/-j.
+ */
+function decompressorCommand(compression) {
+    switch (compression) {
+        case 'gzip':
+            return { file: 'gzip', args: ['-dc'] };
+        case 'xz':
+            return { file: 'xz', args: ['-dc'] };
+        case 'zstd':
+            // --long=31: archives made with zstd --long need the larger window to decompress.
+            return { file: 'zstd', args: ['-dc', '--long=31'] };
+        case 'bzip2':
+            return { file: 'bzip2', args: ['-dc'] };
+        case 'none':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/tar-header.ts
+
+/**
+ * The tar format, block by block, as GNU tar reads it: ustar and GNU headers, pax extended
+ * headers (x and g) and GNU long names (L and K). Pure functions over 512-byte blocks; the
+ * streaming is in tar-reader.ts. Only what the safety check needs is decoded: names, link
+ * targets, types, modes, owners, device numbers, sizes, xattr names.
+ */
+const BLOCK = 512;
+/**
+ * Pax headers and GNU long names are the only member data a reader keeps; anything larger
+ * than this is not a name or a few xattrs but an attempt to make the reader use memory.
+ */
+const MAX_META_BYTES = 8 * 1024 * 1024;
+/** The zero bytes after SIZE bytes of member data, up to the next block. */
+const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
+class TarFormatError extends RootfsError {
+    name = 'TarFormatError';
+}
+/**
+ * True for an end-of-archive block. Like GNU tar, the checksum field is not looked at: a
+ * block that is zero everywhere else ends the archive for tar, so it must end it here too.
+ */
+function isZeroBlock(block) {
+    for (let i = 0; i < BLOCK; i++)
+        if (block[i] !== 0 && (i < 148 || i >= 156))
+            return false;
+    return true;
+}
+/** A NUL-terminated string field. */
+function str(block, off, len) {
+    const end = block.indexOf(0, off);
+    return block.toString('utf8', off, end === -1 || end > off + len ? off + len : end);
+}
+/**
+ * A numeric field: octal digits (space or NUL padded), or GNU's base-256 (top bit of the
+ * first byte set) for values that do not fit, such as sizes over 8 GiB or large uids.
+ */
+function parseNumeric(block, off, len, field) {
+    const first = block[off];
+    if (first & 0x80) {
+        // Base-256, two's complement; a negative value (0xff lead) is nonsense for every field we read.
+        if (first === 0xff)
+            throw new TarFormatError(`negative ${field} in a tar header`);
+        let v = first & 0x7f;
+        for (let i = 1; i < len; i++)
+            v = v * 256 + block[off + i];
+        if (!Number.isSafeInteger(v))
+            throw new TarFormatError(`${field} too large in a tar header`);
+        return v;
+    }
+    let i = off;
+    const end = off + len;
+    while (i < end && (block[i] === 0x20 || block[i] === 0))
+        i++;
+    let v = 0;
+    for (; i < end; i++) {
+        const c = block[i];
+        if (c === 0x20 || c === 0)
+            break;
+        if (c < 0x30 || c > 0x37)
+            throw new TarFormatError(`invalid octal ${field} in a tar header`);
+        v = v * 8 + (c - 0x30);
+    }
+    return v;
+}
+/** Whether the stored checksum matches (unsigned sum, or the signed sum old tars wrote). */
+function checksumOk(block) {
+    let stored;
+    try {
+        stored = parseNumeric(block, 148, 8, 'checksum');
+    }
+    catch {
+        return false;
+    }
+    let unsigned = 8 * 0x20;
+    for (let i = 0; i < 148; i++)
+        unsigned += block[i];
+    for (let i = 156; i < BLOCK; i++)
+        unsigned += block[i];
+    if (stored === unsigned)
+        return true;
+    let signed = 8 * 0x20;
+    for (let i = 0; i < BLOCK; i++)
+        if (i < 148 || i >= 156)
+            signed += (block[i] << 24) >> 24;
+    return stored === signed;
+}
+/**
+ * Decodes one non-zero header block. Throws TarFormatError when it is not a tar header
+ * (bad checksum): GNU tar would skip ahead looking for the next valid header, so what it
+ * extracts after such a block is not something a check can vouch for; refusing is the safe
+ * answer.
+ */
+function parseHeader(block) {
+    if (block.length !== BLOCK)
+        throw new TarFormatError('short tar header');
+    if (!checksumOk(block))
+        throw new TarFormatError('bad tar header checksum (not a tar archive, or corrupt)');
+    const magic = block.toString('latin1', 257, 263);
+    const version = block.toString('latin1', 263, 265);
+    // POSIX ustar (magic "ustar\0", whatever the version, as GNU tar compares it) splits long
+    // names into prefix + name; the GNU format ("ustar " " \0") keeps atime/ctime at that
+    // offset instead, so its prefix is not a prefix. (star's 131-byte prefix ends in a NUL at
+    // 130 by definition, so reading up to the first NUL gives the same name.)
+    const posix = magic === 'ustar\0';
+    const gnu = magic === 'ustar ' && version === ' \0';
+    let name = str(block, 0, 100);
+    if (posix) {
+        const prefix = str(block, 345, 155);
+        if (prefix)
+            name = `${prefix}/${name}`;
+    }
+    const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
+    return {
+        name,
+        mode: parseNumeric(block, 100, 8, 'mode') & 0o7777,
+        uid: parseNumeric(block, 108, 8, 'uid'),
+        gid: parseNumeric(block, 116, 8, 'gid'),
+        size: parseNumeric(block, 124, 12, 'size'),
+        typeflag,
+        linkname: str(block, 157, 100),
+        devmajor: posix || gnu ? parseNumeric(block, 329, 8, 'devmajor') : 0,
+        devminor: posix || gnu ? parseNumeric(block, 337, 8, 'devminor') : 0,
+        sparseExtended: gnu && typeflag === 'S' && block[482] !== 0,
+    };
+}
+/** Whether a GNU sparse extension block says that another one follows. */
+function sparseExtensionContinues(block) {
+    return block[504] !== 0;
+}
+/**
+ * Pax extended header records: `LENGTH key=value\n`, LENGTH counting the whole record.
+ * Values may hold newlines (a name with a newline in it is stored exactly this way).
+ */
+function parsePax(data) {
+    const out = new Map();
+    let pos = 0;
+    while (pos < data.length) {
+        if (data[pos] === 0)
+            break; // NUL padding after the last record
+        const space = data.indexOf(0x20, pos);
+        if (space === -1)
+            throw new TarFormatError('malformed pax extended header');
+        const len = Number(data.toString('latin1', pos, space));
+        if (!Number.isInteger(len) || len <= space - pos + 1 || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+            throw new TarFormatError('malformed pax extended header record');
+        }
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= pos + len - 1)
+            throw new TarFormatError('malformed pax extended header record (no "=")');
+        out.set(data.toString('utf8', space + 1, eq), data.toString('utf8', eq + 1, pos + len - 1));
+        pos += len;
+    }
+    return out;
+}
+/** The name stored in a GNU long-name / long-link member's data (NUL-terminated). */
+function gnuLongName(data) {
+    const end = data.indexOf(0);
+    return data.toString('utf8', 0, end === -1 ? data.length : end);
+}
+/** The entry type GNU tar extracts a header as. */
+function entryType(typeflag, name) {
+    switch (typeflag) {
+        case '0':
+        case '7': // contiguous file: a regular file everywhere that matters
+        case 'S': // GNU old sparse file
+            // GNU tar follows BSD tar here: a regular file whose name ends in "/" is a directory.
+            return name.endsWith('/') ? 'directory' : 'file';
+        case '1':
+            return 'hardlink';
+        case '2':
+            return 'symlink';
+        case '3':
+            return 'char';
+        case '4':
+            return 'block';
+        case '5':
+        case 'D': // GNU dump directory: a directory with a listing as data
+            return 'directory';
+        case '6':
+            return 'fifo';
+        default:
+            return 'other';
+    }
+}
+function paxNumber(pax, key, fallback) {
+    const v = pax.get(key);
+    if (v === undefined)
+        return fallback;
+    const n = Number(v.trim());
+    if (!Number.isSafeInteger(n) || n < 0)
+        throw new TarFormatError(`invalid pax ${key} '${v}'`);
+    return n;
+}
+/** Size of the data after a header, with pax `size` (for members over 8 GiB) applied. */
+function dataSize(h, pax) {
+    return paxNumber(pax, 'size', h.size);
+}
+/**
+ * The entry as GNU tar sees it: pax keys first (path, linkpath, uid, gid, device numbers,
+ * GNU.sparse.name for sparse files), then GNU long names, then the header itself.
+ */
+function resolveEntry(h, pax, size, longName, longLink) {
+    const path = pax.get('GNU.sparse.name') ?? pax.get('path') ?? longName ?? h.name;
+    const linkTarget = pax.get('linkpath') ?? longLink ?? h.linkname;
+    const type = entryType(h.typeflag, path);
+    const xattrs = [];
+    for (const key of pax.keys())
+        if (key.startsWith('SCHILY.xattr.'))
+            xattrs.push(key.slice('SCHILY.xattr.'.length));
+    const e = {
+        path,
+        type,
+        linkTarget: type === 'symlink' || type === 'hardlink' ? linkTarget : '',
+        mode: h.mode,
+        uid: paxNumber(pax, 'uid', h.uid),
+        gid: paxNumber(pax, 'gid', h.gid),
+        devmajor: paxNumber(pax, 'SCHILY.devmajor', h.devmajor),
+        devminor: paxNumber(pax, 'SCHILY.devminor', h.devminor),
+    };
+    if (type === 'other')
+        e.typeflag = h.typeflag;
+    // A GNU dump directory's data is a listing, never extracted: not data in the sense above.
+    if (size > 0 && h.typeflag !== 'D')
+        e.size = size;
+    if (xattrs.length)
+        e.xattrs = xattrs;
+    return e;
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/tar-reader.ts
+
+/**
+ * A streaming tar reader: feed it the decompressed archive chunk by chunk and it calls
+ * `onEntry` for every member, skipping file data. Memory stays flat (one header block and
+ * at most one pax header), so a 10 GB root costs what a 10 MB one does.
+ *
+ * It stops at the first zero block, as GNU tar does when extracting without
+ * --ignore-zeros: members after it are neither extracted by tar nor seen here.
+ */
+class TarReader {
+    onEntry;
+    header = Buffer.alloc(BLOCK);
+    headerFill = 0;
+    /** Bytes of data (and padding) still to skip. */
+    skip = 0;
+    /** Data of a pax / long-name member being collected, and how much of it is in. */
+    meta;
+    /** A GNU sparse member's data waits until its extension blocks are read. */
+    sparsePending;
+    paxLocal = new Map();
+    paxGlobal = new Map();
+    longName;
+    longLink;
+    offset = 0;
+    /** Where the current member's headers (pax, long names, then its own) began, while they are being read. */
+    seqStart;
+    ended = false;
+    _entries = 0;
+    /**
+     * `onEntry` gets each member with the byte range of its headers in the (decompressed)
+     * stream: from its first pax or long-name header to the end of its own header block.
+     */
+    constructor(onEntry) {
+        this.onEntry = onEntry;
+    }
+    /** Members seen so far. */
+    get entries() {
+        return this._entries;
+    }
+    /** Whether the end-of-archive marker has been read (later input is ignored). */
+    get done() {
+        return this.ended;
+    }
+    /**
+     * Every byte before this offset belongs to a member already given to onEntry (or to its
+     * data): what comes after may be part of a member whose headers are not all in yet.
+     */
+    get decidedOffset() {
+        return this.seqStart ?? this.offset;
+    }
+    write(chunk) {
+        let off = 0;
+        const n = chunk.length;
+        while (off < n && !this.ended) {
+            if (this.skip > 0) {
+                const k = Math.min(this.skip, n - off);
+                this.skip -= k;
+                off += k;
+                this.offset += k;
+                continue;
+            }
+            if (this.meta) {
+                const m = this.meta;
+                const k = Math.min(m.data.length - m.fill, n - off);
+                chunk.copy(m.data, m.fill, off, off + k);
+                m.fill += k;
+                off += k;
+                this.offset += k;
+                if (m.fill === m.data.length) {
+                    this.meta = undefined;
+                    this.skip = m.pad;
+                    this.finishMeta(m.kind, m.data);
+                }
+                continue;
+            }
+            if (this.headerFill === 0 && n - off >= BLOCK) {
+                // The common case: the whole header is in this chunk; no copy.
+                const block = chunk.subarray(off, off + BLOCK);
+                off += BLOCK;
+                this.block(block);
+                this.offset += BLOCK;
+                continue;
+            }
+            const k = Math.min(BLOCK - this.headerFill, n - off);
+            chunk.copy(this.header, this.headerFill, off, off + k);
+            this.headerFill += k;
+            off += k;
+            if (this.headerFill === BLOCK) {
+                this.headerFill = 0;
+                this.block(this.header);
+                this.offset += BLOCK;
+            }
+        }
+    }
+    /** The input is over: throws when it stopped inside a member. */
+    end() {
+        if (this.ended)
+            return;
+        if (this.headerFill > 0 || this.skip > 0 || this.meta || this.sparsePending !== undefined) {
+            throw new TarFormatError(`the archive is truncated (it ends inside a member, at byte ${this.offset + this.headerFill})`);
+        }
+        if (this.seqStart !== undefined) {
+            throw new TarFormatError('the archive is truncated (it ends after an extended header, before its member)');
+        }
+        // No end-of-archive blocks at all: GNU tar accepts that too.
+        this.ended = true;
+    }
+    block(block) {
+        if (this.sparsePending !== undefined) {
+            if (!sparseExtensionContinues(block)) {
+                this.skip = this.sparsePending;
+                this.sparsePending = undefined;
+            }
+            return;
+        }
+        if (isZeroBlock(block)) {
+            this.ended = true;
+            return;
+        }
+        let h;
+        try {
+            h = parseHeader(block);
+        }
+        catch (err) {
+            if (err instanceof TarFormatError)
+                throw new TarFormatError(`${err.message} at byte ${this.offset}`);
+            throw err;
+        }
+        const size = dataSize(h, h.typeflag === 'x' || h.typeflag === 'g' || h.typeflag === 'X' ? new Map() : this.paxLocal);
+        switch (h.typeflag) {
+            case 'x':
+            case 'X': // Solaris' early name for a pax extended header
+            case 'g':
+            case 'L':
+            case 'K':
+                if (h.typeflag === 'g')
+                    this.noOpenMember('a global pax header');
+                else
+                    this.seqStart ??= this.offset;
+                if (size > MAX_META_BYTES)
+                    throw new TarFormatError(`an extended header of ${size} bytes at byte ${this.offset} (more than a name or a few xattrs)`);
+                if (size === 0) {
+                    this.finishMeta(h.typeflag, Buffer.alloc(0));
+                }
+                else {
+                    this.meta = { kind: h.typeflag, data: Buffer.allocUnsafe(size), fill: 0, pad: padding(size) };
+                }
+                return;
+            case 'V': // volume label: not a file, GNU tar does not extract it
+                this.noOpenMember('a volume label');
+                this.skip = size + padding(size);
+                return;
+        }
+        const pax = this.paxGlobal.size ? new Map([...this.paxGlobal, ...this.paxLocal]) : this.paxLocal;
+        const entry = resolveEntry(h, pax, size, this.longName, this.longLink);
+        const headers = { start: this.seqStart ?? this.offset, end: this.offset + BLOCK };
+        this.resetMeta();
+        this._entries++;
+        this.onEntry(entry, headers);
+        // A member of another type with a size is refused by the check (see TarEntry.size), so
+        // how this skips it does not matter; for the rest it is what GNU tar skips.
+        // GNU tar reads no data after a hard link whatever its size field says ("links 0 size on tape").
+        const stored = h.typeflag === '1' ? 0 : size;
+        const skip = stored + padding(stored);
+        if (h.sparseExtended)
+            this.sparsePending = skip;
+        else
+            this.skip = skip;
+    }
+    finishMeta(kind, data) {
+        switch (kind) {
+            case 'x':
+            case 'X':
+                for (const [k, v] of parsePax(data))
+                    this.paxLocal.set(k, v);
+                break;
+            case 'g':
+                for (const [k, v] of parsePax(data))
+                    this.paxGlobal.set(k, v);
+                break;
+            case 'L':
+                this.longName = gnuLongName(data);
+                break;
+            case 'K':
+                this.longLink = gnuLongName(data);
+                break;
+        }
+    }
+    /** Between a member's extended headers and its own header, only more extended headers may come. */
+    noOpenMember(what) {
+        if (this.seqStart !== undefined)
+            throw new TarFormatError(`${what} at byte ${this.offset}, between a member's extended headers and the member`);
+    }
+    resetMeta() {
+        this.seqStart = undefined;
+        if (this.paxLocal.size)
+            this.paxLocal = new Map();
+        this.longName = undefined;
+        this.longLink = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/gate.ts
+
+
+/**
+ * Stands between the decompressor and tar: the decompressed archive goes in, and only
+ * what the check has passed comes out. Every member's headers are parsed and checked
+ * before any byte of them is let through, so tar never sees a member that the check has
+ * not accepted; a skipped member (a device node that is not kept) is cut out of the stream
+ * exactly, whatever its name, instead of being named to tar as an exclusion pattern. Once
+ * an entry is refused nothing more is let through (the caller stops tar); the rest of the
+ * archive is still read so that the refusal names every hostile entry.
+ *
+ * One decompression for check and extraction, and memory bounded by one chunk plus one
+ * member's headers (tar-reader.ts caps those).
+ */
+class ExtractionGate {
+    checker;
+    reader;
+    /** Bytes received and not let through yet; the first of them is at offset `heldStart`. */
+    held = [];
+    heldStart = 0;
+    received = 0;
+    /** Byte ranges of skipped members' headers, in stream order, not yet passed. */
+    cuts = [];
+    constructor(opts) {
+        this.checker = new ArchiveChecker(opts);
+        this.reader = new TarReader((entry, headers) => {
+            if (this.checker.add(entry) === 'skip')
+                this.cuts.push(headers);
+        });
+    }
+    /** Whether an entry has refused the archive. */
+    get refused() {
+        return this.checker.refused;
+    }
+    /** Takes the next chunk of the archive; returns what may go on to tar now. Throws TarFormatError. */
+    feed(chunk) {
+        this.held.push(chunk);
+        this.received += chunk.length;
+        this.reader.write(chunk);
+        if (this.refused)
+            return this.dropAll();
+        return this.release(this.reader.done ? this.received : this.reader.decidedOffset);
+    }
+    /** The archive is over (throws when it was truncated); returns the rest. */
+    finish() {
+        this.reader.end();
+        if (this.refused)
+            return this.dropAll();
+        return this.release(this.received);
+    }
+    plan() {
+        return this.checker.plan();
+    }
+    dropAll() {
+        this.held = [];
+        this.heldStart = this.received;
+        return [];
+    }
+    /** The held bytes before `upTo`, minus the cuts. */
+    release(upTo) {
+        const out = [];
+        while (this.heldStart < upTo && this.held.length) {
+            const end = Math.min(this.heldStart + this.held[0].length, upTo);
+            const cut = this.cuts[0];
+            if (cut && cut.start < end) {
+                if (cut.start > this.heldStart) {
+                    out.push(this.take(cut.start - this.heldStart));
+                }
+                else {
+                    const to = Math.min(cut.end, end);
+                    this.take(to - this.heldStart);
+                    if (to === cut.end)
+                        this.cuts.shift();
+                }
+                continue;
+            }
+            out.push(this.take(end - this.heldStart));
+        }
+        return out;
+    }
+    take(n) {
+        const first = this.held[0];
+        const part = first.subarray(0, n);
+        if (n === first.length)
+            this.held.shift();
+        else
+            this.held[0] = first.subarray(n);
+        this.heldStart += n;
+        return part;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/pipeline.ts
+
+
+
+
+
+
+
+/** The last bytes of a process's stderr: enough for tar's message, bounded for a chatty one. */
+const STDERR_KEEP = 8 * 1024;
+/** Bytes queued for tar before waiting for it to take them: memory stays flat. */
+const MAX_QUEUED = 4 * 1024 * 1024;
+/** Read size for a plain tar or a gzip file, and zlib's output chunk size. */
+const CHUNK = 1024 * 1024;
+function start(file, args, stdin, stdout) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: [stdin, stdout, 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+        stderr = (stderr + d).slice(-STDERR_KEEP);
+    });
+    const done = new Promise((resolve, reject) => {
+        child.on('error', (err) => reject(new RootfsError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)));
+        child.on('close', (code, signal) => resolve({ what: [file, ...args].join(' '), code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+    });
+    return { child, done };
+}
+function readAt(fd, buf, position) {
+    return new Promise((resolve, reject) => (0,external_node_fs_namespaceObject.read)(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
+}
+/**
+ * The file, chunk by chunk, by positioned reads on the caller's fd (an fs.ReadStream would
+ * close the fd when destroyed, possibly after its number has been reused).
+ */
+async function* fileChunks(fd) {
+    for (let pos = 0;;) {
+        // A fresh buffer each time: the previous one may still be queued for tar.
+        const buf = Buffer.allocUnsafe(CHUNK);
+        const n = await readAt(fd, buf, pos);
+        if (n === 0)
+            return;
+        pos += n;
+        yield buf.subarray(0, n);
+    }
+}
+function openSource(archive, fd, compression) {
+    if (compression === 'none')
+        return { stream: external_node_stream_.Readable.from(fileChunks(fd)) };
+    if (compression === 'gzip') {
+        const gunzip = (0,external_node_zlib_.createGunzip)({ chunkSize: CHUNK });
+        const stream = (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(fileChunks(fd)), gunzip, () => undefined);
+        // zlib's messages ("unexpected end of file", "incorrect header check") need a subject.
+        const describe = (err) => err.code?.startsWith('Z_') ? new RootfsError(`the gzip data of ${archive} is corrupt or truncated (zlib: ${err.message})`) : err;
+        return { stream, describe };
+    }
+    const cmd = decompressorCommand(compression);
+    const proc = start(cmd.file, cmd.args, fd, 'pipe');
+    return { stream: proc.child.stdout, proc };
+}
+/** Resolves when the stream wants more, or is gone. */
+function drained(w) {
+    return new Promise((resolve) => {
+        const done = () => {
+            w.off('drain', done);
+            w.off('close', done);
+            resolve();
+        };
+        w.on('drain', done);
+        w.on('close', done);
+    });
+}
+function failure(f, archive) {
+    return new RootfsError(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
+}
+const asError = (err) => (err instanceof Error ? err : new Error(String(err)));
+/**
+ * Runs `decompress < fd | gate | tar ARGS` to the end of the archive. Resolves 'refused'
+ * when the gate refused the archive (tar was stopped: what it made must be thrown away),
+ * 'done' when tar extracted everything it was given. Throws the gate's format error, a
+ * RootfsError with tar's or the decompressor's own message, or one saying the extraction
+ * was aborted.
+ */
+async function extractThroughGate(archive, fd, compression, tarArgs, gate, signal) {
+    const tar = start('tar', tarArgs, 'pipe', 'ignore');
+    const src = openSource(archive, fd, compression);
+    const kill = (c) => void (c && c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
+    const stopAll = () => {
+        kill(src.proc?.child);
+        kill(tar.child);
+        src.stream.destroy();
+    };
+    const stdin = tar.child.stdin;
+    let tarGone = false;
+    // EPIPE when tar has exited early: its exit status says why.
+    stdin.on('error', () => (tarGone = true));
+    stdin.on('close', () => (tarGone = true));
+    if (signal?.aborted)
+        stopAll();
+    signal?.addEventListener('abort', stopAll, { once: true });
+    let inputEnded = false;
+    let failed;
+    try {
+        await new Promise((resolve, reject) => {
+            const stream = src.stream;
+            const stop = (err) => {
+                stream.off('data', onData);
+                stream.destroy();
+                if (err)
+                    reject(err);
+                else
+                    resolve();
+            };
+            const onData = (chunk) => {
+                let parts;
+                try {
+                    parts = gate.feed(chunk);
+                }
+                catch (err) {
+                    return stop(asError(err));
+                }
+                if (gate.refused)
+                    return kill(tar.child); // keep reading: the refusal names every hostile entry
+                if (tarGone)
+                    return stop();
+                for (const p of parts)
+                    stdin.write(p);
+                if (stdin.writableLength > MAX_QUEUED) {
+                    stream.pause();
+                    void drained(stdin).then(() => stream.resume());
+                }
+            };
+            stream.on('data', onData);
+            stream.once('end', () => {
+                inputEnded = true;
+                resolve();
+            });
+            stream.once('error', (err) => stop(src.describe?.(err) ?? err));
+            // Destroyed (abort, tar gone) without an end: settle all the same.
+            stream.once('close', () => resolve());
+        });
+        if (inputEnded && !signal?.aborted && !tarGone && !gate.refused) {
+            const rest = gate.finish();
+            if (gate.refused)
+                kill(tar.child);
+            else
+                for (const p of rest)
+                    stdin.write(p);
+        }
+    }
+    catch (err) {
+        failed = asError(err);
+        kill(tar.child);
+        // A decompressor whose output has ended is exiting by itself: let it, its status may be
+        // the real cause (a corrupt stream reads as a truncated archive).
+        if (!inputEnded)
+            kill(src.proc?.child);
+    }
+    finally {
+        stdin.end();
+        signal?.removeEventListener('abort', stopAll);
+    }
+    const [t, d] = await Promise.allSettled([tar.done, src.proc?.done]);
+    if (signal?.aborted)
+        throw new RootfsError(`extraction of ${archive} was aborted`);
+    if (gate.refused)
+        return 'refused';
+    if (d.status === 'rejected')
+        throw d.reason;
+    if (t.status === 'rejected')
+        throw t.reason;
+    // A decompressor that failed by itself (not by SIGPIPE or our SIGKILL after tar or the
+    // gate stopped) is the cause: a corrupt stream also reads as a truncated archive.
+    if (d.value && ![0, 128 + 13, 128 + 9].includes(d.value.code))
+        throw failure(d.value, archive);
+    if (failed !== undefined)
+        throw failed;
+    if (t.value.code !== 0)
+        throw failure(t.value, archive);
+    if (d.value && d.value.code !== 0)
+        throw failure(d.value, archive);
+    return 'done';
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-member.ts
+
+
+/** The records of a pax header's data, in order, each as it was written. */
+function splitPaxRecords(data) {
+    const out = [];
+    let pos = 0;
+    while (pos < data.length && data[pos] !== 0) {
+        const space = data.indexOf(0x20, pos);
+        const len = space === -1 ? NaN : Number(data.toString('latin1', pos, space));
+        if (!Number.isInteger(len) || len <= space - pos + 1 || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+            throw new errors_ImageError('malformed pax extended header record in a layer');
+        }
+        const eq = data.indexOf(0x3d, space + 1);
+        if (eq === -1 || eq >= pos + len - 1)
+            throw new errors_ImageError('malformed pax extended header record in a layer (no "=")');
+        out.push({ key: data.toString('utf8', space + 1, eq), bytes: data.subarray(pos, pos + len) });
+        pos += len;
+    }
+    return out;
+}
+/** The value of a record, as bytes. */
+function paxValue(r) {
+    const eq = r.bytes.indexOf(0x3d);
+    return r.bytes.subarray(eq + 1, r.bytes.length - 1);
+}
+/** A record `LEN key=value\n`, LEN counting itself. */
+function paxRecord(key, value) {
+    const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from('\n')]);
+    let len = body.length + 1;
+    while (String(len).length + body.length !== len)
+        len = String(len).length + body.length;
+    return { key, bytes: Buffer.concat([Buffer.from(String(len)), body]) };
+}
+const padTo = (n) => (BLOCK - (n % BLOCK)) % BLOCK;
+function octal(block, off, len, value) {
+    if (value >= 8 ** (len - 1))
+        throw new errors_ImageError(`value ${value} does not fit a tar header field`);
+    block.fill(0, off, off + len);
+    block.write(value.toString(8).padStart(len - 1, '0'), off, len - 1, 'latin1');
+}
+/** Sets the checksum field from the block's bytes (unsigned sum, fields as spaces). */
+function setChecksum(block) {
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += block[i];
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+    return block;
+}
+const isPosix = (h) => h.toString('latin1', 257, 263) === 'ustar\0';
+/** Whether a name fits the header's name field (else it needs a pax `path` record). */
+const fitsNameField = (name) => Buffer.byteLength(name) <= 100;
+/**
+ * A copy of a header block with some fields changed and a fresh checksum. A new name
+ * clears a POSIX header's prefix field (names are not split: a longer one is the caller's
+ * to put in a pax record, and then the field holds its first 100 bytes, as GNU tar does).
+ * GNU-format headers keep their magic: their "prefix" bytes are other fields.
+ */
+function rewriteHeader(header, ch) {
+    if (header.length !== BLOCK)
+        throw new errors_ImageError('a tar header block is 512 bytes');
+    const h = Buffer.from(header);
+    if (ch.name !== undefined) {
+        h.fill(0, 0, 100);
+        const name = Buffer.from(ch.name);
+        name.copy(h, 0, 0, Math.min(100, name.length));
+        if (isPosix(h))
+            h.fill(0, 345, 500);
+    }
+    if (ch.typeflag !== undefined)
+        h.write(ch.typeflag, 156, 1, 'latin1');
+    if (ch.mode !== undefined)
+        octal(h, 100, 8, ch.mode & 0o7777);
+    if (ch.size !== undefined)
+        octal(h, 124, 12, ch.size);
+    if (ch.linkname !== undefined) {
+        h.fill(0, 157, 257);
+        const l = Buffer.from(ch.linkname);
+        l.copy(h, 157, 0, Math.min(100, l.length));
+    }
+    if (ch.devmajor !== undefined)
+        octal(h, 329, 8, ch.devmajor);
+    if (ch.devminor !== undefined)
+        octal(h, 337, 8, ch.devminor);
+    return setChecksum(h);
+}
+/**
+ * A pax extended header ('x') holding `records`, for the member named `memberName` whose
+ * header is `memberHeader`: `template` (the member's own pax header block, when it had
+ * one) keeps its name and fields; otherwise the block is made as GNU tar makes it
+ * (`DIR/PaxHeaders/BASE`, the member's mtime). Returns the header block, the records and
+ * the padding.
+ */
+function paxHeaderBlocks(records, memberName, memberHeader, template) {
+    const data = Buffer.concat(records.map((r) => r.bytes));
+    let block;
+    if (template) {
+        block = rewriteHeader(template, { size: data.length });
+    }
+    else {
+        block = Buffer.alloc(BLOCK);
+        const trimmed = memberName.replace(/\/+$/, '');
+        const slash = trimmed.lastIndexOf('/');
+        const name = Buffer.from(slash === -1 ? `PaxHeaders/${trimmed}` : `${trimmed.slice(0, slash)}/PaxHeaders/${trimmed.slice(slash + 1)}`);
+        name.copy(block, 0, 0, Math.min(100, name.length));
+        octal(block, 100, 8, 0o644);
+        octal(block, 108, 8, 0);
+        octal(block, 116, 8, 0);
+        octal(block, 124, 12, data.length);
+        memberHeader.copy(block, 136, 136, 148); // mtime
+        block.write('x', 156, 1, 'latin1');
+        block.write('ustar\u000000', 257, 8, 'latin1');
+        setChecksum(block);
+    }
+    const pad = padTo(data.length);
+    return pad ? [block, data, Buffer.alloc(pad)] : [block, data];
+}
+/** A GNU long-name ('L') or long-link ('K') member for `value`. */
+function longNameBlocks(kind, value) {
+    const data = Buffer.from(`${value}\0`);
+    const block = Buffer.alloc(BLOCK);
+    block.write('././@LongLink', 0, 100, 'latin1');
+    octal(block, 100, 8, 0o644);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    octal(block, 124, 12, data.length);
+    octal(block, 136, 12, 0);
+    block.write(kind, 156, 1, 'latin1');
+    block.write('ustar  \0', 257, 8, 'latin1');
+    setChecksum(block);
+    const pad = padTo(data.length);
+    return pad ? [block, data, Buffer.alloc(pad)] : [block, data];
+}
+/**
+ * A regular empty file member, for the whiteout markers a layer adds (`.wh..wh..opq`):
+ * POSIX ustar, owner and mtime taken from `like` (the member it belongs to), a pax
+ * `path` when the name is long.
+ */
+function emptyFileMember(name, mode, like) {
+    const h = Buffer.alloc(BLOCK);
+    like.copy(h, 108, 108, 124); // uid, gid (octal or base-256, as tar wrote them)
+    like.copy(h, 136, 136, 148); // mtime
+    like.copy(h, 265, 265, 329); // uname, gname
+    h.write('ustar\u000000', 257, 8, 'latin1');
+    const header = rewriteHeader(h, { name, typeflag: '0', mode, size: 0, devmajor: 0, devminor: 0 });
+    if (fitsNameField(name))
+        return [header];
+    return [...paxHeaderBlocks([paxRecord('path', name)], name, header), header];
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-member-edit.ts
+
+/**
+ * The header bytes of `m` with `edit` applied: its pax records minus the dropped ones
+ * plus the added ones (no pax header when none are left), a new name in the header field
+ * or, when longer than 100 bytes, in a pax `path` record (a GNU long-name member that
+ * named it before is left out); a long link name is kept unless the link name changes.
+ */
+function editMember(m, edit) {
+    const renamed = edit.path !== undefined;
+    const relinked = edit.linkname !== undefined;
+    const resized = edit.size !== undefined;
+    const records = m.pax.filter((r) => {
+        if (renamed && (r.key === 'path' || r.key === 'GNU.sparse.name'))
+            return false;
+        if (relinked && r.key === 'linkpath')
+            return false;
+        if (resized && (r.key === 'size' || r.key.startsWith('GNU.sparse.')))
+            return false;
+        if ((edit.devmajor !== undefined || edit.devminor !== undefined) && (r.key === 'SCHILY.devmajor' || r.key === 'SCHILY.devminor'))
+            return false;
+        return !edit.drop?.(r.key);
+    });
+    const name = edit.path ?? undefined;
+    if (name !== undefined && !fitsNameField(name))
+        records.push(paxRecord('path', name));
+    if (relinked && !fitsNameField(edit.linkname))
+        records.push(paxRecord('linkpath', edit.linkname));
+    for (const [k, v] of edit.add ?? [])
+        records.push(paxRecord(k, v));
+    const { path: _path, drop: _drop, add: _add, ...fields } = edit;
+    const header = rewriteHeader(m.header, { ...fields, ...(name !== undefined ? { name } : {}) });
+    const out = [];
+    if (records.length)
+        out.push(...paxHeaderBlocks(records, edit.path ?? m.entry.path, header, m.paxBlock));
+    if (m.hasLongName && !renamed)
+        out.push(...longNameBlocks('L', m.entry.path));
+    if (m.hasLongLink && !relinked)
+        out.push(...longNameBlocks('K', m.entry.linkTarget));
+    out.push(header);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/image/whiteout.ts
+/**
+ * OCI layer whiteouts, as names (image-spec, layer.md): a deleted NAME is an empty file
+ * `.wh.NAME` beside where it was; a directory whose lower contents are hidden ("opaque")
+ * holds an empty `.wh..wh..opq`. Pure functions over archive member names, which keep
+ * their `./` prefix and a directory's trailing slash as GNU tar writes them.
+ */
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+/** `.wh..wh.*` names other than the opaque marker are AUFS bookkeeping (`.wh..wh.plnk`, ...). */
+const META_PREFIX = '.wh..wh.';
+/** A member name split into its directory part (with its trailing slash, or '') and last component. */
+function splitMemberName(name) {
+    const trimmed = name.endsWith('/') ? name.replace(/\/+$/, '') : name;
+    const slash = trimmed.lastIndexOf('/');
+    return slash === -1 ? { dir: '', base: trimmed } : { dir: trimmed.slice(0, slash + 1), base: trimmed.slice(slash + 1) };
+}
+/** `./a/f1` -> `./a/.wh.f1`: the whiteout member that deletes `name`. */
+function whiteoutName(name) {
+    const { dir, base } = splitMemberName(name);
+    return `${dir}${WHITEOUT_PREFIX}${base}`;
+}
+/** `./b/` -> `./b/.wh..wh..opq`; the root `./` (or `.`) -> `./.wh..wh..opq`. */
+function opaqueMarkerName(dirName) {
+    if (dirName === '.' || dirName === './' || dirName === '')
+        return `./${OPAQUE_MARKER}`;
+    return `${dirName.replace(/\/+$/, '')}/${OPAQUE_MARKER}`;
+}
+/** What a member name means to an OCI layer reader; undefined for an ordinary name. */
+function parseWhiteout(name) {
+    const { dir, base } = splitMemberName(name);
+    if (!base.startsWith(WHITEOUT_PREFIX))
+        return undefined;
+    if (base === OPAQUE_MARKER)
+        return { kind: 'opaque', dir };
+    if (base.startsWith(META_PREFIX))
+        return { kind: 'meta', dir, base };
+    return { kind: 'whiteout', dir, target: base.slice(WHITEOUT_PREFIX.length) };
+}
+/** Whether a name's last component would read as a whiteout in an OCI layer. */
+function looksLikeWhiteout(name) {
+    return splitMemberName(name).base.startsWith(WHITEOUT_PREFIX);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-apply-rewrite.ts
+
+
+
+
+const OVERLAY_XATTR = 'SCHILY.xattr.trusted.overlay.';
+const isOverlayXattr = (key) => key.startsWith(OVERLAY_XATTR);
+const OPAQUE = [`${OVERLAY_XATTR}opaque`, 'y'];
+const rel = (name) => {
+    const n = normalizeMemberPath(name);
+    return n.ok ? n.path : name;
+};
+/**
+ * Turns an OCI layer into what overlayfs reads in a lower layer, member by member, after
+ * the extraction check has passed each one (../rootfs/gate.ts):
+ * - `.wh.NAME` becomes a character device 0/0 named NAME (tar mknods it);
+ * - `.wh..wh..opq` sets trusted.overlay.opaque=y on its directory: added to that
+ *   directory's own member when it comes right after it (as every writer we know orders
+ *   them, this one included); otherwise the directory is named in `lateOpaque` for the
+ *   caller to mark once tar is done;
+ * - every trusted.overlay.* xattr the layer brings itself is dropped (tar is told to
+ *   restore that namespace, for the markers above, so nothing else may carry it);
+ * - other `.wh..wh.*` names (AUFS bookkeeping) are left out.
+ * A directory member is held back until the next member shows whether its marker follows.
+ */
+class ApplyRewrite {
+    layer;
+    stats = { whiteouts: 0, opaqueDirs: 0, metaSkipped: 0 };
+    /** Directories (relative, '' for the root) whose marker did not follow them. */
+    lateOpaque = [];
+    held;
+    constructor(layer) {
+        this.layer = layer;
+    }
+    member(m) {
+        const e = m.entry;
+        const wh = parseWhiteout(e.path);
+        if (wh && e.type !== 'file') {
+            throw new errors_ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a whiteout name on a ${e.type}, not an empty file`);
+        }
+        if (e.type === 'hardlink' && parseWhiteout(e.linkTarget)) {
+            throw new errors_ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a hard link to the whiteout ${JSON.stringify(e.linkTarget)}`);
+        }
+        if (wh?.kind === 'opaque') {
+            this.stats.opaqueDirs++;
+            const dir = rel(wh.dir);
+            if (this.held && this.held.path === dir) {
+                const emit = editMember(this.held.member, { drop: isOverlayXattr, add: [OPAQUE] });
+                this.held = undefined;
+                return { emit, data: 'skip' };
+            }
+            this.lateOpaque.push(dir);
+            return { emit: this.flush(), data: 'skip' };
+        }
+        const before = this.flush();
+        if (wh?.kind === 'meta') {
+            this.stats.metaSkipped++;
+            return { emit: before, data: 'skip' };
+        }
+        if (wh?.kind === 'whiteout') {
+            if (wh.target === '' || wh.target === '.' || wh.target === '..') {
+                throw new errors_ImageError(`${this.layer} is not a valid OCI layer: ${JSON.stringify(e.path)} is a whiteout of ${JSON.stringify(wh.target)}, which is not a name`);
+            }
+            this.stats.whiteouts++;
+            // As the kernel makes them: c--------- 0:0. The member's other xattrs go too: a
+            // whiteout is a name, not a file with properties.
+            const emit = editMember(m, { path: `${wh.dir}${wh.target}`, typeflag: '3', mode: 0, size: 0, devmajor: 0, devminor: 0, drop: (k) => k.startsWith('SCHILY.xattr.') || k.startsWith('SCHILY.acl.') });
+            return { emit: [...before, ...emit], data: 'skip' };
+        }
+        const overlay = m.pax.some((r) => isOverlayXattr(r.key));
+        if (e.type === 'directory' && m.dataBytes === 0) {
+            this.held = { member: overlay ? withoutOverlayXattrs(m) : m, path: rel(e.path) };
+            return { emit: before, data: 'pass' };
+        }
+        return { emit: [...before, ...(overlay ? editMember(m, { drop: isOverlayXattr }) : m.original)], data: 'pass' };
+    }
+    flush() {
+        const h = this.held;
+        this.held = undefined;
+        return h ? h.member.original : [];
+    }
+}
+/** The member as if it had been written without the overlay's xattrs. */
+function withoutOverlayXattrs(m) {
+    return { ...m, original: editMember(m, { drop: isOverlayXattr }), pax: m.pax.filter((r) => !isOverlayXattr(r.key)) };
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/tar-args.ts
+
+function tarExtractArgs(o) {
+    return [
+        '-x',
+        '-f',
+        '-',
+        '-C',
+        o.dir,
+        // Owners by number: the names in the archive are the root's, not the host's.
+        '--numeric-owner',
+        // Modes as stored, setuid and setgid included, whatever the umask.
+        '--same-permissions',
+        // As root GNU tar keeps owners anyway; as non-root chown would fail on every file.
+        o.isRoot ? '--same-owner' : '--no-same-owner',
+        // All namespaces (security.capability makes ping work, not just user.*), except the
+        // overlay's own (archive-check.ts says why).
+        '--xattrs',
+        '--xattrs-include=*',
+        ...DROPPED_XATTR_PREFIXES.map((p) => `--xattrs-exclude=${p}*`),
+        '--acls',
+        // Unknown pax keywords (LIBARCHIVE.*, SCHILY.fflags from bsdtar) are not errors.
+        '--warning=no-unknown-keyword',
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-args.ts
+
+
+
+/**
+ * GNU tar command lines for image layers. Pure, so that what a layer keeps and drops is
+ * one table test.
+ */
+/**
+ * A guest path to leave out of a saved layer (a volume's mount point) as the member name
+ * GNU tar gives it under `-C upper .`: `/work/src/` -> `./work/src`. ConfigError for what
+ * cannot be a path in the container: relative, `..`, the root itself.
+ */
+function excludeMemberName(guestPath) {
+    if (!guestPath.startsWith('/'))
+        throw new errors_ConfigError(`volume path '${guestPath}' to leave out of the image is not absolute: give the path inside the container, e.g. /work`);
+    const parts = guestPath.split('/').filter((p) => p !== '' && p !== '.');
+    if (parts.includes('..'))
+        throw new errors_ConfigError(`volume path '${guestPath}' to leave out of the image has a '..' component: give the plain path inside the container`);
+    if (parts.length === 0)
+        throw new errors_ConfigError(`volume path '${guestPath}' is the container's root: an image without its root is empty; mount the volume somewhere below /`);
+    if (guestPath.includes('\0'))
+        throw new errors_ConfigError(`volume path '${guestPath}' has a NUL byte`);
+    return `./${parts.join('/')}`;
+}
+/**
+ * `tar -c` of an upper layer to stdout, in the pax format that OCI layers use:
+ * - numeric owners (the names are the guest's, not the host's), modes as they are;
+ * - every xattr namespace (security.capability is what makes ping work) and ACLs; the
+ *   overlay's own trusted.overlay.* are stripped afterwards (layer-save-rewrite.ts), as
+ *   they decide what the layer means and must be read first;
+ * - time stamps to the second, no atime/ctime, and pax header names without tar's pid,
+ *   as Docker writes layers: without them nearly every member needs a pax header of its
+ *   own (about 1 KB each), and the same tree gives the same bytes;
+ * - members sorted by name, for the same reason;
+ * - no --sparse: GNU's sparse pax encoding renames members (GNUSparseFile.N/...), which
+ *   not every OCI reader undoes, and holes compress to almost nothing anyway;
+ * - sockets are skipped by tar itself (without the warning: they are not a loss).
+ * Exclusions are exact, anchored names (no wildcards): a volume at /a[1] means just that.
+ */
+function tarCreateArgs(o) {
+    const excludes = (o.exclude ?? []).map(excludeMemberName);
+    return [
+        '--create',
+        '--file=-',
+        `--directory=${o.upperDir}`,
+        '--format=posix',
+        '--numeric-owner',
+        '--xattrs',
+        '--xattrs-include=*',
+        '--acls',
+        '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
+        '--sort=name',
+        '--warning=no-file-ignored',
+        ...(excludes.length ? ['--anchored', '--no-wildcards', ...excludes.map((e) => `--exclude=${e}`)] : []),
+        '.',
+    ];
+}
+/**
+ * `tar -x` for a layer that becomes an overlay lower layer: as for a root (tar-args.ts)
+ * but with the overlay's xattrs let through, since the opaque markers are set that way.
+ * Only what applyLayer itself wrote can carry them: it strips every trusted.overlay.*
+ * record that the layer brought before tar sees it (layer-apply-rewrite.ts).
+ */
+function layerTarExtractArgs(dir) {
+    const dropped = new Set(DROPPED_XATTR_PREFIXES.map((p) => `--xattrs-exclude=${p}*`));
+    return tarExtractArgs({ dir, isRoot: true }).filter((a) => !dropped.has(a));
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-tar-rewriter.ts
+
+
+/**
+ * A streaming tar rewriter: the archive goes in chunk by chunk, each member's headers are
+ * handed to a handler that says what to write instead, and file data flows through
+ * untouched (subarrays of the input, no copies). Memory is one member's headers. The
+ * format rules are those of ../rootfs/tar-reader.ts (same header functions), so the
+ * names the handler sees are the names GNU tar and the extraction check see.
+ *
+ * After the end-of-archive block everything is passed as it is (tar's record padding).
+ */
+class TarRewriter {
+    handler;
+    header = Buffer.alloc(BLOCK);
+    headerFill = 0;
+    /** Data bytes still to pass or skip. */
+    data = 0;
+    dataMode = 'pass';
+    /** GNU old sparse extension blocks still to come before the data. */
+    sparseExt = false;
+    meta;
+    metaSkip = 0;
+    paxGlobal = new Map();
+    pending = { blocks: [], pax: [] };
+    ended = false;
+    _members = 0;
+    constructor(handler) {
+        this.handler = handler;
+    }
+    get members() {
+        return this._members;
+    }
+    write(chunk) {
+        const out = [];
+        let off = 0;
+        const n = chunk.length;
+        while (off < n) {
+            if (this.ended) {
+                out.push(chunk.subarray(off));
+                break;
+            }
+            if (this.data > 0 && !this.sparseExt) {
+                const k = Math.min(this.data, n - off);
+                if (this.dataMode === 'pass')
+                    out.push(chunk.subarray(off, off + k));
+                this.data -= k;
+                off += k;
+                continue;
+            }
+            if (this.meta) {
+                const m = this.meta;
+                if (m.fill < m.data.length) {
+                    const k = Math.min(m.data.length - m.fill, n - off);
+                    chunk.copy(m.data, m.fill, off, off + k);
+                    m.fill += k;
+                    off += k;
+                    continue;
+                }
+                if (this.metaSkip > 0) {
+                    const k = Math.min(this.metaSkip, n - off);
+                    this.metaSkip -= k;
+                    off += k;
+                    continue;
+                }
+                this.meta = undefined;
+                this.finishMeta(m, out);
+                continue;
+            }
+            const k = Math.min(BLOCK - this.headerFill, n - off);
+            chunk.copy(this.header, this.headerFill, off, off + k);
+            this.headerFill += k;
+            off += k;
+            if (this.headerFill === BLOCK) {
+                this.headerFill = 0;
+                this.block(Buffer.from(this.header), out);
+            }
+        }
+        // A meta member whose data ended exactly at the chunk's end.
+        if (this.meta && this.meta.fill === this.meta.data.length && this.metaSkip === 0) {
+            const m = this.meta;
+            this.meta = undefined;
+            this.finishMeta(m, out);
+        }
+        return out;
+    }
+    /** The input is over: what is still held; throws when it stopped inside a member. */
+    end() {
+        if (this.ended)
+            return [];
+        if (this.headerFill > 0 || this.data > 0 || this.meta || this.sparseExt || this.pending.blocks.length) {
+            throw new TarFormatError('the archive is truncated (it ends inside a member)');
+        }
+        this.ended = true;
+        return this.handler.flush?.() ?? [];
+    }
+    block(block, out) {
+        if (this.sparseExt) {
+            if (this.dataMode === 'pass')
+                out.push(block);
+            if (!sparseExtensionContinues(block))
+                this.sparseExt = false;
+            return;
+        }
+        if (isZeroBlock(block)) {
+            if (this.pending.blocks.length)
+                throw new TarFormatError('the archive ends after an extended header, before its member');
+            this.ended = true;
+            out.push(...(this.handler.flush?.() ?? []), block);
+            return;
+        }
+        const h = parseHeader(block);
+        switch (h.typeflag) {
+            case 'x':
+            case 'X':
+            case 'g':
+            case 'L':
+            case 'K': {
+                const size = h.size;
+                if (size > MAX_META_BYTES)
+                    throw new TarFormatError(`an extended header of ${size} bytes (more than a name or a few xattrs)`);
+                this.meta = { kind: h.typeflag, block, data: Buffer.allocUnsafe(size), fill: 0, pad: padding(size) };
+                this.metaSkip = padding(size);
+                return;
+            }
+            case 'V':
+                out.push(...(this.handler.flush?.() ?? []), block);
+                this.data = h.size + padding(h.size);
+                this.dataMode = 'pass';
+                return;
+        }
+        const p = this.pending;
+        const local = new Map();
+        for (const r of p.pax)
+            for (const [k, v] of parsePax(r.bytes))
+                local.set(k, v);
+        const pax = this.paxGlobal.size ? new Map([...this.paxGlobal, ...local]) : local;
+        const size = dataSize(h, pax);
+        const entry = resolveEntry(h, pax, size, p.longName, p.longLink);
+        // GNU tar reads no data after a hard link, whatever its size field says.
+        const stored = h.typeflag === '1' ? 0 : size;
+        const member = {
+            entry,
+            raw: h,
+            header: block,
+            pax: p.pax,
+            paxBlock: p.paxBlock,
+            hasLongName: p.longName !== undefined,
+            hasLongLink: p.longLink !== undefined,
+            original: [...p.blocks, block],
+            dataBytes: stored + padding(stored),
+        };
+        this.pending = { blocks: [], pax: [] };
+        this._members++;
+        const r = this.handler.member(member);
+        out.push(...r.emit);
+        this.data = member.dataBytes;
+        this.dataMode = r.data;
+        this.sparseExt = h.sparseExtended;
+    }
+    finishMeta(m, out) {
+        const bytes = [m.block, m.data, ...(m.pad ? [Buffer.alloc(m.pad)] : [])];
+        const p = this.pending;
+        switch (m.kind) {
+            case 'g':
+                if (p.blocks.length)
+                    throw new TarFormatError("a global pax header between a member's extended headers and the member");
+                for (const [k, v] of parsePax(m.data))
+                    this.paxGlobal.set(k, v);
+                out.push(...(this.handler.flush?.() ?? []), ...bytes);
+                return;
+            case 'x':
+            case 'X':
+                p.pax.push(...splitPaxRecords(m.data));
+                p.paxBlock ??= m.block;
+                break;
+            case 'L':
+                p.longName = gnuLongName(m.data);
+                break;
+            case 'K':
+                p.longLink = gnuLongName(m.data);
+                break;
+        }
+        p.blocks.push(...bytes);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-apply.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The extraction check's gate (../rootfs/gate.ts), then the OCI-to-overlay rewrite: the
+ * check judges the layer as written (a `.wh.NAME` is an empty file like any other), and
+ * only members it passed are rewritten and reach tar.
+ */
+class LayerGate {
+    handler;
+    check;
+    rewriter;
+    constructor(handler) {
+        this.handler = handler;
+        this.check = new ExtractionGate({ isRoot: true });
+        this.rewriter = new TarRewriter(handler);
+    }
+    get refused() {
+        return this.check.refused;
+    }
+    feed(chunk) {
+        return this.check.feed(chunk).flatMap((part) => this.rewriter.write(part));
+    }
+    finish() {
+        const rest = this.check.finish().flatMap((part) => this.rewriter.write(part));
+        if (this.refused)
+            return [];
+        return [...rest, ...this.rewriter.end()];
+    }
+}
+/**
+ * Unpacks an OCI layer file (zstd, gzip or plain tar, told apart by content) into
+ * `destDir`, which must not exist yet (an empty directory is replaced), as a directory
+ * that overlayfs can use as a lower layer: whiteouts become character devices 0/0 and
+ * opaque markers the trusted.overlay.opaque xattr (layer-apply-rewrite.ts).
+ *
+ * This is the root extraction of ../rootfs/extract.ts with one more stage: the same check
+ * refuses members that could write outside the directory (absolute names, `..`, links
+ * out, writes through symlinks) and skips device nodes other than the standard ones; GNU
+ * tar writes (owners by number, modes, setuid, xattrs, ACLs, hard links); into a new
+ * directory beside destDir that is renamed into place when complete. Needs root: only
+ * root can set trusted.* xattrs and owners.
+ */
+async function applyLayer(layerFile, destDir, opts = {}) {
+    if (process.geteuid?.() !== 0) {
+        throw new PrivilegeError(`applying the image layer ${layerFile} needs root (owners, device nodes for whiteouts, trusted.overlay.* xattrs): run it as root or through sudo`);
+    }
+    const dest = external_node_path_default().resolve(destDir);
+    const log = opts.log ?? (() => undefined);
+    refuseExisting(dest);
+    if (opts.signal?.aborted)
+        throw new errors_ImageError(`applying ${layerFile} was aborted`);
+    const fd = openLayer(layerFile);
+    try {
+        const compression = compression_detectCompression(readHead(fd));
+        if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
+            throw new errors_ImageError(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
+        }
+        const parent = external_node_path_default().dirname(dest);
+        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
+        const tmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.layer-`));
+        try {
+            (0,external_node_fs_namespaceObject.chmodSync)(tmp, 0o755);
+            const handler = new ApplyRewrite(layerFile);
+            const gate = new LayerGate(handler);
+            let outcome;
+            try {
+                outcome = await extractThroughGate(layerFile, fd, compression, layerTarExtractArgs(tmp), gate, opts.signal);
+            }
+            catch (err) {
+                if (err instanceof TarFormatError) {
+                    throw new errors_ImageError(`${layerFile} is not a usable layer (${compression === 'none' ? 'uncompressed' : compression} tar): ${err.message}; nothing was applied`);
+                }
+                if (opts.signal?.aborted)
+                    throw new errors_ImageError(`applying ${layerFile} was aborted`);
+                throw err;
+            }
+            const plan = gate.check.plan();
+            if (outcome === 'refused')
+                throw new UnsafeArchiveError(layerFile, plan.problems);
+            if (handler.lateOpaque.length)
+                await markOpaque(tmp, handler.lateOpaque, layerFile);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, dest);
+            const notes = plan.notes.map((n) => n.message);
+            if (handler.stats.metaSkipped)
+                notes.push(`${handler.stats.metaSkipped} AUFS bookkeeping member(s) (.wh..wh.*) left out`);
+            notes.forEach((n) => log(n));
+            return { compression, entries: plan.entries, whiteouts: handler.stats.whiteouts, opaqueDirs: handler.stats.opaqueDirs, notes };
+        }
+        catch (err) {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { recursive: true, force: true });
+            const code = err.code;
+            if (code === 'ENOTEMPTY' || code === 'EEXIST')
+                throw new errors_ImageError(`${dest} appeared while ${layerFile} was being applied; not replacing it`);
+            throw err;
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/**
+ * Opaque markers that did not come right after their directory (a layer from another
+ * writer): once tar is done, each directory gets the xattr from a second, tiny archive of
+ * directory members that repeat what is on disk (mode, owner, mtime) plus the xattr: tar
+ * is the one tool sure to be there that sets trusted.* xattrs (Node cannot; setfattr is
+ * not installed everywhere). A directory the layer never made is made 0755 root's.
+ */
+async function markOpaque(root, dirs, layerFile) {
+    const blocks = [];
+    for (const d of new Set(dirs)) {
+        const p = external_node_path_default().join(root, d);
+        let st;
+        try {
+            st = (0,external_node_fs_namespaceObject.lstatSync)(p);
+        }
+        catch {
+            st = undefined;
+        }
+        if (st && !st.isDirectory())
+            throw new errors_ImageError(`${layerFile} is not a valid OCI layer: it marks ${JSON.stringify(d)} opaque, which is not a directory in the layer`);
+        const name = d === '' ? './' : `./${d}/`;
+        const h = Buffer.alloc(BLOCK);
+        h.write('ustar\u000000', 257, 8, 'latin1');
+        const mtime = Math.floor((st?.mtimeMs ?? Date.now()) / 1000);
+        h.write(mtime.toString(8).padStart(11, '0'), 136, 11, 'latin1');
+        h.write((st?.uid ?? 0).toString(8).padStart(7, '0'), 108, 7, 'latin1');
+        h.write((st?.gid ?? 0).toString(8).padStart(7, '0'), 116, 7, 'latin1');
+        const header = rewriteHeader(h, { name: name.length <= 100 ? name : name.slice(0, 100), typeflag: '5', mode: st ? st.mode & 0o7777 : 0o755, size: 0 });
+        const records = [paxRecord('SCHILY.xattr.trusted.overlay.opaque', 'y')];
+        if (name.length > 100)
+            records.unshift(paxRecord('path', name));
+        blocks.push(...paxHeaderBlocks(records, name, header), header);
+    }
+    blocks.push(Buffer.alloc(2 * BLOCK));
+    const file = external_node_path_default().join(external_node_path_default().dirname(root), `.${external_node_path_default().basename(root)}.opaque.tar`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, Buffer.concat(blocks));
+    try {
+        const args = layerTarExtractArgs(root).map((a) => (a === '-' ? file : a));
+        const r = await exec_execCapture('tar', args);
+        if (r.code !== 0)
+            throw new errors_ImageError(`tar could not mark the opaque directories of ${layerFile} (exit status ${r.code}): ${r.stderr.trim()}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    }
+}
+function refuseExisting(dest) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dest);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            return;
+        throw new errors_ImageError(`cannot apply a layer into ${dest}: it exists and is not an empty directory (${code})`);
+    }
+    if (entries.length)
+        throw new errors_ImageError(`cannot apply a layer into ${dest}: it exists and is not empty; applying makes a new directory`);
+}
+function openLayer(file) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    }
+    catch (err) {
+        throw new errors_ImageError(`cannot read the image layer ${file}: ${err.message}`);
+    }
+    if (!(0,external_node_fs_namespaceObject.fstatSync)(fd).isFile()) {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        throw new errors_ImageError(`${file} is not a regular file`);
+    }
+    return fd;
+}
+function readHead(fd) {
+    const buf = Buffer.alloc(compression_MAGIC_BYTES);
+    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, compression_MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/oci-spec.ts
+
+
+/**
+ * The OCI image layout, as pure functions: config, manifest, index and `oci-layout`
+ * documents built from plain values, their bytes and their digests. Nothing here touches
+ * the disk, so every rule (media types, names, digests) is checked by table tests.
+ * Spec: github.com/opencontainers/image-spec (image-layout.md, manifest.md, config.md).
+ */
+const MEDIA_TYPE = {
+    config: 'application/vnd.oci.image.config.v1+json',
+    manifest: 'application/vnd.oci.image.manifest.v1+json',
+    index: 'application/vnd.oci.image.index.v1+json',
+    layerTar: 'application/vnd.oci.image.layer.v1.tar',
+    layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    layerZstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
+};
+/** The annotation that names a manifest in index.json: `oci:DIR:NAME` finds it by this. */
+const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+/** The whole content of the `oci-layout` file. */
+const OCI_LAYOUT = { imageLayoutVersion: '1.0.0' };
+function layerMediaType(compression) {
+    switch (compression) {
+        case 'none':
+            return MEDIA_TYPE.layerTar;
+        case 'gzip':
+            return MEDIA_TYPE.layerGzip;
+        case 'zstd':
+            return MEDIA_TYPE.layerZstd;
+    }
+}
+/** The compression a layer media type says, or a ConfigError for anything not a layer type we write. */
+function layerCompressionOf(mediaType) {
+    switch (mediaType) {
+        case MEDIA_TYPE.layerTar:
+            return 'none';
+        case MEDIA_TYPE.layerGzip:
+            return 'gzip';
+        case MEDIA_TYPE.layerZstd:
+            return 'zstd';
+    }
+    throw new ConfigError(`"${mediaType}" is not an OCI layer media type this export writes; use ${MEDIA_TYPE.layerTar}, ${MEDIA_TYPE.layerGzip} or ${MEDIA_TYPE.layerZstd} (or give the layer's compression instead)`);
+}
+const oci_spec_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Throws a ConfigError unless `digest` is `sha256:` and 64 lower-case hex digits. */
+function checkDigest(digest, what) {
+    if (!oci_spec_DIGEST.test(digest)) {
+        throw new ConfigError(`${what} "${digest}" is not a sha256 digest; write it as "sha256:" followed by 64 lower-case hex digits, or leave it out to have it computed`);
+    }
+    return digest;
+}
+// image-spec annotations.md, org.opencontainers.image.ref.name:
+//   ref := component ("/" component)*; component := alphanum (separator alphanum)*;
+//   alphanum := [A-Za-z0-9]+; separator := [-._:@+] | "--"
+// (containers/image checks `oci:DIR:NAME` names with the same grammar).
+const REF_NAME = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
+/** Throws a ConfigError unless `tag` is a valid OCI ref.name (e.g. `latest`, `app:1.0`, `org/app:v2`). */
+function checkRefName(tag) {
+    if (!REF_NAME.test(tag)) {
+        throw new ConfigError(`image tag "${tag}" is not a valid OCI reference name; use letters and digits separated by one of - . _ : @ + (or "--"), with "/" between components, e.g. "latest" or "myapp:1.0"`);
+    }
+    return tag;
+}
+/** Node's process.arch (and, for ppc64, the byte order) -> OCI/Go architecture and variant. */
+function ociPlatform(nodeArch, endianness = 'LE', armVersion) {
+    switch (nodeArch) {
+        case 'x64':
+            return { architecture: 'amd64' };
+        case 'arm64':
+            return { architecture: 'arm64', variant: 'v8' };
+        case 'arm':
+            return armVersion ? { architecture: 'arm', variant: `v${armVersion}` } : { architecture: 'arm' };
+        case 'ia32':
+            return { architecture: '386' };
+        case 'ppc64':
+            return { architecture: endianness === 'LE' ? 'ppc64le' : 'ppc64' };
+        case 's390x':
+        case 'riscv64':
+        case 'loong64':
+        case 'mips64':
+            return { architecture: nodeArch };
+        case 'mips':
+            return { architecture: endianness === 'LE' ? 'mipsle' : 'mips' };
+        case 'mipsel':
+            return { architecture: 'mipsle' };
+    }
+    throw new ConfigError(`no OCI architecture is known for Node's process.arch "${nodeArch}"; give the image's architecture explicitly`);
+}
+function envList(env) {
+    if (env === undefined)
+        return undefined;
+    const list = Array.isArray(env)
+        ? [...env]
+        : Object.keys(env)
+            .sort()
+            .map((k) => `${k}=${env[k]}`);
+    for (const e of list) {
+        const eq = e.indexOf('=');
+        if (eq <= 0)
+            throw new ConfigError(`environment entry "${e}" has no NAME=; write each one as NAME=value`);
+    }
+    return list;
+}
+/** The OCI image config document (application/vnd.oci.image.config.v1+json). Pure. */
+function buildImageConfig(input) {
+    input.diffIds.forEach((d, i) => checkDigest(d, `layer ${i + 1}'s diff ID`));
+    if (input.history && input.history.length !== input.diffIds.length) {
+        throw new ConfigError(`history has ${input.history.length} entries for ${input.diffIds.length} layers; give one per layer or none`);
+    }
+    const { run } = input;
+    if (run.workdir !== undefined && !run.workdir.startsWith('/')) {
+        throw new ConfigError(`working directory "${run.workdir}" is not absolute; write it as a path from the image's root, e.g. /build`);
+    }
+    const config = {};
+    const env = envList(run.env);
+    if (env)
+        config.Env = env;
+    if (run.entrypoint)
+        config.Entrypoint = [...run.entrypoint];
+    if (run.cmd)
+        config.Cmd = [...run.cmd];
+    if (run.workdir !== undefined)
+        config.WorkingDir = run.workdir;
+    if (run.user !== undefined && run.user !== '')
+        config.User = run.user;
+    if (run.labels)
+        config.Labels = { ...run.labels };
+    const doc = {};
+    if (input.created !== undefined)
+        doc.created = input.created;
+    doc.architecture = input.platform.architecture;
+    if (input.platform.variant)
+        doc.variant = input.platform.variant;
+    doc.os = 'linux';
+    doc.config = config;
+    doc.rootfs = { type: 'layers', diff_ids: [...input.diffIds] };
+    if (input.history) {
+        doc.history = input.history.map((h) => (input.created !== undefined ? { created: input.created, created_by: h } : { created_by: h }));
+    }
+    return doc;
+}
+function checkDescriptor(d, what) {
+    checkDigest(d.digest, `${what} digest`);
+    if (!Number.isSafeInteger(d.size) || d.size < 0)
+        throw new ConfigError(`${what} size ${d.size} is not a byte count; give a whole number of bytes`);
+    return d;
+}
+/** The image manifest (application/vnd.oci.image.manifest.v1+json). Pure. */
+function buildManifest(config, layers) {
+    checkDescriptor(config, 'config');
+    layers.forEach((l, i) => {
+        checkDescriptor(l, `layer ${i + 1}`);
+        layerCompressionOf(l.mediaType);
+    });
+    return {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE.manifest,
+        config: { mediaType: MEDIA_TYPE.config, digest: config.digest, size: config.size },
+        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+    };
+}
+/** index.json: the one manifest, named by `tag` when given. Pure. */
+function buildIndex(manifest, tag) {
+    checkDescriptor(manifest, 'manifest');
+    const entry = { mediaType: MEDIA_TYPE.manifest, digest: manifest.digest, size: manifest.size };
+    if (tag !== undefined)
+        entry.annotations = { [REF_NAME_ANNOTATION]: checkRefName(tag) };
+    return { schemaVersion: 2, mediaType: MEDIA_TYPE.index, manifests: [entry] };
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value !== null && typeof value === 'object') {
+        const out = {};
+        for (const k of Object.keys(value).sort()) {
+            const v = value[k];
+            if (v !== undefined)
+                out[k] = sortKeys(v);
+        }
+        return out;
+    }
+    return value;
+}
+/**
+ * Canonical bytes of a JSON document: keys sorted, no whitespace. The digest names these
+ * exact bytes, so the same inputs always give the same image digest.
+ */
+function canonicalJson(doc) {
+    return Buffer.from(JSON.stringify(sortKeys(doc)), 'utf8');
+}
+/** `sha256:` + hex of the bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+/** A document's bytes and the descriptor that names them. */
+function jsonBlob(doc, mediaType) {
+    const bytes = canonicalJson(doc);
+    return { bytes, descriptor: { mediaType, digest: sha256Digest(bytes), size: bytes.length } };
+}
+/** Where a blob lives inside the layout: blobs/sha256/HEX. */
+function blobPath(digest) {
+    checkDigest(digest, 'blob');
+    return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-compression.ts
+
+
+const LAYER_COMPRESSIONS = (/* unused pure expression or super */ null && (['zstd', 'gzip', 'none']));
+/** A user's word for a compression; ConfigError saying the choices otherwise. */
+function parseLayerCompression(value) {
+    const v = value.trim().toLowerCase();
+    if (v === 'zst')
+        return 'zstd';
+    if (v === 'gz')
+        return 'gzip';
+    if (v === 'uncompressed')
+        return 'none';
+    if (LAYER_COMPRESSIONS.includes(v))
+        return v;
+    throw new ConfigError(`unknown layer compression '${value}': use one of ${LAYER_COMPRESSIONS.join(', ')}`);
+}
+/**
+ * The command that compresses stdin to stdout; none for an uncompressed layer. zstd with
+ * all cores (-T0) at level 3 (its default, the speed/size point `tar | zstd` users pick);
+ * gzip at its default level 6 with -n so that no name or time stamp is stored (the same
+ * tar gives the same bytes).
+ */
+function compressorCommand(c) {
+    switch (c) {
+        case 'zstd':
+            return { file: 'zstd', args: ['-T0', '-3', '-q', '-c'] };
+        case 'gzip':
+            return { file: 'gzip', args: ['-6', '-n', '-c'] };
+        case 'none':
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-save-rewrite.ts
+
+
+
+
+/** The overlay's own xattrs (the kernel's bookkeeping), as pax keys. */
+const layer_save_rewrite_OVERLAY_XATTR = 'SCHILY.xattr.trusted.overlay.';
+const layer_save_rewrite_isOverlayXattr = (key) => key.startsWith(layer_save_rewrite_OVERLAY_XATTR);
+/**
+ * Overlay xattrs that change what a path means in a way an OCI layer cannot say: a
+ * directory renamed in place (redirect_dir) and a file whose data is still in a lower
+ * layer (metacopy). Saving such an upper layer would silently give a wrong image.
+ */
+const UNSAVABLE = {
+    [`${layer_save_rewrite_OVERLAY_XATTR}redirect`]: 'a directory renamed by the overlay (redirect_dir)',
+    [`${layer_save_rewrite_OVERLAY_XATTR}metacopy`]: 'a file whose data is still in a lower layer (metacopy)',
+};
+/**
+ * Turns GNU tar's dump of an overlay upper directory into an OCI layer, member by member
+ * (image-spec layer.md; what podman's and Docker's overlay drivers write):
+ * - a whiteout (character device 0/0) becomes an empty regular file `.wh.NAME`, mode 0600,
+ *   owner and time kept; so does a hard link to one (the kernel shares one whiteout inode
+ *   among many names), which `isWhiteout` recognises by the link's target on disk;
+ * - a directory with trusted.overlay.opaque=y is followed by an empty `.wh..wh..opq`;
+ * - every trusted.overlay.* xattr is dropped (origin, impure, uuid... are the kernel's
+ *   bookkeeping about this upper layer's own lowers);
+ * - a name that already starts with `.wh.` is refused: in a layer it would read as a deletion.
+ * All other members are passed byte for byte.
+ */
+class SaveRewrite {
+    upperDir;
+    isWhiteout;
+    stats = { whiteouts: 0, opaqueDirs: 0 };
+    /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
+    constructor(upperDir, isWhiteout) {
+        this.upperDir = upperDir;
+        this.isWhiteout = isWhiteout;
+    }
+    member(m) {
+        const e = m.entry;
+        if (looksLikeWhiteout(e.path)) {
+            throw new errors_ImageError(`cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is named like an OCI whiteout (.wh.*), and in a layer it would read as a deletion; rename or remove it before saving`);
+        }
+        for (const r of m.pax) {
+            const why = UNSAVABLE[r.key];
+            if (why) {
+                throw new errors_ImageError(`cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is ${why}, which an OCI layer cannot express; mount the overlay with redirect_dir=off,metacopy=off (the default) for containers whose layer is saved`);
+            }
+        }
+        const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
+        if (whiteout) {
+            this.stats.whiteouts++;
+            const emit = editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: layer_save_rewrite_isOverlayXattr });
+            return { emit, data: 'skip' };
+        }
+        const overlayRecords = m.pax.filter((r) => layer_save_rewrite_isOverlayXattr(r.key));
+        if (overlayRecords.length === 0)
+            return { emit: m.original, data: 'pass' };
+        const emit = editMember(m, { drop: layer_save_rewrite_isOverlayXattr });
+        const opaque = e.type === 'directory' && overlayRecords.some((r) => r.key === `${layer_save_rewrite_OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y');
+        if (opaque) {
+            this.stats.opaqueDirs++;
+            // As Docker writes it: the marker right after its directory, with the directory's
+            // owner and permission bits.
+            emit.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
+        }
+        return { emit, data: 'pass' };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-save.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
+const layer_save_STDERR_KEEP = 8 * 1024;
+/**
+ * Starts a tool of the save pipeline. Not exec.ts's execCapture: these move hundreds of
+ * megabytes through pipes, as ../rootfs/pipeline.ts does for extraction.
+ */
+function startTool(file, args, stdio) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-layer_save_STDERR_KEEP)));
+    const done = new Promise((resolve, reject) => {
+        child.on('error', (err) => reject(new errors_ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it, or choose another compression)` : `cannot run ${file}: ${err.message}`)));
+        child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+    });
+    return { child, what: [file, ...args].join(' '), done };
+}
+/** Bytes gathered before a write to the compressor (see runPipeline). */
+const GATHER_BYTES = 1 << 20;
+const SIGPIPE_STATUS = 128 + 13;
+const SIGKILL_STATUS = 128 + 9;
+/**
+ * Saves an overlay upper directory as an OCI layer file (see layer-save-rewrite.ts for
+ * what becomes of whiteouts, opaque directories and the overlay's xattrs):
+ *
+ *   tar -c upper | node (rewrite; sha256 = diff_id) | zstd -T0 -3 > FILE.tmp; sha256 FILE.tmp = digest
+ *
+ * Why a rewrite of tar's stream rather than a walk to find whiteouts first and a tar with
+ * exclusions and appended entries: tar reads the tree once and does the walk, no pattern
+ * per whiteout, no second archive to splice in, and the names it changes are the ones
+ * tar wrote. Node only parses headers; file data goes through in the chunks tar wrote,
+ * gathered into 1 MiB writes.
+ * Digests: the uncompressed stream is hashed in node as it goes by (OpenSSL's SHA-256 runs
+ * at ~1.4 GB/s here; coreutils' sha256sum in a tee'd pipeline takes ~1 s of CPU for the
+ * 165 MB of Debian's /usr, more than node's whole share). The compressor writes the file
+ * itself and node hashes the file afterwards, from the page cache (~50 ms for 50 MB):
+ * passing zstd's output through node too cost more CPU than that. Measured by
+ * bench/image-save.mjs.
+ *
+ * The file is written under a temporary name in its directory, fdatasynced and renamed
+ * (the directory synced too): `outFile` is either the whole layer or absent, never half
+ * of one (an existing file stays until the new one replaces it); on any failure the
+ * temporary file is removed. Memory is flat: streams with backpressure, one member's
+ * headers at a time (node's peak RSS ~92 MB for a 165 MB and for a 500 MB layer).
+ */
+async function saveLayer(upperDir, outFile, opts = {}) {
+    const compression = opts.compression ?? 'zstd';
+    const upper = external_node_path_default().resolve(upperDir);
+    const out = external_node_path_default().resolve(outFile);
+    const args = tarCreateArgs({ upperDir: upper, exclude: opts.exclude });
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.statSync)(upper);
+    }
+    catch (err) {
+        throw new errors_ConfigError(`cannot save ${upper} as an image: ${err.code === 'ENOENT' ? 'it does not exist (is it the container\'s upper layer?)' : err.message}`);
+    }
+    if (!st.isDirectory())
+        throw new errors_ConfigError(`cannot save ${upper} as an image: it is not a directory (give the container's upper layer directory)`);
+    const outDir = external_node_path_default().dirname(out);
+    try {
+        if (!(0,external_node_fs_namespaceObject.statSync)(outDir).isDirectory())
+            throw new Error('not a directory');
+    }
+    catch {
+        throw new errors_ConfigError(`cannot write the image layer ${out}: its directory ${outDir} does not exist (create it first)`);
+    }
+    if (opts.signal?.aborted)
+        throw new errors_ImageError(`saving ${upper} was aborted`);
+    const tmp = external_node_path_default().join(outDir, `.${external_node_path_default().basename(out)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(tmp, 'wx+', 0o644);
+    }
+    catch (err) {
+        throw new errors_ImageError(`cannot create ${tmp} to write the image layer: ${err.message}`);
+    }
+    let fdOpen = true;
+    try {
+        const r = await runPipeline(upper, args, compression, fd, opts.signal);
+        (0,external_node_fs_namespaceObject.fdatasyncSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        fdOpen = false;
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
+        syncDir(outDir);
+        return { file: out, compression, mediaType: layerMediaType(compression), ...r };
+    }
+    catch (err) {
+        if (fdOpen)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+        try {
+            (0,external_node_fs_namespaceObject.unlinkSync)(tmp);
+        }
+        catch {
+            // already gone
+        }
+        throw err;
+    }
+}
+/** Makes a rename durable (the directory entry), where the filesystem allows it. */
+function syncDir(dir) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(dir, 'r');
+        (0,external_node_fs_namespaceObject.fsyncSync)(fd);
+    }
+    catch {
+        // Some filesystems refuse fsync on a directory; the data itself was synced.
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** SHA-256 and byte count of what goes through a stream. */
+function digester() {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    let digest;
+    return {
+        update: (b) => {
+            hash.update(b);
+            size += b.length;
+        },
+        result: () => ({ digest: (digest ??= `sha256:${hash.digest('hex')}`), size }),
+    };
+}
+/** Writes all of `buf` at the fd's offset (a write may take less than it is given). */
+function writeAll(fd, buf, cb) {
+    (0,external_node_fs_namespaceObject.write)(fd, buf, 0, buf.length, null, (err, n) => {
+        if (err)
+            return cb(err);
+        if (n < buf.length)
+            return writeAll(fd, buf.subarray(n), cb);
+        cb();
+    });
+}
+/**
+ * The layer file as a stream. Not fs.createWriteStream: it closes its fd when destroyed
+ * even with autoClose off, and the fd is saveLayer's to fsync and close.
+ */
+function fdWriter(fd) {
+    return new external_node_stream_.Writable({
+        highWaterMark: 1 << 20,
+        write(chunk, _enc, cb) {
+            writeAll(fd, chunk, cb);
+        },
+    });
+}
+/** SHA-256 and size of what was written to `fd`, read back from its start (the page cache, just written). */
+async function hashFile(fd) {
+    const d = digester();
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let pos = 0;;) {
+        const n = await new Promise((resolve, reject) => (0,external_node_fs_namespaceObject.read)(fd, buf, 0, buf.length, pos, (err, k) => (err ? reject(err) : resolve(k))));
+        if (n === 0)
+            break;
+        d.update(buf.subarray(0, n));
+        pos += n;
+    }
+    return d.result();
+}
+function settle(streams) {
+    return new Promise((resolve) => (0,external_node_stream_.pipeline)(streams, (err) => resolve(err ?? undefined)));
+}
+async function runPipeline(upper, tarArgs, compression, fd, signal) {
+    const tar = startTool('tar', tarArgs, ['ignore', 'pipe', 'pipe']);
+    const cmd = compressorCommand(compression);
+    // The compressor writes the file itself: its output going through node as well cost
+    // more CPU (two more copies, a wake-up per 64 KiB) than reading the file back to hash it.
+    const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
+    const tools = comp ? [tar, comp] : [tar];
+    const killAll = () => {
+        for (const t of tools)
+            if (t.child.exitCode === null && t.child.signalCode === null)
+                t.child.kill('SIGKILL');
+    };
+    // Set by us, in order of blame: the rewrite's refusal, then the file's write error.
+    let rewriteError;
+    let writeError;
+    const isWhiteout = (name) => {
+        try {
+            const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(upper, name));
+            return s.isCharacterDevice() && s.rdev === 0;
+        }
+        catch {
+            return false;
+        }
+    };
+    const handler = new SaveRewrite(upper, isWhiteout);
+    const rewriter = new TarRewriter(handler);
+    const plain = digester();
+    // The uncompressed layer is hashed here, as it is produced (one stream stage less), and
+    // its pieces (a header here, a file's data there) are gathered into writes of about
+    // 1 MiB: a pipe write per piece cost more CPU than hashing and compressing together.
+    let gathered = [];
+    let gatheredBytes = 0;
+    const push = (t, parts, force = false) => {
+        for (const p of parts) {
+            if (!p.length)
+                continue;
+            plain.update(p);
+            gathered.push(p);
+            gatheredBytes += p.length;
+        }
+        if (gatheredBytes >= GATHER_BYTES || (force && gatheredBytes > 0)) {
+            t.push(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, gatheredBytes));
+            gathered = [];
+            gatheredBytes = 0;
+        }
+    };
+    const rewrite = new external_node_stream_.Transform({
+        writableHighWaterMark: 1 << 20,
+        readableHighWaterMark: 1 << 20,
+        transform(chunk, _enc, cb) {
+            try {
+                push(this, rewriter.write(chunk));
+                cb();
+            }
+            catch (err) {
+                rewriteError = err instanceof TarFormatError ? new errors_ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : err;
+                killAll();
+                cb(rewriteError);
+            }
+        },
+        flush(cb) {
+            try {
+                push(this, rewriter.end(), true);
+                cb();
+            }
+            catch (err) {
+                rewriteError = err;
+                cb(rewriteError);
+            }
+        },
+    });
+    const file = comp ? undefined : fdWriter(fd);
+    file?.on('error', (err) => {
+        writeError ??= new errors_ImageError(`cannot write the image layer: ${err.message}`);
+        killAll();
+    });
+    const onAbort = () => killAll();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        const flows = comp
+            ? [settle([tar.child.stdout, rewrite, comp.child.stdin])]
+            : [settle([tar.child.stdout, rewrite, file])];
+        const [flowErrors, statuses] = await Promise.all([Promise.all(flows), Promise.allSettled(tools.map((t) => t.done))]);
+        if (signal?.aborted)
+            throw new errors_ImageError(`saving ${upper} was aborted`);
+        if (rewriteError)
+            throw rewriteError;
+        if (writeError)
+            throw writeError;
+        // A tool that could not start is the cause; then one that failed by itself (not by
+        // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
+        // "Broken pipe" is what a dead compressor does to it, never the other way round.
+        // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
+        // tree that was being written is not a layer of anything.
+        for (const s of statuses)
+            if (s.status === 'rejected')
+                throw s.reason;
+        const exits = statuses.map((s, i) => ({ tool: tools[i], ...s.value })).reverse();
+        for (const { tool, code, stderr } of exits) {
+            if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
+                throw new errors_ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
+            }
+        }
+        for (const { tool, code } of exits) {
+            if (code !== 0)
+                throw new errors_ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+        }
+        const streamError = flowErrors.find((e) => e !== undefined);
+        if (streamError)
+            throw new errors_ImageError(`saving ${upper} failed: ${streamError.message}`);
+        const p = plain.result();
+        const c = comp ? await hashFile(fd) : p;
+        return {
+            digest: c.digest,
+            size: c.size,
+            diffId: p.digest,
+            uncompressedSize: p.size,
+            entries: rewriter.members + handler.stats.opaqueDirs,
+            whiteouts: handler.stats.whiteouts,
+            opaqueDirs: handler.stats.opaqueDirs,
+        };
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+        killAll();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/store.ts
+
+
+
+
+
+
+
+
+
+
+
+/** `sha256:HEX` -> HEX, for file names. */
+function store_hexOf(digest) {
+    return digest.replace(/^sha256:/, '');
+}
+function errno(err) {
+    return err?.code;
+}
+/** Writes BYTES to FILE through a temp name in its directory and a rename. */
+function store_writeAtomic(file, bytes) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const tmp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, bytes);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
+    }
+    catch (err) {
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        throw err;
+    }
+}
+/**
+ * The images of a library dir, content-addressed:
+ *   store/images/blobs/sha256/HEX      layer blobs (OCI layer tars, zstd/gzip/plain)
+ *   store/images/manifests/HEX.json    image manifests (manifest.ts); HEX is the image digest
+ *   store/images/names/NAME:TAG        the digest a name points to (replaced by rename)
+ *   store/layers/HEX/                  a layer applied as an overlay lower dir (HEX: its diff_id),
+ *                                      made once, under a lock, renamed into place when whole
+ * Blobs and manifests are only ever added whole (temp name + rename) and, being named by
+ * their content, two saves of the same layer write the same file: the second rename
+ * replaces it with identical bytes. Names are the only mutable part.
+ */
+class store_ImageStore {
+    libraryDir;
+    constructor(libraryDir) {
+        this.libraryDir = libraryDir;
+    }
+    get dir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'images');
+    }
+    get blobsDir() {
+        return external_node_path_default().join(this.dir, 'blobs', 'sha256');
+    }
+    get manifestsDir() {
+        return external_node_path_default().join(this.dir, 'manifests');
+    }
+    get namesDir() {
+        return external_node_path_default().join(this.dir, 'names');
+    }
+    get layersDir() {
+        return external_node_path_default().join(this.libraryDir, 'store', 'layers');
+    }
+    blobPath(digest) {
+        return external_node_path_default().join(this.blobsDir, store_hexOf(digest));
+    }
+    manifestPath(digest) {
+        return external_node_path_default().join(this.manifestsDir, `${store_hexOf(digest)}.json`);
+    }
+    namePath(name) {
+        return external_node_path_default().join(this.namesDir, name);
+    }
+    layerDir(diffId) {
+        return external_node_path_default().join(this.layersDir, store_hexOf(diffId));
+    }
+    lockPath(what) {
+        return external_node_path_default().join(this.libraryDir, 'store', 'locks', `image-${what}.lock`);
+    }
+    /** Saves an upper directory as a layer blob in the store (layer-save.ts does the work). */
+    async saveUpper(upperDir, opts = {}) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        const tmp = external_node_path_default().join(this.blobsDir, `.incoming-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            const r = await saveLayer(upperDir, tmp, opts);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, this.blobPath(r.digest));
+            return { digest: r.digest, diffId: r.diffId, mediaType: r.mediaType, size: r.size };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        }
+    }
+    /** Moves a verified blob file into the store under its digest. */
+    adoptBlob(file, digest) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.blobsDir, { recursive: true });
+        (0,external_node_fs_namespaceObject.renameSync)(file, this.blobPath(digest));
+    }
+    hasBlob(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.blobPath(digest));
+    }
+    /** Stores a manifest; returns its digest (the image's). */
+    putManifest(m) {
+        const { bytes, digest } = manifest_encodeImageManifest(m);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest)))
+            store_writeAtomic(this.manifestPath(digest), bytes);
+        return digest;
+    }
+    hasManifest(digest) {
+        return (0,external_node_fs_namespaceObject.existsSync)(this.manifestPath(digest));
+    }
+    /** Reads a stored manifest, checking that its bytes still have its digest. */
+    readManifest(digest) {
+        let bytes;
+        try {
+            bytes = (0,external_node_fs_namespaceObject.readFileSync)(this.manifestPath(digest));
+        }
+        catch (err) {
+            if (errno(err) === 'ENOENT')
+                throw new errors_ConfigError(`image ${digest} is not in ${this.libraryDir} (see image ls, or image load it)`);
+            throw err;
+        }
+        const actual = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        if (actual !== digest)
+            throw new errors_ImageError(`the stored manifest of image ${digest} is damaged (its sha256 is ${actual}); remove the image and load it again`);
+        return manifest_decodeImageManifest(bytes, `the manifest of image ${digest}`);
+    }
+    /** Points NAME[:TAG] at DIGEST (a rename: readers see the old digest or the new one). */
+    async setName(name, digest) {
+        const full = image_ref_formatImageName(image_ref_parseImageName(name));
+        if (!this.hasManifest(digest))
+            throw new errors_ImageError(`cannot name ${full}: image ${digest} is not stored`);
+        await lock_withFileLock(this.lockPath('names'), async () => store_writeAtomic(this.namePath(full), `${digest}\n`));
+        return full;
+    }
+    /** The digest NAME:TAG points to, or undefined. */
+    readName(full) {
+        try {
+            const d = (0,external_node_fs_namespaceObject.readFileSync)(this.namePath(full), 'utf8').trim();
+            return /^sha256:[0-9a-f]{64}$/.test(d) ? d : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** An image by name, digest or digest prefix; ConfigError saying what to do when there is none. */
+    resolve(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind === 'name') {
+            const full = image_ref_formatImageName(ref);
+            const digest = this.readName(full);
+            if (!digest)
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls; image save or image load makes one)`);
+            return { name: full, digest, manifest: this.readManifest(digest) };
+        }
+        if (!ref.prefix)
+            return { digest: `sha256:${ref.hex}`, manifest: this.readManifest(`sha256:${ref.hex}`) };
+        const hits = this.manifestDigests().filter((d) => store_hexOf(d).startsWith(ref.hex));
+        if (hits.length === 0)
+            throw new errors_ConfigError(`no image's digest starts with ${ref.hex} in ${this.libraryDir} (see image ls)`);
+        if (hits.length > 1)
+            throw new errors_ConfigError(`${hits.length} images' digests start with ${ref.hex}: give more digits`);
+        return { digest: hits[0], manifest: this.readManifest(hits[0]) };
+    }
+    /** The image and the images below it, newest (top) first. */
+    chain(digest) {
+        const out = [];
+        const seen = new Set();
+        for (let d = digest; d !== undefined;) {
+            if (seen.has(d))
+                throw new errors_ImageError(`image ${digest} has a loop in its parents at ${d}; the store is damaged`);
+            seen.add(d);
+            if (!this.hasManifest(d))
+                throw new errors_ImageError(`image ${out.at(-1)?.digest ?? digest} sits on image ${d}, which is not in ${this.libraryDir}; load the parent image first, or save with --squash`);
+            const manifest = this.readManifest(d);
+            out.push({ digest: d, manifest });
+            d = manifest.parent;
+        }
+        return out;
+    }
+    manifestDigests() {
+        try {
+            return (0,external_node_fs_namespaceObject.readdirSync)(this.manifestsDir)
+                .filter((f) => /^[0-9a-f]{64}\.json$/.test(f))
+                .map((f) => `sha256:${f.slice(0, 64)}`);
+        }
+        catch {
+            return [];
+        }
+    }
+    /** Named images, sorted by name. */
+    list() {
+        let names;
+        try {
+            names = (0,external_node_fs_namespaceObject.readdirSync)(this.namesDir).filter((n) => !n.startsWith('.'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const name of names.sort()) {
+            const digest = this.readName(name);
+            if (!digest || !this.hasManifest(digest))
+                continue;
+            out.push({ name, digest, manifest: this.readManifest(digest) });
+        }
+        return out;
+    }
+    /**
+     * Removes the name; then whatever no remaining name needs (manifests, blobs, applied
+     * layer dirs), except layer dirs that a container of this library dir stacks (running
+     * or not: a container started from the image keeps its layers, as its upper needs them).
+     * Returns the paths removed.
+     */
+    async remove(text) {
+        const ref = parseImageRef(text);
+        if (ref.kind !== 'name')
+            throw new errors_ConfigError(`image rm takes a name (NAME[:TAG]), not a digest: see image ls for the names`);
+        const full = image_ref_formatImageName(ref);
+        return lock_withFileLock(this.lockPath('names'), async () => {
+            if (!this.readName(full))
+                throw new errors_ConfigError(`there is no image named ${full} in ${this.libraryDir} (see image ls)`);
+            (0,external_node_fs_namespaceObject.rmSync)(this.namePath(full));
+            return [this.namePath(full), ...this.collectGarbage()];
+        });
+    }
+    /** Removes what no named image reaches. Called under the names lock. */
+    collectGarbage() {
+        const manifests = new Set();
+        const blobs = new Set();
+        const layers = new Set();
+        for (const img of this.list()) {
+            let chain;
+            try {
+                chain = this.chain(img.digest);
+            }
+            catch {
+                chain = [img];
+            }
+            for (const c of chain) {
+                manifests.add(store_hexOf(c.digest));
+                blobs.add(store_hexOf(c.manifest.layer.digest));
+                layers.add(store_hexOf(c.manifest.layer.diffId));
+            }
+        }
+        for (const dir of this.containerLowerDirs())
+            if (external_node_path_default().dirname(dir) === this.layersDir)
+                layers.add(external_node_path_default().basename(dir));
+        const removed = [];
+        const sweep = (dir, keep) => {
+            let entries = [];
+            try {
+                entries = (0,external_node_fs_namespaceObject.readdirSync)(dir);
+            }
+            catch {
+                return;
+            }
+            for (const f of entries) {
+                if (f.startsWith('.') || keep(f))
+                    continue;
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dir, f), { recursive: true, force: true });
+                removed.push(external_node_path_default().join(dir, f));
+            }
+        };
+        sweep(this.manifestsDir, (f) => manifests.has(f.replace(/\.json$/, '')));
+        sweep(this.blobsDir, (f) => blobs.has(f));
+        sweep(this.layersDir, (f) => layers.has(f));
+        return removed;
+    }
+    /** Lower dirs of the containers of this library dir, as their run records have them. */
+    containerLowerDirs() {
+        let entries = [];
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)(this.libraryDir).filter((e) => e === 'app' || e.startsWith('app-'));
+        }
+        catch {
+            return [];
+        }
+        const out = [];
+        for (const e of entries) {
+            out.push(...(readRunRecord(external_node_path_default().join(this.libraryDir, e))?.lowerDirs ?? []));
+        }
+        return out;
+    }
+    /**
+     * The layer applied as an overlay lower dir (store/layers/DIFFHEX), made from its blob
+     * the first time it is needed; two processes needing it at once apply it once.
+     */
+    async ensureLayerDir(layer, log) {
+        const dir = this.layerDir(layer.diffId);
+        if (store_isDir(dir))
+            return dir;
+        if (!this.hasBlob(layer.digest))
+            throw new errors_ImageError(`the layer blob ${layer.digest} is missing from ${this.blobsDir}; load the image again`);
+        await lock_withFileLock(this.lockPath(`layer-${store_hexOf(layer.diffId)}`), async () => {
+            if (store_isDir(dir))
+                return;
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.layersDir, { recursive: true });
+            await applyLayer(this.blobPath(layer.digest), dir, { log });
+        }, { onWait: () => log?.(`another process is applying layer ${layer.diffId}; waiting for it`) });
+        return dir;
+    }
+}
+function store_isDir(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/image-file.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * An image FILE (`image save -o FILE`, for artifacts and caches) is one uncompressed tar
+ * (its layer blobs are compressed already):
+ *   manifest.json              the image's manifest (its sha256 is the image's digest)
+ *   manifests/HEX.json         every manifest of its chain (the image's own too)
+ *   blobs/sha256/HEX           every layer blob of the chain
+ * so that it loads in a library dir that has none of it. Members are written with fixed
+ * owners, modes and times and in a fixed order: the same image gives the same file.
+ */
+const MEMBER = /^(manifest\.json|manifests\/?|manifests\/[0-9a-f]{64}\.json|blobs\/?|blobs\/sha256\/?|blobs\/sha256\/[0-9a-f]{64})$/;
+/** Writes image DIGEST (and its chain) to OUTFILE, atomically. */
+async function writeImageFile(store, digest, outFile) {
+    const out = external_node_path_default().resolve(outFile);
+    const outDir = external_node_path_default().dirname(out);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(outDir))
+        throw new errors_ConfigError(`cannot write the image file ${out}: its directory does not exist (create it first)`);
+    if ((0,external_node_fs_namespaceObject.existsSync)(out) && !(0,external_node_fs_namespaceObject.statSync)(out).isFile())
+        throw new errors_ConfigError(`${out} exists and is not a regular file: give a file path for -o`);
+    const chain = store.chain(digest);
+    for (const c of chain) {
+        if (!store.hasBlob(c.manifest.layer.digest))
+            throw new errors_ImageError(`the layer blob ${c.manifest.layer.digest} of image ${c.digest} is missing from the store; the image cannot be written (remove it and load or save it again)`);
+    }
+    (0,external_node_fs_namespaceObject.mkdirSync)(store.dir, { recursive: true });
+    const staging = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.dir, '.file-'));
+    const tmp = external_node_path_default().join(outDir, `.${external_node_path_default().basename(out)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(staging, 'manifest.json'), (0,external_node_fs_namespaceObject.readFileSync)(store.manifestPath(digest)));
+        const manifests = [...new Set(chain.map((c) => `manifests/${store_hexOf(c.digest)}.json`))].sort();
+        const blobs = [...new Set(chain.map((c) => `blobs/sha256/${store_hexOf(c.manifest.layer.digest)}`))].sort();
+        const r = await exec_execCapture('tar', [
+            '--create', `--file=${tmp}`, '--format=posix', '--numeric-owner', '--owner=0', '--group=0', '--mtime=@0', '--mode=a=r,u+w',
+            '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+            `--directory=${staging}`, 'manifest.json', `--directory=${store.dir}`, ...manifests, ...blobs,
+        ]);
+        if (r.code !== 0)
+            throw new errors_ImageError(`writing the image file ${out} failed: ${r.stderr.trim() || `tar exit status ${r.code}`}`);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
+        return { file: out, chain, size: (0,external_node_fs_namespaceObject.statSync)(out).size };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+    }
+}
+/**
+ * Loads an image file into the store: every member's name is checked before anything is
+ * unpacked (only the three kinds above), every manifest's sha256 against its name, every
+ * blob's sha256, size and uncompressed sha256 (diff_id) against its manifest, and the
+ * chain must be complete (in the file or the store). Only then are blobs and manifests
+ * moved into the store and the name set: a corrupt or truncated file loads nothing.
+ */
+async function loadImageFile(store, file, as) {
+    const src = path.resolve(file);
+    let st;
+    try {
+        st = statSync(src);
+    }
+    catch {
+        throw new ConfigError(`image file ${src} does not exist: give the path of a file written by image save -o`);
+    }
+    if (!st.isFile())
+        throw new ConfigError(`${src} is not a regular file: give the path of a file written by image save -o`);
+    const name = as !== undefined ? formatImageName(parseImageName(as)) : undefined;
+    const bad = (why) => new ImageError(`${src} is not a complete micro-container image file (${why}); nothing was loaded: save it again`);
+    const list = await execCapture('tar', ['--list', `--file=${src}`]);
+    if (list.code !== 0)
+        throw bad(`tar cannot read it: ${list.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${list.code}`}`);
+    const members = list.stdout.split('\n').filter((l) => l !== '');
+    // Only files and directories: a link in an image file could make the unpacking write or read elsewhere.
+    const verbose = await execCapture('tar', ['--list', '--verbose', `--file=${src}`]);
+    const kinds = verbose.stdout.split('\n').filter((l) => l !== '');
+    if (verbose.code !== 0 || kinds.length !== members.length)
+        throw bad('tar cannot list it');
+    const odd = kinds.findIndex((l) => l[0] !== '-' && l[0] !== 'd');
+    if (odd >= 0)
+        throw bad(`${JSON.stringify(members[odd])} is not a regular file or directory`);
+    const strange = members.find((m) => !MEMBER.test(m));
+    if (strange !== undefined)
+        throw bad(`it holds ${JSON.stringify(strange)}, which an image file does not`);
+    if (!members.includes('manifest.json'))
+        throw bad('it has no manifest.json');
+    mkdirSync(store.dir, { recursive: true });
+    const staging = mkdtempSync(path.join(store.dir, '.load-'));
+    try {
+        const x = await execCapture('tar', ['--extract', `--file=${src}`, `--directory=${staging}`, '--no-same-owner', '--no-same-permissions', '--no-overwrite-dir']);
+        if (x.code !== 0)
+            throw bad(`unpacking failed: ${x.stderr.trim().split('\n').slice(-2).join('; ') || `exit ${x.code}`}`);
+        const regular = (p) => {
+            try {
+                return lstatSync(p).isFile();
+            }
+            catch {
+                return false;
+            }
+        };
+        const topBytes = readFileSync(path.join(staging, 'manifest.json'));
+        const top = decodeImageManifest(topBytes, `manifest.json in ${src}`);
+        const digest = sha256Of(topBytes);
+        if (!regular(path.join(staging, 'manifest.json')))
+            throw bad('manifest.json is not a regular file');
+        // The chain, top first: each manifest from the file (checked) or the store.
+        const fromFile = [];
+        let newBlobs = 0;
+        const seen = new Set();
+        for (let d = digest, bytes = topBytes; d !== undefined;) {
+            if (seen.has(d))
+                throw bad(`its chain of parents loops at ${d}`);
+            seen.add(d);
+            const p = path.join(staging, 'manifests', `${hexOf(d)}.json`);
+            if (bytes === undefined && regular(p))
+                bytes = readFileSync(p);
+            let manifest;
+            if (bytes !== undefined) {
+                manifest = decodeImageManifest(bytes, `manifest ${d} in ${src}`);
+                const raw = sha256Of(bytes);
+                if (raw !== d)
+                    throw bad(`the manifest named ${d} has sha256 ${raw}`);
+                if (encodeImageManifest(manifest).digest !== d)
+                    throw bad(`the manifest ${d} is not in canonical form`);
+                fromFile.push({ digest: d, bytes, manifest });
+            }
+            else if (store.hasManifest(d)) {
+                manifest = store.readManifest(d);
+            }
+            else {
+                throw bad(`image ${d}, a parent in its chain, is neither in the file nor in ${store.libraryDir}`);
+            }
+            d = manifest.parent;
+            bytes = undefined;
+        }
+        // Blobs: from the file, checked; or already in the store.
+        const adopt = [];
+        for (const m of fromFile) {
+            const l = m.manifest.layer;
+            const p = path.join(staging, 'blobs', 'sha256', hexOf(l.digest));
+            if (!regular(p)) {
+                if (store.hasBlob(l.digest))
+                    continue;
+                throw bad(`the layer blob ${l.digest} of image ${m.digest} is missing`);
+            }
+            const { digest: got, size } = await fileDigest(p);
+            if (got !== l.digest)
+                throw bad(`the layer blob ${l.digest} has sha256 ${got}: it is damaged`);
+            if (size !== l.size)
+                throw bad(`the layer blob ${l.digest} is ${size} bytes, not ${l.size}`);
+            let diffId;
+            try {
+                diffId = await uncompressedDigest(p, await sniffCompression(p));
+            }
+            catch (err) {
+                throw bad(`the layer blob ${l.digest} cannot be decompressed: ${err.message}`);
+            }
+            if (diffId !== l.diffId)
+                throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
+            adopt.push({ file: p, digest: l.digest });
+        }
+        // All checked: into the store, blobs first, manifests next, the name last.
+        for (const a of adopt) {
+            if (!store.hasBlob(a.digest))
+                newBlobs++;
+            store.adoptBlob(a.file, a.digest);
+        }
+        for (const m of [...fromFile].reverse())
+            store.putManifest(m.manifest);
+        const stored = digest;
+        const finalName = name ?? (top.from ? safeName(top.from) : undefined);
+        if (finalName !== undefined)
+            await store.setName(finalName, stored);
+        return { digest: stored, manifest: top, name: finalName, newBlobs };
+    }
+    finally {
+        rmSync(staging, { recursive: true, force: true });
+    }
+}
+function sha256Of(bytes) {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+/** The container name an image came from, as an image name, when it makes one. */
+function safeName(from) {
+    try {
+        return formatImageName(parseImageName(from.toLowerCase()));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/config.ts
+const config_NETWORK_MODES = (/* unused pure expression or super */ null && (['host', 'none', 'private']));
+const config_DEFAULT_LIBRARY_DIR = '/var/lib/micro-container';
+
+;// CONCATENATED MODULE: ./src/core/api/startup.ts
+
+
+
+/**
+ * A container's startup commands, kept in its state dir (LIBRARYDIR/app-NAME), so that a
+ * later provision() of the same name has them, and `image save` puts them in the image's
+ * manifest. Removed with the container (rm removes the state dir).
+ */
+const STARTUP_FILE = 'startup.json';
+function readStartupCommands(stateDir) {
+    try {
+        const v = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, STARTUP_FILE), 'utf8'));
+        return Array.isArray(v.startup) ? v.startup.filter((c) => typeof c === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** Written atomically (temp name in the same directory, then rename). */
+function writeStartupCommands(stateDir, commands) {
+    writeAtomic(path.join(stateDir, STARTUP_FILE), `${JSON.stringify({ startup: commands }, null, 2)}\n`, 0o600);
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/core/version.ts
+const VERSION = '0.1.0';
+
+;// CONCATENATED MODULE: ./src/core/rootfs/progress.ts
+/**
+ * Human-sized byte counts for progress lines. Binary units, as `du -h` and `curl` print
+ * them, with one decimal so that a line that is redrawn does not jump in width much.
+ */
+const progress_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** `512 B`, `1.5 KiB`, `12.3 MiB`. */
+function progress_formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 1024)
+        return `${Number.isFinite(bytes) ? Math.max(0, Math.round(bytes)) : 0} B`;
+    let value = bytes;
+    let unit = 0;
+    // 1023.96 KiB would print as "1024.0 KiB": move up a unit once rounding would get there.
+    while (value >= 1023.95 && unit < progress_UNITS.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value.toFixed(1)} ${progress_UNITS[unit]}`;
+}
+/**
+ * `12.3 MiB / 45.0 MiB (27%)`, or `12.3 MiB` when the size is not known (no
+ * Content-Length). The percentage rounds down, so 100% means done.
+ */
+function formatProgress(received, total) {
+    if (total === undefined || !Number.isFinite(total) || total < 0)
+        return progress_formatBytes(received);
+    const percent = total === 0 ? 100 : Math.min(100, Math.max(0, Math.floor((received * 100) / total)));
+    return `${progress_formatBytes(received)} / ${progress_formatBytes(total)} (${percent}%)`;
+}
+/**
+ * The line a terminal redraws while downloading: `[#########-----------]  27%  12.3 MiB /
+ * 45.0 MiB  3.1 MiB/s` in at most WIDTH columns (the bar shrinks, then the speed and the
+ * bar go), or without a bar
+ * when the size is not known. RATE is bytes per second, left out when not known yet.
+ */
+function progressBar(received, total, rate, width = 80) {
+    const speed = rate !== undefined && Number.isFinite(rate) && rate > 0 ? `  ${progress_formatBytes(rate)}/s` : '';
+    if (total === undefined || !Number.isFinite(total) || total <= 0)
+        return `${progress_formatBytes(received)}${speed}`;
+    const fraction = Math.min(1, Math.max(0, received / total));
+    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    const counts = `${percent}  ${progress_formatBytes(received)} / ${progress_formatBytes(total)}`;
+    // The speed goes first when the line would not fit.
+    const text = counts.length + speed.length <= width ? counts + speed : counts;
+    const barWidth = Math.min(30, width - text.length - 4);
+    if (barWidth < 5)
+        return text;
+    const filled = Math.floor(fraction * barWidth);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/download.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_BACKOFF_MS = 30_000;
+/** Socket errors that say "the network or the server hiccupped", not "this can never work". */
+const TRANSIENT_CODES = {
+    ECONNRESET: 'connection reset',
+    ECONNREFUSED: 'connection refused',
+    ECONNABORTED: 'connection aborted',
+    ETIMEDOUT: 'connection timed out',
+    EPIPE: 'connection closed while sending',
+    EAI_AGAIN: 'temporary DNS failure',
+    ENETUNREACH: 'network unreachable',
+    ENETDOWN: 'network down',
+    EHOSTUNREACH: 'host unreachable',
+    EHOSTDOWN: 'host down',
+};
+/**
+ * One attempt's failure, before it becomes the RootfsError the user sees: what went wrong,
+ * what to do, and whether another attempt may go better.
+ */
+class Failure extends Error {
+    problem;
+    hint;
+    transient;
+    constructor(problem, hint, transient, options) {
+        super(problem, options);
+        this.problem = problem;
+        this.hint = hint;
+        this.transient = transient;
+    }
+}
+/** Downloads `url` to `destFile`; see DownloadOptions. Throws RootfsError (ConfigError for bad arguments). */
+async function download(url, destFile, options = {}) {
+    const start = parseSourceUrl(url);
+    const expected = options.sha256 === undefined ? undefined : parseSha256(options.sha256);
+    const retries = count(options.retries, 4);
+    const backoffMs = count(options.backoffMs, 500);
+    const settings = {
+        dest: external_node_path_default().resolve(destFile),
+        expected,
+        env: options.env ?? process.env,
+        timeoutMs: count(options.timeoutMs, 30_000) || 30_000,
+        maxRedirects: count(options.maxRedirects, 10),
+        onProgress: options.onProgress,
+        validators: options.validators,
+        ca: options.ca === undefined ? undefined : [...defaultCAs(), ...[options.ca].flat()],
+    };
+    for (let attempt = 0;; attempt++) {
+        const last = { url: start };
+        try {
+            return await attemptOnce(start, settings, last);
+        }
+        catch (e) {
+            // Final verdicts (a digest mismatch, a disk error, bad settings) and the caller's own
+            // errors (from onProgress) go out as they are.
+            if (!(e instanceof Failure))
+                throw e;
+            if (!e.transient || attempt >= retries) {
+                const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
+                const at = last.url.href !== start.href ? ` (at ${redact(last.url)})` : '';
+                throw new RootfsError(`download of ${redact(start)} failed${tries}: ${e.problem}${at}; ${e.hint}`, { cause: e });
+            }
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
+        }
+    }
+}
+/**
+ * The delay before retry number `attempt + 1` (attempt counts from 0): `baseMs * 2^attempt`,
+ * capped at 30 s, of which the upper half is random ("equal jitter") so that many CI
+ * runners failing together do not come back together, yet no retry comes back at once.
+ */
+function backoffDelay(attempt, baseMs, random = Math.random) {
+    const exp = Math.max(0, Math.floor(attempt));
+    const ceiling = Math.min(MAX_BACKOFF_MS, Math.max(0, baseMs) * 2 ** Math.min(exp, 30));
+    const r = Math.min(1, Math.max(0, random()));
+    return Math.round(ceiling / 2 + (ceiling / 2) * r);
+}
+/**
+ * The proxy to use for `url`, or undefined for a direct connection, as curl and wget
+ * decide it: https_proxy/HTTPS_PROXY for https URLs, http_proxy/HTTP_PROXY for http URLs
+ * (the lowercase name wins; empty means unset), unless no_proxy/NO_PROXY matches the
+ * host. NO_PROXY is a comma (or space) list of `*`, `example.com` (that host and its
+ * subdomains), `.example.com` or `*.example.com` (the same), any of these with `:port`,
+ * IP addresses (`127.0.0.1`, `::1`, `[::1]:8080`) and CIDR ranges (`10.0.0.0/8`).
+ * Names are not resolved: `localhost` does not match 127.0.0.1.
+ */
+function proxyFor(url, env = process.env) {
+    const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : url.protocol === 'http:' ? ['http_proxy', 'HTTP_PROXY'] : [];
+    const name = names.find((n) => env[n]?.trim());
+    if (!name)
+        return undefined;
+    if (noProxyMatches(url, env.no_proxy?.trim() || env.NO_PROXY?.trim() || ''))
+        return undefined;
+    return parseProxyUrl(name, env[name].trim());
+}
+function parseProxyUrl(name, raw) {
+    let proxy;
+    try {
+        // "proxy.corp:3128" without a scheme is common in the wild and means http.
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+    }
+    catch {
+        throw new errors_ConfigError(`${name}=${raw} is not a proxy URL; set it like http://proxy.example:3128 or unset it`);
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        throw new errors_ConfigError(`${name}=${redact(proxy)}: ${proxy.protocol.slice(0, -1)} proxies are not supported; use an http:// or https:// proxy`);
+    }
+    return proxy;
+}
+function noProxyMatches(url, noProxy) {
+    const host = bare(url.hostname).replace(/\.$/, '');
+    const hostIsIp = external_node_net_default().isIP(host) !== 0;
+    const port = effectivePort(url);
+    for (const raw of noProxy.toLowerCase().split(/[\s,]+/)) {
+        if (!raw)
+            continue;
+        if (raw === '*')
+            return true;
+        let entry = raw;
+        let entryPort;
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
+        if (bracketed) {
+            entry = bracketed[1];
+            entryPort = bracketed[2];
+        }
+        else if (raw.split(':').length === 2) {
+            // One colon is host:port; more are a bare IPv6 address.
+            [entry, entryPort] = raw.split(':');
+        }
+        if (entryPort !== undefined && entryPort !== '' && entryPort !== port)
+            continue;
+        if (entry.includes('/') || external_node_net_default().isIP(entry)) {
+            if (hostIsIp && ipInRange(host, entry))
+                return true;
+            continue;
+        }
+        const domain = entry.replace(/^\*?\./, '').replace(/\.$/, '');
+        // An IP host is never a subdomain: "0.0.1" must not match 10.0.0.1.
+        if (domain && !hostIsIp && (host === domain || host.endsWith(`.${domain}`)))
+            return true;
+    }
+    return false;
+}
+/** `ip` is `range` (an address) or in it (address/prefix); via BlockList, which knows IPv6 spellings. */
+function ipInRange(ip, range) {
+    const [addr = '', bitsText] = range.split('/');
+    const family = external_node_net_default().isIP(addr);
+    if (!family)
+        return false;
+    const bits = bitsText === undefined ? (family === 4 ? 32 : 128) : Number(bitsText);
+    if (!Number.isInteger(bits))
+        return false;
+    const list = new (external_node_net_default()).BlockList();
+    try {
+        list.addSubnet(addr, bits, family === 4 ? 'ipv4' : 'ipv6');
+        return list.check(ip, external_node_net_default().isIP(ip) === 4 ? 'ipv4' : 'ipv6');
+    }
+    catch {
+        return false;
+    }
+}
+/** One try from the first URL: redirects, then the body to a temp file, verified, renamed. */
+async function attemptOnce(start, s, last) {
+    const { res, timedOut } = await fetchFollowingRedirects(start, s, last);
+    const url = last.url;
+    const validators = validatorsOf(res);
+    if (res.statusCode === 304) {
+        res.destroy();
+        return { path: s.dest, sha256: '', size: 0, url: url.href, notModified: true, validators: { ...s.validators, ...validators } };
+    }
+    const total = download_contentLength(res);
+    const temp = external_node_path_default().join(external_node_path_default().dirname(s.dest), `.${external_node_path_default().basename(s.dest)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let received = 0;
+    let callerError;
+    let diskError;
+    const meter = new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            hash.update(chunk);
+            received += chunk.length;
+            try {
+                s.onProgress?.({ received, total });
+            }
+            catch (e) {
+                callerError = e;
+                return callback(e);
+            }
+            callback(null, chunk);
+        },
+    });
+    // 'wx': the random name is ours alone; flush: the bytes are on disk before the rename makes them the archive.
+    const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx', mode: 0o644, flush: true });
+    // pipeline() hands a network failure on to the file too: only an fs error of its own
+    // (it names a syscall, and is not the response's error) is the disk's fault.
+    let networkError;
+    res.once('error', (e) => (networkError = e));
+    file.once('error', (e) => {
+        if (e.syscall && e !== networkError)
+            diskError = e;
+    });
+    let renamed = false;
+    try {
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(res, meter, file);
+        }
+        catch (e) {
+            if (callerError !== undefined)
+                throw callerError;
+            if (diskError !== undefined)
+                throw diskFailure(temp, diskError);
+            if (timedOut())
+                throw timeoutFailure(s.timeoutMs, received, total);
+            throw truncated(received, total, e);
+        }
+        if (!res.complete || (total !== undefined && received !== total))
+            throw truncated(received, total);
+        const digest = hash.digest('hex');
+        if (s.expected !== undefined && digest !== s.expected) {
+            throw new RootfsError(`sha256 mismatch for ${redact(url)}: expected ${s.expected}, got ${digest}; check --sha256 or the source`);
+        }
+        try {
+            await (0,promises_namespaceObject.rename)(temp, s.dest);
+        }
+        catch (e) {
+            throw diskFailure(s.dest, e);
+        }
+        renamed = true;
+        return { path: s.dest, sha256: digest, size: received, url: url.href, validators };
+    }
+    finally {
+        res.destroy();
+        if (!renamed)
+            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+    }
+}
+/** The ETag and Last-Modified a response carries. Weak ETags count: they are for exactly this. */
+function validatorsOf(res) {
+    const v = {};
+    const etag = res.headers.etag;
+    const lastModified = res.headers['last-modified'];
+    if (etag)
+        v.etag = etag;
+    if (lastModified)
+        v.lastModified = lastModified;
+    return v;
+}
+/** GETs `start`, following redirects, up to a 200 response whose body is not read yet. */
+async function fetchFollowingRedirects(start, s, last) {
+    const seen = new Set();
+    let url = start;
+    for (let hops = 0;; hops++) {
+        last.url = url;
+        const response = await get(url, s);
+        const { res } = response;
+        const status = res.statusCode ?? 0;
+        if (status === 200 || status === 203)
+            return response;
+        // Only an answer to our own validators means "what you have is current".
+        if (status === 304 && (s.validators?.etag || s.validators?.lastModified))
+            return response;
+        res.destroy();
+        if (!REDIRECT_STATUSES.has(status))
+            throw statusFailure(status, res.statusMessage);
+        const location = res.headers.location;
+        if (!location)
+            throw new Failure(`HTTP ${status} redirect without a Location header`, 'the server is misconfigured; ask its owner or use another URL', false);
+        let next;
+        try {
+            next = new URL(location, url);
+        }
+        catch {
+            throw new Failure(`HTTP ${status} redirect to an invalid Location "${location}"`, 'the server is misconfigured; ask its owner or use another URL', false);
+        }
+        next.hash = '';
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+            throw new Failure(`redirect to unsupported URL ${redact(next)}`, 'only http and https are supported; download it yourself and add the file', false);
+        }
+        // Without cookies nothing changes between two visits of the same URL: a loop is a loop.
+        seen.add(url.href);
+        if (seen.has(next.href)) {
+            throw new Failure(`redirect loop (${redact(url)} redirects back to ${redact(next)})`, 'the server redirects in a circle; check the URL', false);
+        }
+        if (hops >= s.maxRedirects) {
+            throw new Failure(`too many redirects (more than ${s.maxRedirects}, next ${redact(next)})`, 'check the URL, or raise maxRedirects', false);
+        }
+        url = next;
+    }
+}
+/** One GET, direct or through the proxy the environment asks for, resolved at the response head. */
+async function get(url, s) {
+    const proxy = proxyFor(url, s.env);
+    const via = proxy ? ` via proxy ${redact(proxy)}` : '';
+    const headers = {
+        'user-agent': `micro-container/${VERSION}`,
+        accept: '*/*',
+        // The digest is of the bytes as served: no transparent decompression.
+        'accept-encoding': 'identity',
+        ...(s.validators?.etag && { 'if-none-match': s.validators.etag }),
+        ...(s.validators?.lastModified && { 'if-modified-since': s.validators.lastModified }),
+    };
+    let request;
+    if (proxy && url.protocol === 'http:') {
+        // A plain http proxy takes the absolute URL as the request target (RFC 9112 3.2.2).
+        const auth = basicAuth(url);
+        const target = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
+        const proxyHeaders = { ...headers, host: url.host, ...(auth && { authorization: auth }), ...proxyAuthHeader(proxy) };
+        request = () => moduleFor(proxy).request({ ...endpoint(proxy), method: 'GET', path: target, headers: proxyHeaders, agent: false, ca: s.ca });
+    }
+    else if (proxy) {
+        // https through a proxy: a CONNECT tunnel, then our own TLS to the server over it.
+        const socket = await connectTunnel(proxy, url, s);
+        const host = bare(url.hostname);
+        const createConnection = () => external_node_tls_default().connect({ socket, host, servername: external_node_net_default().isIP(host) ? undefined : host, ca: s.ca });
+        request = () => external_node_https_default().request(url, { headers, createConnection, ca: s.ca });
+    }
+    else {
+        request = () => moduleFor(url).request(url, { headers, agent: false, ca: s.ca });
+    }
+    return new Promise((resolve, reject) => {
+        let timedOut = false;
+        const req = request();
+        req.setTimeout(s.timeoutMs, () => {
+            timedOut = true;
+            req.destroy(timeoutFailure(s.timeoutMs));
+        });
+        // Stays attached for the whole exchange: errors after the head surface on the body stream.
+        req.on('error', (e) => reject(networkFailure(e, url, via)));
+        req.once('response', (res) => resolve({ res, timedOut: () => timedOut }));
+        req.end();
+    });
+}
+/** Opens a CONNECT tunnel to `url`'s host:port through `proxy`. */
+function connectTunnel(proxy, url, s) {
+    const authority = `${url.hostname}:${effectivePort(url)}`;
+    const via = ` via proxy ${redact(proxy)}`;
+    return new Promise((resolve, reject) => {
+        const req = moduleFor(proxy).request({
+            ...endpoint(proxy),
+            method: 'CONNECT',
+            path: authority,
+            headers: { host: authority, 'user-agent': `micro-container/${VERSION}`, ...proxyAuthHeader(proxy) },
+            agent: false,
+            ca: s.ca,
+        });
+        req.setTimeout(s.timeoutMs, () => req.destroy(timeoutFailure(s.timeoutMs)));
+        req.on('error', (e) => reject(networkFailure(e, url, via)));
+        req.once('connect', (res, socket, head) => {
+            socket.setTimeout(0);
+            if (res.statusCode !== 200) {
+                socket.destroy();
+                const status = res.statusCode ?? 0;
+                const transient = status >= 500 || status === 408 || status === 429;
+                const hint = status === 407 ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port)' : 'check HTTPS_PROXY and NO_PROXY, or try again later';
+                reject(new Failure(`proxy ${redact(proxy)} refused CONNECT ${authority}: HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd(), hint, transient));
+                return;
+            }
+            // Bytes the proxy sent after its answer belong to the TLS stream.
+            if (head.length > 0)
+                socket.unshift(head);
+            resolve(socket);
+        });
+        req.end();
+    });
+}
+function statusFailure(status, message) {
+    const problem = `HTTP ${status}${message ? ` ${message}` : ''}`;
+    if (status >= 500 || status === 408 || status === 429)
+        return new Failure(problem, 'the server is failing or busy; try again later', true);
+    if (status === 401 || status === 403)
+        return new Failure(problem, 'check the URL, and that the file is public (credentials can go in the URL)', false);
+    if (status === 407)
+        return new Failure(problem, 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port)', false);
+    if (status >= 400)
+        return new Failure(problem, 'check the URL', false);
+    return new Failure(`unexpected ${problem}`, 'check the URL; it should answer 200 with the archive', false);
+}
+function networkFailure(e, url, via) {
+    if (e instanceof Failure)
+        return e;
+    const err = e;
+    const code = err.code ?? '';
+    const where = `${url.host}${via}`;
+    const proxyHint = via ? '; check HTTPS_PROXY/HTTP_PROXY and NO_PROXY' : '';
+    if (code in TRANSIENT_CODES)
+        return new Failure(`${TRANSIENT_CODES[code]} (${where})`, `check your network and that the server is up${proxyHint}`, true, { cause: e });
+    if (code === 'ENOTFOUND')
+        return new Failure(`host not found (${where})`, `check the host name in the URL${proxyHint}`, false, { cause: e });
+    if (/CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_/.test(code)) {
+        return new Failure(`TLS error (${where}): ${err.message}`, 'the server certificate is not trusted; if your network uses its own CA, point NODE_EXTRA_CA_CERTS at it', false, { cause: e });
+    }
+    return new Failure(`${err.message || String(e)} (${where})`, `check the URL and your network${proxyHint}`, false, { cause: e });
+}
+function timeoutFailure(timeoutMs, received, total) {
+    const after = received === undefined ? '' : ` after ${received}${total === undefined ? '' : ` of ${total}`} bytes`;
+    return new Failure(`timed out: no data for ${timeoutMs} ms${after}`, 'the server or the network is stalled; try again later', true);
+}
+function truncated(received, total, cause) {
+    const of = total === undefined ? '' : ` of ${total}`;
+    return new Failure(`connection closed early, after ${received}${of} bytes`, 'the transfer was cut short; try again', true, { cause });
+}
+function diskFailure(file, e) {
+    const err = e;
+    return new RootfsError(`cannot write ${file}: ${err.code ?? err.message}; check that ${external_node_path_default().dirname(file)} exists, is writable and has space`, { cause: e });
+}
+function parseSourceUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new errors_ConfigError(`${text} is not a URL; give an http:// or https:// URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors_ConfigError(`${redact(url)}: only http:// and https:// URLs can be downloaded`);
+    }
+    url.hash = '';
+    return url;
+}
+function parseSha256(text) {
+    const hex = text.trim().toLowerCase().replace(/^sha256:/, '');
+    if (!/^[0-9a-f]{64}$/.test(hex))
+        throw new errors_ConfigError(`--sha256 ${text} is not a sha256 digest; give the 64 hex digits that sha256sum prints`);
+    return hex;
+}
+/** A non-negative integer option, or its default when unset or nonsense (loops must stay bounded). */
+function count(value, fallback) {
+    return value !== undefined && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+function download_contentLength(res) {
+    const text = res.headers['content-length'];
+    return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+function defaultCAs() {
+    // Node 22.15+/23.10+ can say which CAs it trusts by default (bundled + NODE_EXTRA_CA_CERTS);
+    // an explicit `ca` replaces that set, so start from it where it exists.
+    const get = (external_node_tls_default()).getCACertificates;
+    return get ? get('default') : (external_node_tls_default()).rootCertificates;
+}
+function moduleFor(url) {
+    return url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+}
+function endpoint(url) {
+    return { host: bare(url.hostname), port: effectivePort(url) };
+}
+function effectivePort(url) {
+    return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+/** `[::1]` as URL.hostname spells it, `::1` as sockets want it. */
+function bare(hostname) {
+    return hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+}
+function basicAuth(url) {
+    if (!url.username && !url.password)
+        return undefined;
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return `Basic ${Buffer.from(credentials).toString('base64')}`;
+}
+function proxyAuthHeader(proxy) {
+    const auth = basicAuth(proxy);
+    return auth ? { 'proxy-authorization': auth } : {};
+}
+/** The URL for messages: never print a password. */
+function redact(url) {
+    if (!url.password)
+        return url.href;
+    const copy = new URL(url.href);
+    copy.password = '***';
+    return copy.href;
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/extract.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Extracts a root filesystem archive (tar, gzip, xz, zstd or bzip2, told apart by content)
+ * into `destDir`, which must not exist yet (an empty directory is replaced).
+ *
+ * The archive is decompressed once and goes through the gate (gate.ts) on its way to GNU
+ * tar: every entry is checked before tar sees a byte of it, and one that could write
+ * outside the root refuses the archive (UnsafeArchiveError, naming every such entry).
+ * GNU tar does the writing, for speed and for everything it keeps (numeric owners,
+ * setuid, hard links, xattrs, ACLs, timestamps). It writes into a new directory beside
+ * destDir that is renamed into place only when complete: a refused, failed or aborted
+ * extraction leaves nothing at destDir. (A SIGKILL of this process can leave that
+ * `.NAME.extract-*` directory behind; never destDir.)
+ */
+async function extractArchive(archive, destDir, opts = {}) {
+    const dest = external_node_path_default().resolve(destDir);
+    const log = opts.log ?? (() => undefined);
+    const isRoot = opts.isRoot ?? process.geteuid?.() === 0;
+    extract_refuseExisting(dest);
+    if (opts.signal?.aborted)
+        throw new RootfsError(`extraction of ${archive} was aborted`);
+    const fd = openArchive(archive);
+    try {
+        const compression = compression_detectCompression(extract_readHead(fd));
+        const parent = external_node_path_default().dirname(dest);
+        (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
+        const tmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.extract-`));
+        try {
+            // mkdtemp makes 0700; a root made from an archive without a "./" entry should not be.
+            (0,external_node_fs_namespaceObject.chmodSync)(tmp, 0o755);
+            const gate = new ExtractionGate({ isRoot });
+            let outcome;
+            try {
+                outcome = await extractThroughGate(archive, fd, compression, tarExtractArgs({ dir: tmp, isRoot }), gate, opts.signal);
+            }
+            catch (err) {
+                if (err instanceof TarFormatError) {
+                    throw new RootfsError(`${archive} is not a usable tar archive (${compression === 'none' ? 'uncompressed' : compression}): ${err.message}; nothing was extracted`);
+                }
+                throw err;
+            }
+            const plan = gate.plan();
+            if (outcome === 'refused')
+                throw new UnsafeArchiveError(archive, plan.problems);
+            const notes = plan.notes.map((n) => n.message);
+            const fixed = openUpRoot(tmp);
+            if (fixed)
+                notes.push(fixed);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, dest);
+            notes.forEach((n) => log(n));
+            return { compression, entries: plan.entries, notes };
+        }
+        catch (err) {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { recursive: true, force: true });
+            const code = err.code;
+            if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+                throw new RootfsError(`${dest} appeared while ${archive} was being extracted; not replacing it`);
+            }
+            throw err;
+        }
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+function extract_refuseExisting(dest) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dest);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT')
+            return;
+        throw new RootfsError(`cannot extract into ${dest}: it exists and is not an empty directory (${code})`);
+    }
+    if (entries.length)
+        throw new RootfsError(`cannot extract into ${dest}: it exists and is not empty; extraction makes a new directory`);
+}
+function openArchive(archive) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(archive, 'r');
+    }
+    catch (err) {
+        throw new RootfsError(`cannot read the archive ${archive}: ${err.message}`);
+    }
+    if (!(0,external_node_fs_namespaceObject.fstatSync)(fd).isFile()) {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        throw new RootfsError(`${archive} is not a regular file`);
+    }
+    return fd;
+}
+function extract_readHead(fd) {
+    const buf = Buffer.alloc(compression_MAGIC_BYTES);
+    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, compression_MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
+}
+/**
+ * Some archives (gliderlabs' Alpine rootfs) make "./" 0700: a non-root user inside the
+ * container could then not even resolve /bin/sh. The root gets 0755, said in a note.
+ */
+function openUpRoot(dir) {
+    const mode = (0,external_node_fs_namespaceObject.statSync)(dir).mode & 0o7777;
+    if ((mode & 0o005) === 0o005)
+        return undefined;
+    (0,external_node_fs_namespaceObject.chmodSync)(dir, 0o755);
+    return `the archive's top directory "./" was mode ${mode.toString(8).padStart(4, '0')}; made it 0755 so that non-root users in the container can use the root`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/rootfs/store.ts
@@ -99669,8 +103938,8 @@ async function lock_withFileLock(file, work, options = {}) {
 
 /** Hex sha256 of a file, streamed. */
 async function store_sha256File(file) {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file))
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file))
         hash.update(chunk);
     return hash.digest('hex');
 }
@@ -99693,30 +103962,30 @@ class RootStore {
         this.libraryDir = libraryDir;
     }
     get archivesDir() {
-        return path.join(this.libraryDir, 'store', 'archives');
+        return external_node_path_default().join(this.libraryDir, 'store', 'archives');
     }
     get rootsDir() {
-        return path.join(this.libraryDir, 'store', 'roots');
+        return external_node_path_default().join(this.libraryDir, 'store', 'roots');
     }
     rootDir(id) {
-        return path.join(this.rootsDir, id);
+        return external_node_path_default().join(this.rootsDir, id);
     }
     archivePath(digest) {
-        return path.join(this.archivesDir, digest);
+        return external_node_path_default().join(this.archivesDir, digest);
     }
     namePath(name) {
-        return path.join(this.libraryDir, `root-${name}`);
+        return external_node_path_default().join(this.libraryDir, `root-${name}`);
     }
     lockPath(id) {
-        return path.join(this.libraryDir, 'store', 'locks', `${id}.lock`);
+        return external_node_path_default().join(this.libraryDir, 'store', 'locks', `${id}.lock`);
     }
     urlRecordPath(url) {
-        return path.join(this.libraryDir, 'store', 'urls', `${createHash('sha256').update(url).digest('hex')}.json`);
+        return external_node_path_default().join(this.libraryDir, 'store', 'urls', `${(0,external_node_crypto_.createHash)('sha256').update(url).digest('hex')}.json`);
     }
     /** The last download of URL, when it is recorded and its archive's root is still in the store. */
     urlRecord(url) {
         try {
-            const r = JSON.parse(readFileSync(this.urlRecordPath(url), 'utf8'));
+            const r = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.urlRecordPath(url), 'utf8'));
             return r.url === url && validDigest(r.sha256) && this.hasRoot(r.sha256) ? r : undefined;
         }
         catch {
@@ -99726,17 +103995,17 @@ class RootStore {
     /** Records a download of URL (atomically: a reader sees the old record or the new one). */
     recordUrl(record) {
         const file = this.urlRecordPath(record.url);
-        mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-        writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
-        renameSync(tmp, file);
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        const tmp = `${file}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        (0,external_node_fs_namespaceObject.writeFileSync)(tmp, JSON.stringify(record, null, 2) + '\n');
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, file);
     }
     checkName(name) {
-        if (!validName(name))
-            throw new ConfigError(`root name '${name}' is not valid: use letters, digits, '.', '_' and '-'`);
+        if (!spec_validName(name))
+            throw new errors_ConfigError(`root name '${name}' is not valid: use letters, digits, '.', '_' and '-'`);
     }
     hasRoot(id) {
-        return existsSync(this.rootDir(id));
+        return (0,external_node_fs_namespaceObject.existsSync)(this.rootDir(id));
     }
     /**
      * Makes the root ID with MAKE(tmpDir) unless it is there already; under a lock, so two
@@ -99745,18 +104014,18 @@ class RootStore {
      */
     async ensureRoot(id, source, make, onWait) {
         const final = this.rootDir(id);
-        mkdirSync(this.rootsDir, { recursive: true, mode: 0o755 });
-        await withFileLock(this.lockPath(id), async () => {
-            if (existsSync(final))
+        (0,external_node_fs_namespaceObject.mkdirSync)(this.rootsDir, { recursive: true, mode: 0o755 });
+        await lock_withFileLock(this.lockPath(id), async () => {
+            if ((0,external_node_fs_namespaceObject.existsSync)(final))
                 return;
-            const tmp = path.join(this.rootsDir, `.tmp-${id}-${randomBytes(4).toString('hex')}`);
+            const tmp = external_node_path_default().join(this.rootsDir, `.tmp-${id}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
             try {
                 await make(tmp);
-                writeFileSync(`${final}.json`, JSON.stringify({ id, source, addedAt: new Date().toISOString() }, null, 2) + '\n');
-                renameSync(tmp, final);
+                (0,external_node_fs_namespaceObject.writeFileSync)(`${final}.json`, JSON.stringify({ id, source, addedAt: new Date().toISOString() }, null, 2) + '\n');
+                (0,external_node_fs_namespaceObject.renameSync)(tmp, final);
             }
             finally {
-                rmSync(tmp, { recursive: true, force: true });
+                (0,external_node_fs_namespaceObject.rmSync)(tmp, { recursive: true, force: true });
             }
         }, { onWait });
         return final;
@@ -99766,36 +104035,36 @@ class RootStore {
         this.checkName(name);
         const link = this.namePath(name);
         const tmp = `${link}.tmp-${process.pid}`;
-        rmSync(tmp, { force: true });
-        symlinkSync(path.relative(this.libraryDir, this.rootDir(id)), tmp);
-        if (existsSync(link) && !lstatSync(link).isSymbolicLink()) {
-            rmSync(tmp, { force: true });
-            throw new ConfigError(`${link} exists and is not a root made by micro-container; move it away first`);
+        (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+        (0,external_node_fs_namespaceObject.symlinkSync)(external_node_path_default().relative(this.libraryDir, this.rootDir(id)), tmp);
+        if ((0,external_node_fs_namespaceObject.existsSync)(link) && !(0,external_node_fs_namespaceObject.lstatSync)(link).isSymbolicLink()) {
+            (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
+            throw new errors_ConfigError(`${link} exists and is not a root made by micro-container; move it away first`);
         }
-        renameSync(tmp, link);
+        (0,external_node_fs_namespaceObject.renameSync)(tmp, link);
         return link;
     }
     list() {
         let names = [];
         try {
-            names = readdirSync(this.libraryDir).filter((n) => n.startsWith('root-') && !n.includes('.tmp-'));
+            names = (0,external_node_fs_namespaceObject.readdirSync)(this.libraryDir).filter((n) => n.startsWith('root-') && !n.includes('.tmp-'));
         }
         catch {
             return [];
         }
         const out = [];
         for (const entry of names.sort()) {
-            const link = path.join(this.libraryDir, entry);
+            const link = external_node_path_default().join(this.libraryDir, entry);
             const name = entry.slice('root-'.length);
-            if (!lstatSync(link).isSymbolicLink()) {
+            if (!(0,external_node_fs_namespaceObject.lstatSync)(link).isSymbolicLink()) {
                 out.push({ name, id: '', path: link, source: 'a directory placed there by hand', addedAt: '' });
                 continue;
             }
-            const target = path.resolve(this.libraryDir, readlinkSync(link));
-            const id = path.basename(target);
+            const target = external_node_path_default().resolve(this.libraryDir, (0,external_node_fs_namespaceObject.readlinkSync)(link));
+            const id = external_node_path_default().basename(target);
             let meta = {};
             try {
-                meta = JSON.parse(readFileSync(`${target}.json`, 'utf8'));
+                meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(`${target}.json`, 'utf8'));
             }
             catch {
                 /* a root without its record still lists */
@@ -99811,17 +104080,17 @@ class RootStore {
     remove(name) {
         this.checkName(name);
         const link = this.namePath(name);
-        if (!existsSync(link) && !this.isLink(link))
-            throw new ConfigError(`there is no root named '${name}' in ${this.libraryDir} (see rootfs ls)`);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(link) && !this.isLink(link))
+            throw new errors_ConfigError(`there is no root named '${name}' in ${this.libraryDir} (see rootfs ls)`);
         if (!this.isLink(link))
-            throw new ConfigError(`${link} is not a root made by micro-container; remove it by hand`);
-        const id = path.basename(path.resolve(this.libraryDir, readlinkSync(link)));
-        rmSync(link);
+            throw new errors_ConfigError(`${link} is not a root made by micro-container; remove it by hand`);
+        const id = external_node_path_default().basename(external_node_path_default().resolve(this.libraryDir, (0,external_node_fs_namespaceObject.readlinkSync)(link)));
+        (0,external_node_fs_namespaceObject.rmSync)(link);
         const removed = [link];
         if (!this.list().some((r) => r.id === id)) {
             for (const p of [this.rootDir(id), `${this.rootDir(id)}.json`, this.archivePath(id)]) {
-                if (existsSync(p)) {
-                    rmSync(p, { recursive: true, force: true });
+                if ((0,external_node_fs_namespaceObject.existsSync)(p)) {
+                    (0,external_node_fs_namespaceObject.rmSync)(p, { recursive: true, force: true });
                     removed.push(p);
                 }
             }
@@ -99830,12 +104099,538 @@ class RootStore {
     }
     isLink(p) {
         try {
-            return lstatSync(p).isSymbolicLink();
+            return (0,external_node_fs_namespaceObject.lstatSync)(p).isSymbolicLink();
         }
         catch {
             return false;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/rootfs/add.ts
+
+
+
+
+
+
+
+
+
+/** What SOURCE is: a URL, an archive file, or a directory. Pure but for the stat. */
+function classifySource(source) {
+    if (/^https?:\/\//i.test(source))
+        return 'url';
+    let st;
+    try {
+        st = (0,external_node_fs_namespaceObject.statSync)(source);
+    }
+    catch {
+        throw new errors_ConfigError(`rootfs source '${source}' is not an http(s):// URL and does not exist as a file or directory`);
+    }
+    if (st.isDirectory())
+        return 'directory';
+    if (st.isFile())
+        return 'file';
+    throw new errors_ConfigError(`rootfs source '${source}' is neither a regular file nor a directory`);
+}
+/**
+ * `rootfs add NAME SOURCE`: gets the root into the store (once per archive digest) and
+ * points root-NAME at it. Sources as in actions/setup-node's distributions: each says
+ * where the bytes come from; the store does find -> fetch -> verify -> extract -> record.
+ */
+async function addRoot(store, name, source, options = {}) {
+    store.checkName(name);
+    const log = options.log ?? (() => undefined);
+    const want = options.sha256?.toLowerCase();
+    if (want !== undefined && !validDigest(want))
+        throw new errors_ConfigError(`--sha256 '${options.sha256}' is not 64 hex digits`);
+    const kind = classifySource(source);
+    if (kind === 'directory') {
+        const real = (0,external_node_fs_namespaceObject.realpathSync)(source);
+        const id = `dir-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+        await store.ensureRoot(id, real, async (tmp) => {
+            (0,external_node_fs_namespaceObject.mkdirSync)(tmp);
+            // cp --reflink=auto: a copy that costs no space where the filesystem can share extents.
+            const r = await exec_execCapture('cp', ['-a', '--reflink=auto', '--', `${real}/.`, `${tmp}/`]);
+            if (r.code !== 0)
+                throw new RootfsError(`cannot copy ${real} into the store: ${r.stderr.trim()}`);
+        });
+        store.link(name, id);
+        return { entry: entryOf(store, name), downloaded: false, extracted: false };
+    }
+    let archive;
+    let digest;
+    let downloaded = false;
+    if (kind === 'url') {
+        if (want && store.hasRoot(want)) {
+            log(`root ${want} is in the store already; not downloading ${source}`);
+            store.link(name, want);
+            return { entry: entryOf(store, name), sha256: want, downloaded: false, extracted: false };
+        }
+        // Without a pin, a URL downloaded before is asked "changed since?" (ETag/Last-Modified).
+        const known = want ? undefined : store.urlRecord(source);
+        const validators = known && (known.etag || known.lastModified) ? { etag: known.etag, lastModified: known.lastModified } : undefined;
+        if (want && (0,external_node_fs_namespaceObject.existsSync)(store.archivePath(want))) {
+            archive = store.archivePath(want);
+            digest = want;
+        }
+        else {
+            (0,external_node_fs_namespaceObject.mkdirSync)(store.archivesDir, { recursive: true });
+            const tmp = external_node_path_default().join(store.archivesDir, `.download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+            let last = 0;
+            const result = await download(source, tmp, {
+                sha256: want,
+                validators,
+                onProgress: options.onProgress ?? ((p) => {
+                    const now = Date.now();
+                    if (now - last >= 1000 || (p.total !== undefined && p.received === p.total)) {
+                        last = now;
+                        log(`downloading ${source}: ${formatProgress(p.received, p.total)}`);
+                    }
+                }),
+            });
+            if (result.notModified && known) {
+                log(`${source} has not changed since it was downloaded (${known.fetchedAt}); using root ${known.sha256} (pin it with --sha256 ${known.sha256})`);
+                store.link(name, known.sha256);
+                return { entry: entryOf(store, name), sha256: known.sha256, downloaded: false, extracted: false };
+            }
+            digest = result.sha256;
+            archive = store.archivePath(digest);
+            (0,external_node_fs_namespaceObject.renameSync)(tmp, archive);
+            downloaded = true;
+            store.recordUrl({ url: source, sha256: digest, ...result.validators, fetchedAt: new Date().toISOString() });
+        }
+    }
+    else {
+        archive = external_node_path_default().resolve(source);
+        digest = await store_sha256File(archive);
+        if (want && want !== digest) {
+            throw new RootfsError(`sha256 mismatch for ${archive}: expected ${want}, got ${digest}; check --sha256 or the file`);
+        }
+    }
+    if (!want)
+        log(`sha256 of ${source}: ${digest} (pin it with --sha256 ${digest})`);
+    let extracted = false;
+    await store.ensureRoot(digest, source, async (tmp) => {
+        log(`extracting ${external_node_path_default().basename(archive)} into the store`);
+        await extractArchive(archive, tmp, { log });
+        extracted = true;
+    }, () => log(`another process is adding root ${digest}; waiting for it`));
+    store.link(name, digest);
+    return { entry: entryOf(store, name), sha256: digest, downloaded, extracted };
+}
+function entryOf(store, name) {
+    const e = store.list().find((r) => r.name === name);
+    if (!e)
+        throw new RootfsError(`root-${name} vanished while it was being added`);
+    return e;
+}
+
+;// CONCATENATED MODULE: ./src/core/image/resolve.ts
+
+
+
+
+
+
+
+/**
+ * `container --image IMAGE`: the config with lowerDirs = the image chain's applied layers,
+ * newest first, then the base root; the image's settings (env, workdir, user) under the
+ * ones given on the command line. The container keeps its own upper layer (its name's),
+ * so the image itself is never written to. Applies layers and may fetch the base: root.
+ */
+async function resolveImageConfig(config, imageRef, opts = {}) {
+    const cwd = opts.cwd ?? process.cwd();
+    const libraryDir = path.resolve(cwd, config.libraryDir || DEFAULT_LIBRARY_DIR);
+    const store = new ImageStore(libraryDir);
+    const image = store.resolve(imageRef);
+    const chain = store.chain(image.digest);
+    const base = image.manifest.base;
+    for (const c of chain) {
+        if (!sameBase(c.manifest.base, base))
+            throw new ConfigError(`image ${image.digest} sits on image ${c.digest}, which has another base root; the chain is inconsistent: save it again with --squash`);
+    }
+    const baseDir = await ensureBase(libraryDir, base, opts.log);
+    if (config.lowerDirs && config.lowerDirs.length > 0) {
+        const given = config.lowerDirs.map((d) => realOrSelf(path.resolve(cwd, d)));
+        if (given.length !== 1 || given[0] !== realOrSelf(baseDir)) {
+            throw new ConfigError(`image ${imageRef} sits on the root ${describeBase(base)} (${baseDir}), and -l gives a different base (${config.lowerDirs.join(':')}): leave -l out with --image`);
+        }
+    }
+    const layers = [];
+    for (const c of chain)
+        layers.push(await store.ensureLayerDir(c.manifest.layer, opts.log));
+    const s = settingsOf(chain);
+    const env = { ...(s.env ?? {}), ...(config.env ?? {}) };
+    const out = { ...config, lowerDirs: [...layers, baseDir] };
+    if (Object.keys(env).length)
+        out.env = env;
+    if (out.workdir === undefined && s.workdir)
+        out.workdir = s.workdir;
+    if (out.user === undefined && s.user)
+        out.user = s.user;
+    return { config: out, image, chain, baseDir };
+}
+/** The settings of a chain: each image's over the ones below it. */
+function settingsOf(chainNewestFirst) {
+    const out = {};
+    for (const c of [...chainNewestFirst].reverse()) {
+        const s = c.manifest.settings;
+        if (s.env)
+            out.env = { ...(out.env ?? {}), ...s.env };
+        if (s.workdir)
+            out.workdir = s.workdir;
+        if (s.user)
+            out.user = s.user;
+        if (s.startup)
+            out.startup = [...(out.startup ?? []), ...s.startup];
+    }
+    return out;
+}
+function sameBase(a, b) {
+    return a.id === b.id && (a.id !== undefined || a.path === b.path);
+}
+function describeBase(b) {
+    const what = b.id ?? b.path ?? '?';
+    return b.name ? `${b.name} (${what})` : what;
+}
+function realOrSelf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+/**
+ * The base root's directory: in the store already; or fetched again from where it came
+ * from (a URL or an archive file) and checked to be the same archive by its sha256; a
+ * plain directory must still be there. Anything else is a clear error.
+ */
+async function ensureBase(libraryDir, base, log) {
+    const roots = new RootStore(libraryDir);
+    if (base.id !== undefined) {
+        if (roots.hasRoot(base.id))
+            return roots.rootDir(base.id);
+        const source = base.source;
+        if (!validDigest(base.id) || source === undefined) {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and it was copied from a directory${source ? ` (${source})` : ''}, so it cannot be fetched again: add that root with rootfs add, or save the image with its root on this machine`);
+        }
+        let kind;
+        try {
+            kind = classifySource(source);
+        }
+        catch {
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is gone: rootfs add the same archive (sha256 ${base.id})`);
+        }
+        if (kind === 'directory')
+            throw new errors_ConfigError(`the image's base root ${describeBase(base)} is not in ${libraryDir}, and its source ${source} is now a directory: rootfs add the archive with sha256 ${base.id}`);
+        const name = base.name && !(0,external_node_fs_namespaceObject.existsSync)(roots.namePath(base.name)) ? base.name : `base-${base.id.slice(0, 12)}`;
+        log?.(`fetching the image's base root from ${source}`);
+        try {
+            await addRoot(roots, name, source, { sha256: base.id, log });
+        }
+        catch (err) {
+            if (/sha256 mismatch/.test(err.message)) {
+                throw new errors_ConfigError(`the image sits on the root with sha256 ${base.id}, but ${source} now gives a different one; a different base cannot carry this image: find the original archive and rootfs add it`);
+            }
+            throw err;
+        }
+        return roots.rootDir(base.id);
+    }
+    const dir = base.path;
+    let ok = false;
+    try {
+        ok = (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new errors_ConfigError(`the image sits on the directory ${dir}, which is not on this host: save images over a root in the store (rootfs add) to use them elsewhere`);
+    return dir;
+}
+/**
+ * What a container's lower dirs say its image sits on: one store root or plain directory,
+ * or the applied layers of a stored image over its base. Used by `image save`.
+ */
+function baseOfLowerDirs(libraryDir, lowerDirs) {
+    if (lowerDirs.length === 0)
+        throw new errors_ConfigError('the container has no lower directory on record; run it again with this micro-container');
+    const store = new store_ImageStore(libraryDir);
+    const roots = new RootStore(libraryDir);
+    const baseDir = realOrSelf(lowerDirs[lowerDirs.length - 1]);
+    let base;
+    if (external_node_path_default().dirname(baseDir) === realOrSelf(roots.rootsDir)) {
+        const id = external_node_path_default().basename(baseDir);
+        let source;
+        try {
+            source = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(`${roots.rootDir(id)}.json`, 'utf8')).source;
+        }
+        catch {
+            source = undefined;
+        }
+        const name = roots.list().find((r) => realOrSelf(r.path) === baseDir)?.name;
+        base = { id, ...(source ? { source } : {}), ...(name ? { name } : {}) };
+    }
+    else {
+        base = { path: baseDir };
+    }
+    const layers = lowerDirs.slice(0, -1).map((d) => realOrSelf(d));
+    if (layers.length === 0)
+        return { base };
+    const layersDir = realOrSelf(store.layersDir);
+    if (!layers.every((d) => external_node_path_default().dirname(d) === layersDir)) {
+        throw new errors_ConfigError(`the container stacks several lower directories (${lowerDirs.join(':')}) that are not the layers of an image: image save needs a container over one root, or one started with --image`);
+    }
+    const want = layers.map((d) => external_node_path_default().basename(d)).join(',');
+    for (const digest of store.manifestDigests()) {
+        let chain;
+        try {
+            chain = store.chain(digest);
+        }
+        catch {
+            continue;
+        }
+        if (chain.map((c) => c.manifest.layer.diffId.replace(/^sha256:/, '')).join(',') === want && sameBase(chain[0].manifest.base, base)) {
+            return { base: chain[0].manifest.base, parent: chain[0] };
+        }
+    }
+    throw new errors_ConfigError(`the image the container was started from is no longer in ${libraryDir} (it was removed?): load it again, or run the container over a root`);
+}
+
+;// CONCATENATED MODULE: ./src/core/image/squash.ts
+
+
+
+
+
+/**
+ * Merges overlay layer directories (bottom first: applied image layers, then a
+ * container's upper) into one directory that is itself an upper layer over the same
+ * base: what `image save --squash` saves as ONE layer.
+ *
+ * Why not tar the merged view of an overlay mount: a mount of the layers without the base
+ * shows what they hold, but consumes their whiteouts, so the base files the chain deleted
+ * would come back. Here each layer is laid over the result with overlay's rules, keeping
+ * what the base needs to know:
+ * - a whiteout (char 0/0) replaces whatever is there and stays a whiteout;
+ * - a non-directory replaces whatever is there;
+ * - an opaque directory (trusted.overlay.opaque=y) replaces whatever is there, whole;
+ * - a plain directory over a directory merges into it (its own metadata wins);
+ * - a plain directory over a non-directory (a file or whiteout of a lower layer) hides the
+ *   base below, so it is marked opaque here, as overlayfs itself does on copy-up.
+ * Copies go through one GNU tar pipe per layer (owners, modes, xattrs, ACLs, device
+ * nodes, hard links within a layer), the same extraction arguments as applying a layer.
+ * Needs root. Hard links between files of different layers become copies.
+ */
+async function mergeLayerDirs(layersBottomFirst, dest, baseDir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(dest, { recursive: true });
+    for (const layer of layersBottomFirst) {
+        const opaque = await opaqueDirs(layer);
+        const take = [];
+        const markOpaque = [];
+        const walk = (rel) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(layer, rel)).sort()) {
+                const r = rel ? `${rel}/${name}` : name;
+                const src = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(layer, r));
+                const dst = lstatOrUndefined(external_node_path_default().join(dest, r));
+                if (src.isDirectory() && !opaque.has(r) && dst?.isDirectory()) {
+                    take.push(r);
+                    walk(r);
+                    continue;
+                }
+                if (dst)
+                    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r), { recursive: true, force: true });
+                // dst is a lower layer's file or whiteout here: it hid the base's entry, and so must this directory.
+                if (src.isDirectory() && !opaque.has(r) && dst)
+                    markOpaque.push(r);
+                addTree(layer, r, take);
+            }
+        };
+        walk('');
+        if (take.length)
+            await copyMembers(layer, dest, take);
+        for (const r of markOpaque) {
+            const s = await exec_execCapture('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', 'y', external_node_path_default().join(dest, r)]).catch((err) => {
+                throw new errors_ImageError(err.code === 'ENOENT' ? 'setfattr is needed to squash these layers: install the attr package' : `cannot run setfattr: ${err.message}`);
+            });
+            if (s.code !== 0)
+                throw new errors_ImageError(`cannot mark ${r} opaque while squashing (setfattr from the attr package is needed): ${s.stderr.trim()}`);
+        }
+    }
+    await dropIdleWhiteouts(dest, baseDir);
+}
+/**
+ * Removes the whiteouts that hide nothing of the base: overlayfs lists a directory that
+ * only one layer has (or an opaque one) as it is on disk, so a whiteout there would show
+ * up as a name that cannot be opened. A container's upper never has such whiteouts (the
+ * kernel makes one only over an entry of a lower layer), but a merge of layers does: the
+ * file a lower layer added and a higher one deleted.
+ */
+async function dropIdleWhiteouts(dest, baseDir) {
+    const opaque = await opaqueDirs(dest);
+    const walk = (rel, underOpaque) => {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(dest, rel))) {
+            const r = rel ? `${rel}/${name}` : name;
+            const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(dest, r));
+            if (s.isDirectory())
+                walk(r, underOpaque || opaque.has(r));
+            else if (s.isCharacterDevice() && s.rdev === 0 && (underOpaque || !lstatOrUndefined(external_node_path_default().join(baseDir, r))))
+                (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(dest, r));
+        }
+    };
+    walk('', opaque.has(''));
+}
+function lstatOrUndefined(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** REL and, for a directory, everything below it, parents first. */
+function addTree(root, rel, out) {
+    out.push(rel);
+    const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(root, rel));
+    if (!s.isDirectory())
+        return;
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)(external_node_path_default().join(root, rel)).sort())
+        addTree(root, `${rel}/${name}`, out);
+}
+/** tar -c of exactly these members (no recursion) from FROM, extracted into TO. */
+async function copyMembers(from, to, members) {
+    const list = external_node_path_default().join(external_node_path_default().dirname(to), `.${external_node_path_default().basename(to)}.members`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(list, members.map((m) => `./${m}\0`).join(''));
+    try {
+        const extract = layerTarExtractArgs(to).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+        const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
+        const script = `set -o pipefail; tar ${create.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} | tar ${extract}`;
+        const r = await exec_execCapture('bash', ['-c', script]);
+        if (r.code !== 0)
+            throw new errors_ImageError(`copying ${from} while squashing layers failed (exit status ${r.code}): ${r.stderr.trim()}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(list, { force: true });
+    }
+}
+/** The directories of LAYER with trusted.overlay.opaque=y, as paths relative to it. */
+async function opaqueDirs(layer) {
+    // The dump format (-d) names each file that has the attribute; files without it are not listed.
+    const d = await exec_execCapture('getfattr', ['-R', '-h', '-P', '-d', '-m', '^trusted\\.overlay\\.opaque$', '.'], { cwd: layer }).catch((err) => {
+        throw new errors_ImageError(err.code === 'ENOENT' ? 'getfattr is needed to squash layers: install the attr package' : `cannot run getfattr: ${err.message}`);
+    });
+    if (d.code !== 0 && d.stdout === '')
+        throw new errors_ImageError(`getfattr could not read the xattrs of ${layer}: ${d.stderr.trim()}`);
+    const out = new Set();
+    let file;
+    for (const line of d.stdout.split('\n')) {
+        const f = /^# file: (.*)$/.exec(line);
+        if (f) {
+            const name = unescapeGetfattr(f[1]);
+            file = name === '.' ? '' : name.replace(/^\.\//, '');
+            continue;
+        }
+        if (file !== undefined && /^trusted\.overlay\.opaque="y"$/.test(line))
+            out.add(file);
+    }
+    return out;
+}
+/** getfattr writes odd bytes in names as \ooo. */
+function unescapeGetfattr(s) {
+    const bytes = [];
+    for (let i = 0; i < s.length; i++) {
+        const m = /^\\([0-7]{3})/.exec(s.slice(i));
+        if (m) {
+            bytes.push(parseInt(m[1], 8));
+            i += 3;
+        }
+        else
+            bytes.push(...Buffer.from(s[i]));
+    }
+    return Buffer.from(bytes).toString();
+}
+
+;// CONCATENATED MODULE: ./src/core/image/save.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `image save NAME`: the container's upper layer as an image in the library dir. The base
+ * recorded is the container's lower dir as its run record has it: a store root (by id and
+ * source), or the image it was started from (which becomes the parent: only the new layer
+ * is saved, unless squash merges the chain and the upper into one layer on the base).
+ * Volumes' mount points are left out. The name is set last: until then there is no image.
+ */
+async function saveContainerImage(o) {
+    if (!spec_validName(o.container))
+        throw new errors_ConfigError(`container name '${o.container}' is not valid: give the name the container ran with (-n NAME)`);
+    const cwd = o.cwd ?? process.cwd();
+    const libraryDir = external_node_path_default().resolve(cwd, o.libraryDir || config_DEFAULT_LIBRARY_DIR);
+    const name = image_ref_formatImageName(image_ref_parseImageName(o.as ?? o.container.toLowerCase()));
+    const stateDir = external_node_path_default().join(libraryDir, `app-${o.container}`);
+    const rec = readRunRecord(stateDir);
+    if (!rec)
+        throw new errors_ConfigError(`container ${o.container} has no run record in ${libraryDir}: run it first (with the same -d), then save it`);
+    if (rec.config.ephemeral)
+        throw new errors_ConfigError(`container ${o.container} last ran with --rm, so its upper layer is gone: run it without --rm to save what it builds`);
+    const appDir = o.baseDir ? external_node_path_default().join(external_node_path_default().resolve(cwd, o.baseDir), `app-${o.container}`) : rec.appDir;
+    const upper = external_node_path_default().join(appDir, 'upper');
+    const { base, parent } = baseOfLowerDirs(libraryDir, rec.lowerDirs);
+    const store = new store_ImageStore(libraryDir);
+    const exclude = (rec.config.volumes ?? []).map((v) => v.guest);
+    const chain = parent ? store.chain(parent.digest) : [];
+    // Startup commands (the library's addStartupCommand) are kept beside the run record.
+    const startup = readStartupCommands(stateDir);
+    const own = { env: rec.config.env, workdir: rec.config.workdir, user: rec.config.user, ...(startup.length ? { startup } : {}) };
+    let layer;
+    let parentDigest = parent?.digest;
+    let settings = own;
+    if (o.squash && parent) {
+        // The chain's settings are folded in: the squashed image has no parent to inherit from.
+        const inherited = settingsOf(chain);
+        settings = { ...inherited, ...dropEmpty(own), env: { ...(inherited.env ?? {}), ...(own.env ?? {}) } };
+        // Startup commands add up: the chain's first, then the container's own.
+        const allStartup = [...(inherited.startup ?? []), ...startup];
+        if (allStartup.length)
+            settings.startup = allStartup;
+        const layerDirs = [];
+        for (const c of [...chain].reverse())
+            layerDirs.push(await store.ensureLayerDir(c.manifest.layer, o.log));
+        const work = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(store.layersDir, '.squash-'));
+        try {
+            const merged = external_node_path_default().join(work, 'merged');
+            o.log?.(`merging ${chain.length} layer(s) and the upper layer of ${o.container}`);
+            await mergeLayerDirs([...layerDirs, upper], merged, await ensureBase(libraryDir, base, o.log));
+            layer = await store.saveUpper(merged, { compression: o.compression, exclude });
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(work, { recursive: true, force: true });
+        }
+        parentDigest = undefined;
+    }
+    else {
+        layer = await store.saveUpper(upper, { compression: o.compression, exclude });
+    }
+    const manifest = buildImageManifest({ layer, base, parent: parentDigest, from: o.container, squashed: o.squash && parent ? true : undefined, settings });
+    const digest = store.putManifest(manifest);
+    await store.setName(name, digest);
+    return { name, digest, manifest, libraryDir };
+}
+function dropEmpty(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
 }
 
 ;// CONCATENATED MODULE: ./src/action/root-cache.ts
@@ -99922,6 +104717,171 @@ async function saveRootArchive(archive, digest, log, env = process.env) {
     }
     log.warning(`root cache: ${key} not saved: ${r.warning ?? 'unknown reason'}`);
     return { saved: false, detail: 'not saved: the cache service failed' };
+}
+
+;// CONCATENATED MODULE: ./src/action/image.ts
+
+
+
+
+
+
+
+
+function saveDecision(r) {
+    if (!r.cacheKey && !r.path)
+        return { save: false, reason: 'no image-cache-key or save-image was given' };
+    if (r.policy === 'never')
+        return { save: false, reason: 'save-image-if is never' };
+    if (r.policy === 'success' && r.failed)
+        return { save: false, reason: 'the build failed and save-image-if is success' };
+    if (r.exactHit && !r.path)
+        return { save: false, reason: `image ${r.cacheKey} was restored exactly; the cache has it already` };
+    return { save: true, reason: r.policy === 'always' ? 'save-image-if is always' : 'the build succeeded' };
+}
+/**
+ * Saves the container's upper layer as an image for REQUEST: saveContainerImage (the
+ * jail's library dir sees the shared store through its `store` link, so the image knows
+ * its base root by digest), then writeImageFile, then the cache (unless the primary key
+ * was an exact hit) and the save-image path. A cache that fails warns; the file stays.
+ */
+async function saveImage(request, c) {
+    const img = await saveContainerImage({ container: c.container, libraryDir: c.jailLibraryDir });
+    const store = new store_ImageStore(c.jailLibraryDir);
+    let file;
+    if (request.path) {
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(request.path), { recursive: true });
+        file = (await writeImageFile(store, img.digest, request.path)).file;
+        (0,external_node_fs_namespaceObject.chownSync)(file, c.owner.uid, c.owner.gid);
+    }
+    else {
+        (0,external_node_fs_namespaceObject.mkdirSync)(c.scratchDir, { recursive: true });
+        file = (await writeImageFile(store, img.digest, external_node_path_default().join(c.scratchDir, 'image.tar'))).file;
+    }
+    const bytes = (0,external_node_fs_namespaceObject.statSync)(file).size;
+    let cache = 'no image-cache-key';
+    try {
+        if (request.cacheKey && request.exactHit)
+            cache = `the cache has ${request.cacheKey} already (restored exactly)`;
+        else if (request.cacheKey) {
+            const key = imageCacheKey(request.cacheKey);
+            const reason = cacheUnavailable(c.env);
+            if (reason) {
+                c.log.warning(`image not saved in the Actions cache: ${reason}`);
+                cache = 'not cached: cache not available';
+            }
+            else {
+                const r = await saveArchive(file, key, { env: c.env, log: cacheLineLog(c.log) });
+                if (r.saved)
+                    cache = `cached as ${request.cacheKey}`;
+                else if (r.exists) {
+                    c.log.info(`image cache: ${request.cacheKey} is in the cache already`);
+                    cache = `not cached: the cache has ${request.cacheKey} already`;
+                }
+                else {
+                    c.log.warning(`image cache: ${request.cacheKey} not saved: ${r.warning ?? 'unknown reason'}`);
+                    cache = 'not cached: the cache service failed';
+                }
+            }
+        }
+    }
+    finally {
+        if (!request.path && (0,external_node_fs_namespaceObject.existsSync)(file))
+            (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+    }
+    return { path: request.path ? file : undefined, digest: img.digest, bytes, cache };
+}
+
+;// CONCATENATED MODULE: ./src/action/privilege.ts
+
+
+/**
+ * Mounts, namespaces and root-owned layers need root. As root (a container job, a
+ * self-hosted runner) the step runs directly; as GitHub's `runner` user it runs itself
+ * again through `sudo -n` (unprivileged user namespaces are blocked there anyway).
+ *
+ * sudo resets the environment and would drop variables it deems unsafe and the inputs'
+ * hyphenated names (INPUT_ROOTFS-SHA256), so the environment travels as JSON on the root
+ * process's stdin, a pipe: nothing is written to disk. The root process takes it back
+ * with takeEnvironmentFromStdin before it reads any input.
+ */
+const ENV_FROM_STDIN_FLAG = '--mc-env-from-stdin';
+function isRoot() {
+    return (process.getuid?.() ?? 0) === 0;
+}
+function checkSudo() {
+    const check = (0,external_node_child_process_namespaceObject.spawnSync)('sudo', ['-n', 'true'], { stdio: 'ignore' });
+    if (check.error || check.status !== 0) {
+        throw new PrivilegeError('root is needed for mounts and namespaces: run the job as root, or give the runner user passwordless sudo (`sudo -n true` must work; GitHub-hosted runners have it)');
+    }
+}
+/** Runs SCRIPT (this entry's bundle) again as root with our environment; its exit status. */
+function runAsRoot(script) {
+    checkSudo();
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('sudo', ['-n', '--', process.execPath, script, ENV_FROM_STDIN_FLAG], { stdio: ['pipe', 'inherit', 'inherit'] });
+        child.on('error', (e) => reject(new PrivilegeError(`cannot start sudo: ${e.message}`)));
+        // The runner cancels a step with SIGINT, then SIGTERM: pass them on to the root side.
+        const forward = (sig) => () => child.kill(sig);
+        const handlers = ['SIGINT', 'SIGTERM'].map((s) => [s, forward(s)]);
+        for (const [s, h] of handlers)
+            process.on(s, h);
+        child.on('close', (code, signal) => {
+            for (const [s, h] of handlers)
+                process.off(s, h);
+            resolve(code ?? (signal ? 128 + 15 : 1));
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(JSON.stringify(process.env));
+    });
+}
+/** In the root process: replaces process.env with the caller's, keeping sudo's SUDO_* (the caller's identity). */
+async function takeEnvironmentFromStdin() {
+    const chunks = [];
+    for await (const c of process.stdin)
+        chunks.push(c);
+    const env = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const keep = { SUDO_UID: process.env.SUDO_UID, SUDO_GID: process.env.SUDO_GID, SUDO_USER: process.env.SUDO_USER };
+    for (const k of Object.keys(process.env))
+        delete process.env[k];
+    Object.assign(process.env, env);
+    for (const [k, v] of Object.entries(keep))
+        if (v !== undefined)
+            process.env[k] = v;
+}
+/**
+ * The entry's start: returns true when this process should do the work (it is root),
+ * after setting the exit code of a root child it ran otherwise.
+ */
+async function elevate(script) {
+    if (process.argv.includes(ENV_FROM_STDIN_FLAG)) {
+        await takeEnvironmentFromStdin();
+        return true;
+    }
+    if (isRoot())
+        return true;
+    process.exitCode = await runAsRoot(script);
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/action/state.ts
+function encodePlanState(s) {
+    return JSON.stringify(s);
+}
+/** The recorded plan, or undefined when main never got as far as recording it. */
+function decodePlanState(text) {
+    if (!text)
+        return undefined;
+    const s = JSON.parse(text);
+    if (s.version !== 1 || typeof s.plan?.jobDir !== 'string')
+        return undefined;
+    return s;
+}
+function decodeMainState(text) {
+    if (!text)
+        return { phases: [] };
+    const s = JSON.parse(text);
+    return { ...s, phases: Array.isArray(s.phases) ? s.phases : [] };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
@@ -100291,7 +105251,7 @@ async function cloneLocked(o, ifMissing) {
     const dest = instancePath(trees, o.group, o.to);
     if (ifMissing && clone_exists(dest))
         return undefined; // even should the template be gone since
-    refuseExisting(dest, o);
+    clone_refuseExisting(dest, o);
     const src = sourceDir(trees, o.group, o.from);
     const mounted = mountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), src, false);
     if (mounted.length) {
@@ -100304,7 +105264,7 @@ async function cloneLocked(o, ifMissing) {
             if (clone_exists(dest)) {
                 if (ifMissing)
                     return undefined;
-                refuseExisting(dest, o);
+                clone_refuseExisting(dest, o);
             }
             await sweepWork(groupDir, o.to);
             stop = new Interruption(o.signal);
@@ -100414,7 +105374,7 @@ function probeReflink(dir) {
         rmSync(b, { force: true });
     }
 }
-function refuseExisting(dest, o) {
+function clone_refuseExisting(dest, o) {
     if (clone_exists(dest)) {
         throw new ConfigError(`${o.group}/${o.to} already exists (${dest}): remove it first (trees rm ${o.group} ${o.to}) or clone into another name`);
     }
@@ -100891,7 +105851,7 @@ function teardown_mountsUnder(mountinfo, dir) {
     return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
 }
 /** "PID STARTTIME" of the pid1 file -> the pid, when that very process is alive. */
-function livePid1(pid1File, statOf) {
+function teardown_livePid1(pid1File, statOf) {
     let text = '';
     try {
         text = (0,external_node_fs_namespaceObject.readFileSync)(pid1File, 'utf8').trim();
@@ -100922,7 +105882,7 @@ function procStat(pid) {
  * cancelled job): the kernel then kills everything in its pid namespace. Waits, bounded.
  */
 async function killJail(stateDir) {
-    const pid = livePid1(external_node_path_default().join(stateDir, 'pid1'), procStat);
+    const pid = teardown_livePid1(external_node_path_default().join(stateDir, 'pid1'), procStat);
     if (pid === undefined)
         return 'nothing was running';
     try {
@@ -100962,6 +105922,9 @@ function teardown_removeTree(dir) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-post.ts
+
+
+
 
 
 
@@ -101026,16 +105989,17 @@ async function teardown(planState, mainState) {
         });
         if (!d.save)
             return `not saved: ${d.reason}${size}`;
-        const saver = availableImageSaver();
-        if (!saver || !mainState.upperDir) {
-            warning('the image was not saved: this version of the action cannot save images yet');
-            return `not saved: not available in this version${size}`;
-        }
-        const img = await saver(mainState.upperDir, { cacheKey: config.imageCacheKey, path: config.saveImage, policy: config.saveImageIf, failed: false, exactHit: false });
+        if (!mainState.upperDir || !mainState.stateDir || !(0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(mainState.stateDir, 'run.json')))
+            return `not saved: the container was never set up${size}`;
+        const who = currentInvoker();
+        const log = { info: (l) => info(l), notice: (l) => notice(l), warning: (l) => warning(l) };
+        const t0 = performance.now();
+        const img = await saveImage({ cacheKey: config.imageCacheKey, path: config.saveImage, policy: config.saveImageIf, failed: false, exactHit: mainState.imageExactHit === true }, { container: config.name, jailLibraryDir: plan.jailLibraryDir, scratchDir: external_node_path_default().join(plan.jobDir, 'image'), owner: { uid: who.uid, gid: who.gid }, log, env: process.env });
         if (img.path)
             setOutput('image-path', img.path);
         setOutput('image-digest', img.digest);
-        return `saved ${summary_formatBytes(img.bytes)} (${img.digest.slice(0, 19)})`;
+        const where = img.path ? `, written to ${img.path}` : '';
+        return `image ${img.digest.slice(0, 19)}: ${summary_formatBytes(img.bytes)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${where}; ${img.cache}${size}`;
     });
     if (mainState.rootCacheSave) {
         const { archive, sha256 } = mainState.rootCacheSave;
@@ -101051,6 +106015,13 @@ async function teardown(planState, mainState) {
             throw new Error(`cannot unmount ${r.failed.join(', ')}`);
         return r.unmounted.length > 0 ? `unmounted ${r.unmounted.join(', ')}` : 'nothing was mounted on the host';
     });
+    if (mainState.netLease) {
+        const { libraryDir, name } = mainState.netLease;
+        await timed(phases, 'network', async () => {
+            const a = await release(libraryDir, name);
+            return a ? `released ${a.ip} of ${name}` : `no address of ${name} was left to release`;
+        });
+    }
     await timed(phases, 'remove', async () => {
         // Never remove through a mount: a volume still mounted there would lose its files.
         const left = teardown_mountsUnder((0,external_node_fs_namespaceObject.readFileSync)('/proc/self/mountinfo', 'utf8'), plan.jobDir);
