@@ -9,7 +9,9 @@
 // together, interleaved round-robin so that machine noise (other jobs, CPU frequency,
 // page cache) lands on every candidate alike instead of on whichever ran last.
 //
-// Usage: npm run bench [-- --runs N]   (as root; writes bench/results/jail.json)
+// Usage: npm run bench [-- --runs N] [-- --also LAUNCHER]   (as root; writes bench/results/jail.json)
+// --also LAUNCHER times `sh LAUNCHER /bin/true` as one more row (e.g. a launcher made by an
+// older build, over the same root), for a before/after comparison under the same load.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,15 +30,25 @@ const WARMUP = 5;
 const MEASURE_BUDGET_MS = 75_000;
 const RUN_TIMEOUT_MS = 30_000;
 
-function parseRuns(argv) {
+function parseArgs(argv) {
   let runs = 40;
+  let also = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     let v;
+    if (a === '--also' || a.startsWith('--also=')) {
+      also = a === '--also' ? argv[++i] : a.slice('--also='.length);
+      if (!also || !existsSync(also)) {
+        console.error(`bench: --also wants an existing launcher file, got ${also}`);
+        process.exit(2);
+      }
+      also = resolve(also);
+      continue;
+    }
     if (a === '--runs') v = argv[++i];
     else if (a.startsWith('--runs=')) v = a.slice('--runs='.length);
     else {
-      console.error(`bench: unknown argument ${a} (usage: node bench/run.mjs [--runs N])`);
+      console.error(`bench: unknown argument ${a} (usage: node bench/run.mjs [--runs N] [--also LAUNCHER])`);
       process.exit(2);
     }
     runs = Number(v);
@@ -45,10 +57,10 @@ function parseRuns(argv) {
       process.exit(2);
     }
   }
-  return runs;
+  return { runs, also };
 }
 
-const runs = parseRuns(process.argv.slice(2));
+const { runs, also } = parseArgs(process.argv.slice(2));
 
 if (!existsSync(archive)) {
   console.log(`bench: skipped -- the Alpine root archive is missing: ${archive}`);
@@ -155,9 +167,12 @@ const candidates = [
   },
   {
     id: 'cli', what: 'our CLI (node dist/cli/index.js run)',
-    cmd: [process.execPath, cli, 'run', '-d', lib, '-b', base, '-l', root, '-n', 'bench', '--', '/bin/true'],
+    // A container of its own: sharing the launcher's would make each wait for the other's
+    // clean-up (cgroup removal, after the run's end) on the container's lock.
+    cmd: [process.execPath, cli, 'run', '-d', lib, '-b', base, '-l', root, '-n', 'bench-cli', '--', '/bin/true'],
     problem: null,
   },
+  ...(also ? [{ id: 'also', what: `--also ${also}`, cmd: ['sh', also, '/bin/true'], problem: null }] : []),
   {
     id: 'unshare', what: 'unshare --mount --pid --fork (floor)',
     cmd: ['unshare', '--mount', '--pid', '--fork', 'true'],

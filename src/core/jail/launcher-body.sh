@@ -139,8 +139,10 @@ mc_user() {
   fi
   [ -n "$MC_GID" ] || MC_GID=$MC_UID
   # Supplementary groups: the primary one, then every group that lists the user by name.
+  # Only setpriv uses them, which root does not go through: for uid 0 the scan (a read(2)
+  # per byte of /etc/group) is skipped.
   MC_GROUPS=$MC_GID
-  if [ "$MC_UNAME" != "$MC_UID" ] && [ -r "$1/etc/group" ]; then
+  if [ "$MC_UID" != 0 ] && [ "$MC_UNAME" != "$MC_UID" ] && [ -r "$1/etc/group" ]; then
     while IFS=: read -r _ _ mc_i mc_m || [ -n "$mc_i" ]; do
       case ",$mc_m," in *",$MC_UNAME,"*) case ",$MC_GROUPS," in *",$mc_i,"*) ;; *) MC_GROUPS=$MC_GROUPS,$mc_i ;; esac ;; esac
     done < "$1/etc/group"
@@ -207,8 +209,29 @@ mc_stage_pid1() {
   cd -P /proc/self && MC_HP=${PWD##*/}   # our pid on the host: /proc is still the host's
   cd / || exit 125
   exec 8>&- 9>&- 6<> "$MC_STATE/go" 3<> "$MC_STATE/started"
+  # The launcher's loop moves us (and our unshare) into the container's cgroup while we
+  # mount: a move between cgroups waits for an RCU grace period, several ms of idle
+  # waiting that costs nothing beside the mounts. We fork nothing that stays until it is
+  # done (below), so every process of the jail starts inside.
+  echo "cgroup $MC_HP" >&4
+  if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
+  mc_mount || { echo "exit 125" >&4; exit 125; }
+  # Our own network namespace (none, private): its loopback starts down.
+  if [ "$MC_NET" != host ]; then ip link set dev lo up || { mc_say "cannot bring up lo in the container"; echo "exit 125" >&4; exit 125; }; fi
+  printf '%s\n' "$MC_HOSTNAME" > /proc/sys/kernel/hostname 2>/dev/null
+  mc_user "$MC_ROOT"
+  mc_cwd "$MC_ROOT"
+  mc_command_default
+  eval "set -- $MC_ARGV"
+  # The command's environment, made here rather than in the starter: scrubbing forks
+  # (`$(export -p)`), and here it overlaps the launcher's cgroup work instead of
+  # delaying the command. PID 1 needs nothing exported from now on.
+  mc_env
+  read -r mc_x <&6
+  [ "$mc_x" = cgroup ] || { echo "exit 125" >&4; exit 125; }
   # The lifeline watcher: "signal NAME" lines are passed to the launcher's loop, which
   # signals the command; EOF means whoever started us is gone: everything inside dies.
+  # (Started only now, inside the cgroup; an EOF that came meanwhile is read at once.)
   exec 5<&0 0</dev/null
   {
     while read -r mc_l <&5; do
@@ -218,19 +241,10 @@ mc_stage_pid1() {
   } &
   mc_watcher=$!
   exec 5<&-
-  if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
-  mc_mount || { echo "exit 125" >&4; exit 125; }
-  # Our own network namespace (none, private): its loopback starts down.
-  if [ "$MC_NET" != host ]; then ip link set dev lo up || { mc_say "cannot bring up lo in the container"; echo "exit 125" >&4; exit 125; }; fi
-  printf '%s\n' "$MC_HOSTNAME" > /proc/sys/kernel/hostname 2>/dev/null
-  mc_user "$MC_ROOT"
-  mc_cwd "$MC_ROOT"
-  mc_command_default
   if [ -n "$MC_INIT$MC_SHUTDOWN" ]; then
     echo "mounted $MC_HP $MC_UID $MC_GID" >&4
     read -r mc_x <&6 && [ "$mc_x" = pivot ] || exit 125
   fi
-  eval "set -- $MC_ARGV"
   # Two processes run side by side, as a pipeline (not `&`: an async list would start
   # the command with SIGINT ignored). The starter is forked, or exec'd through setpriv,
   # while the host's tools are still reachable, says its host pid, and waits for `go`.
@@ -260,7 +274,6 @@ mc_pivoter() {
 
 mc_starter() {
   exec 4>&- 0<&7 7<&-
-  mc_env
   if [ "$MC_UID" = 0 ]; then
     cd -P /proc/self && echo "${PWD##*/}" >&3; exec 3>&-
     read -r mc_x <&6; exec 6<&-
@@ -424,7 +437,7 @@ mc_join() {
   exec 9>&-
   # Into the container's cgroup (so stop ends this session too) and, when it has one,
   # its network namespace.
-  mc_cg_join
+  mc_cg_join "$$"
   mc_nsn=
   [ "$MC_NET" = host ] || mc_nsn=-n
   mc_env
@@ -448,11 +461,13 @@ mc_stage_main() {
       mc_join "$mc_hp"
     fi
     # A run that just ended is still cleaning up (cgroup, network) for a few ms: poll
-    # quickly, and only speak up when it takes longer.
+    # quickly, and only speak up when it takes longer. The wait is flock's own, not a
+    # sleep: it ends as soon as the lock is free (then we hold it).
     [ "$mc_tries" = 25 ] && mc_say "container ${MC_NAME:-app} is starting or stopping; waiting"
     mc_tries=$((mc_tries + 1))
     [ "$mc_tries" -le 600 ] || mc_die "container ${MC_NAME:-app} stayed busy for 60 s; is a launcher stuck? (see $MC_STATE)"
-    if [ "$mc_tries" -le 25 ]; then sleep 0.02; else sleep 0.1; fi
+    if [ "$mc_tries" -le 25 ]; then mc_w=0.02; else mc_w=0.1; fi
+    flock -w "$mc_w" 9 && break
   done
   # `micro-container exec`: only ever join; never start a container that is not running.
   [ "${MC_JOIN_ONLY:-}" != 1 ] || mc_die "container ${MC_NAME:-app} is not running (start it with micro-container run -n ${MC_NAME:-NAME} ...)"
@@ -480,12 +495,10 @@ mc_own() {
   # After the jail, the loop also removes what it leaves on the host: the cgroup and the
   # veth (and the bridge when unused), whatever ended it, SIGKILL of the CLI included.
   : > "$MC_STATE/oom"
+  # The loop also makes the container's cgroup and puts our unshare and PID 1 in it
+  # (the loop itself stays out, so killing everything in the cgroup never kills the
+  # cleanup).
   ( exec 4>&- 7<&- < "$MC_STATE/up"; mc_loop; mc_cleanup ) &
-  # The cgroup after the loop is forked (the loop stays out of it, so killing everything
-  # in the cgroup never kills the cleanup), before unshare: PID 1 and all below are in.
-  # An empty cgroup left by a crash goes first, so its OOM count starts at zero.
-  mc_cg_remove 1
-  mc_cg_setup
   export MC_ARGV MC_STAGE=pid1
   set -- --pid --fork --mount --uts --ipc --kill-child --propagation private
   [ "$MC_NET" = host ] || set -- "$@" --net
@@ -498,16 +511,26 @@ mc_own() {
 }
 
 # mc_cg_remove TRIES: removes the container's cgroup directories, trying TRIES times
-# 10 ms apart while the last processes leave them.
+# 10 ms apart while the last processes leave them. One rmdir(1) for all of them (an exec
+# per hierarchy costs a ms each, and the next run of this container waits for us).
 mc_cg_remove() {
-  eval "set -- $1 $MC_CG_DIRS"
-  mc_n=$1; shift
-  for mc_d in "$@"; do
-    mc_t=1
-    while [ -d "$mc_d" ] && ! rmdir -- "$mc_d" 2>/dev/null; do
-      [ "$mc_t" -lt "$mc_n" ] || { [ "$mc_n" = 1 ] || mc_say "cannot remove the cgroup $mc_d: processes are still in it"; break; }
-      mc_t=$((mc_t + 1)); sleep 0.01
+  mc_n=$1 mc_t=1
+  while :; do
+    eval "set -- $MC_CG_DIRS"
+    mc_left=
+    for mc_d; do
+      if [ -d "$mc_d" ]; then mc_q "$mc_d"; mc_left="$mc_left $MC_Q"; fi
     done
+    [ -n "$mc_left" ] || return 0
+    eval "rmdir -- $mc_left" 2>/dev/null && return 0
+    if [ "$mc_t" -ge "$mc_n" ]; then
+      [ "$mc_n" = 1 ] && return 0
+      for mc_d; do
+        [ -d "$mc_d" ] && mc_say "cannot remove the cgroup $mc_d: processes are still in it"
+      done
+      return 0
+    fi
+    mc_t=$((mc_t + 1)); sleep 0.01
   done
 }
 
@@ -531,12 +554,26 @@ mc_cleanup() {
   return 0
 }
 
-# PID 1's messages, in order: [mounted HP UID GID, init N,] ready HP CP, done N; and
+# PID 1's messages, in order: cgroup HP, [mounted HP UID GID, init N,] ready HP CP, done N; and
 # "signal NAME" from the lifeline; "exit N" when it failed. EOF: PID 1 is gone.
 mc_loop() {
   mc_hp= mc_cp= mc_keeper=
+  # The cgroup, at once, for our unshare ($$ of this subshell is the launcher's, which is
+  # exec'ing unshare meanwhile): moving a process between cgroups waits for an RCU grace
+  # period, several ms of idle waiting that overlap unshare's and PID 1's start this way.
+  # When the move is done before unshare forks, PID 1 is born inside; else its own move
+  # (on its first message) is quick, the grace period having just passed. An empty
+  # cgroup left by a crash goes first, so its OOM count starts at zero.
+  mc_cg_remove 1
+  mc_cg=cgroup
+  mc_cg_setup "$$" || mc_cg=abort
   while read -r mc_msg mc_a mc_b mc_c; do
     case $mc_msg in
+      cgroup)
+        # PID 1 (host pid mc_a) has forked nothing yet and waits for this answer.
+        # 1<>: a fifo opened read-write never blocks, even when PID 1 is already gone.
+        [ "$mc_cg" = abort ] || mc_cg_move "$mc_a" || mc_cg=abort
+        echo "$mc_cg" 1<> "$MC_STATE/go" ;;
       mounted)
         mc_hp=$mc_a
         MC_STAGE=keeper MC_KUID=$mc_b MC_KGID=$mc_c \
@@ -563,8 +600,10 @@ mc_loop() {
           mc_say "cannot connect container ${MC_NAME:-app} to its network (see the message above)"
           echo abort > "$MC_STATE/go"; continue
         fi
-        mc_starttime "$mc_hp" && printf '%s %s\n' "$mc_hp" "$MC_START" > "$MC_STATE/pid1"
-        echo go > "$MC_STATE/go" ;;
+        echo go > "$MC_STATE/go"
+        # After `go` (reading a /proc stat file is a read(2) per byte): until it is
+        # written, a second run of this container waits rather than joins.
+        mc_starttime "$mc_hp" && printf '%s %s\n' "$mc_hp" "$MC_START" > "$MC_STATE/pid1" ;;
       signal)
         [ -n "$mc_cp" ] && kill -s "$mc_a" "$mc_cp" 2>/dev/null ;;
       done)
