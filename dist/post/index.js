@@ -38247,7 +38247,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(90);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4402);
 // The action's post step (dist/post/index.js, post-if: always()): one call.
 
 await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
@@ -38257,7 +38257,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 90:
+/***/ 4402:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41525,6 +41525,444 @@ function execFilter(file, args, input) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
+
+
+/** The bridge micro-container makes when the caller names none. */
+const DEFAULT_BRIDGE = 'mc0';
+/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
+function validIfName(name) {
+    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
+}
+function checkBridgeName(bridge) {
+    if (!validIfName(bridge))
+        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
+}
+/**
+ * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
+ * and container names. Container names reach 63 characters, interface names only 15, so
+ * a hash it must be; deterministic so that detach finds the interface from the name
+ * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
+ * bridge is in the hash so that two networks may each have a container 'build'.
+ */
+function iface_names_hostVethName(bridge, container) {
+    return `mc${createHash('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
+}
+/**
+ * What a bridge's alias (ifalias) says about who made it: the library directory whose
+ * resources file hands out its addresses. Two library directories on one bridge would give
+ * the same addresses and MACs to different containers on one wire, so ensureBridge
+ * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
+ * bytes, or not printable ASCII) is named by a hash.
+ */
+function iface_names_bridgeAlias(owner) {
+    const plain = `micro-container ${owner}`;
+    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
+        return plain;
+    return `micro-container sha256:${createHash('sha256').update(owner).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/net/steps.ts
+
+/**
+ * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
+ * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
+ * Pure.
+ */
+/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
+const steps_CONTAINER_PID = Symbol('container pid');
+/**
+ * Makes BRIDGE with the gateway address and brings it up; every step may run again.
+ * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
+ * has no other.
+ */
+function steps_bridgeSteps(bridge, gatewayCidr, alias) {
+    return [
+        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
+        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
+        // replace, not add: an address that is already there is success, not an error.
+        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
+    ];
+}
+/**
+ * Connects the container (by pid) to its bridge. The veth pair is made with its peer
+ * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
+ * is ever left in the bridge's namespace under a temporary name, and the pair disappears
+ * by itself with the container's namespace.
+ */
+function steps_attachSteps(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    return [
+        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
+        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
+        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
+        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
+        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
+    ];
+}
+/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
+function steps_detachSteps(bridge, name) {
+    const veth = hostVethName(bridge, name);
+    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
+}
+
+;// CONCATENATED MODULE: ./src/core/net/net-script.ts
+
+
+
+
+function word(w) {
+    if (w === CONTAINER_PID)
+        return '"$1"';
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
+}
+function command(words, where, plan) {
+    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
+    return prefix + words.map(word).join(' ');
+}
+/**
+ * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
+ * is what a failure runs; INDENT goes before each line (not inside a quoted argument
+ * that spans lines, such as nft's script).
+ */
+function line(step, plan, fail = 'return 1', indent = '  ') {
+    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
+    const run = command(step.run, step.in, plan);
+    const body = step.unless
+        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
+        : step.onlyIf
+            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
+            : `${run} || ${fail}`;
+    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
+}
+function net_script_renderNetScript(plan) {
+    const veth = hostVethName(plan.bridge, plan.name);
+    const bridgeCmd = (words) => command(words, 'bridge', plan);
+    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
+    const [create, ...configure] = attachSteps(plan);
+    // As attach() does: a pair that could not be configured is deleted (both ends go).
+    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
+    const alias = plan.owner === undefined ? undefined : bridgeAlias(plan.owner);
+    const ownerCheck = alias === undefined
+        ? []
+        : [
+            "  # the bridge must not be another library directory's network (see bridgeAlias)",
+            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
+            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
+            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
+        ];
+    const forwardAdd = plan.forwardAccept ? bridgeForwardAddSteps(plan.bridge) : [];
+    const removeRules = [...(plan.forwardAccept ? bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
+    return [
+        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
+        'mc_net_up() {',
+        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
+        // route put into that namespace: the host's, in production.
+        '  # the container must have a network namespace of its own',
+        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
+        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
+        ...ownerCheck,
+        ...[...bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
+        ...configure.map((s) => line(s, plan, undo)),
+        '}',
+        'mc_net_down() {',
+        ...detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
+        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
+        '  # the bridge goes with its last port, and its rules with it',
+        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
+        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
+        ...removeRules,
+        '  fi',
+        '}',
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/launcher.ts
+
+
+
+/** WORD quoted for POSIX sh. Pure. */
+function launcher_shQuote(word) {
+    return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+/** `NAME='value'` for a launcher's prelude; booleans as 1 and 0. Pure. */
+function launcher_shVar(name, value) {
+    return `${name}=${launcher_shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
+}
+/** The generated prelude: the spec as sh variables and two functions. Pure. */
+function renderPrelude(spec) {
+    const v = launcher_shVar;
+    const volumes = spec.volumes.map((x) => `  mc_vol ${launcher_shQuote(x.host)} ${launcher_shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
+    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${launcher_shQuote(val)}`);
+    return [
+        '#!/bin/sh',
+        `# micro-container launcher for container '${spec.name || 'app'}'.`,
+        '# Run as root: sh THIS-FILE [command args...] enters this jail (or joins it when it is',
+        '# already running) and runs the command given, else the built-in one below.',
+        v('MC_NAME', spec.name),
+        v('MC_HOSTNAME', spec.hostname),
+        v('MC_LIB', spec.libraryDir),
+        v('MC_BASE', spec.baseDir),
+        v('MC_OWNER', spec.owner),
+        v('MC_STATE', spec.stateDir),
+        v('MC_ROOT', spec.rootDir),
+        v('MC_APPDIR', spec.appDir),
+        v('MC_UPPER', spec.upperDir),
+        `MC_UPPER_Q=${launcher_shQuote(launcher_shQuote(spec.upperDir))}`,
+        v('MC_WORK', spec.workDir),
+        v('MC_LOWERS', spec.lowerDirs.join(':')),
+        v('MC_RM', spec.ephemeral),
+        v('MC_USER', spec.user),
+        v('MC_WORKDIR', spec.workdir),
+        v('MC_LOGIN', spec.login),
+        v('MC_INIT', spec.initScript),
+        v('MC_SHUTDOWN', spec.shutdownScript),
+        `MC_COMMAND=${launcher_shQuote(spec.command.map(launcher_shQuote).join(' '))}`,
+        'mc_volumes() {',
+        ...volumes,
+        '  :',
+        '}',
+        'mc_extra_env() {',
+        ...env,
+        '  :',
+        '}',
+        ...renderResources(spec),
+        '',
+    ].join('\n');
+}
+function indent(text) {
+    return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
+}
+/**
+ * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
+ * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup PID... (creates the
+ * cgroup, writes the limits, moves the PIDs in; says why and returns 1 on failure),
+ * mc_cg_move PID... (only moves them, as strictly), mc_cg_join PID (moves PID in, best
+ * effort: for a joining session), and
+ * mc_net_up/mc_net_down (renderNetScript; no-ops without a private network). Pure.
+ */
+function renderResources(spec) {
+    const v = launcher_shVar;
+    const cg = spec.cgroup;
+    const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
+    lines.push(`MC_CG_DIRS=${launcher_shQuote((cg?.dirs ?? []).map(launcher_shQuote).join(' '))}`);
+    lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
+    if (cg) {
+        lines.push('mc_cg_setup() {', ...indent(renderCgroupSteps(cg.plan)), '}');
+        lines.push('mc_cg_move() {', ...indent(renderCgroupJoin(cg.plan.join)), '}');
+        lines.push('mc_cg_join() {', ...indent(renderCgroupJoin(cg.plan.join.map((j) => ({ ...j, optional: true })))), '}');
+    }
+    else {
+        lines.push('mc_cg_setup() { :; }', 'mc_cg_move() { :; }', 'mc_cg_join() { :; }');
+    }
+    if (spec.net)
+        lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
+    else
+        lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
+    return lines;
+}
+/**
+ * A cgroup plan as the body of `mc_cg_setup PID...`. Unlike renderCgroupPlan (which moves
+ * `$$` and exits), it moves the PIDs it is given and returns 1: the launcher's loop runs
+ * it for PID 1 while PID 1 mounts, because a move between cgroups waits for an RCU grace
+ * period (several ms) that is better spent beside the mounts than before them. Runs of
+ * mkdir steps are one mkdir(1) (one exec, not one per hierarchy); a directory that is
+ * required and missing afterwards is made again alone, so mkdir says why. Pure.
+ */
+function renderCgroupSteps(plan) {
+    const lines = [];
+    const fail = (what) => `{ mc_say ${launcher_shQuote(what)}; return 1; }`;
+    const steps = plan.steps;
+    for (let i = 0; i < steps.length;) {
+        const s = steps[i];
+        if (s.op === 'mkdir') {
+            let j = i;
+            while (j < steps.length && steps[j].op === 'mkdir')
+                j++;
+            const run = steps.slice(i, j);
+            lines.push(`mkdir -p -- ${run.map((d) => launcher_shQuote(d.path)).join(' ')} 2>/dev/null`);
+            for (const d of run.filter((d) => !d.optional)) {
+                lines.push(`[ -d ${launcher_shQuote(d.path)} ] || mkdir -p -- ${launcher_shQuote(d.path)} || ${fail(`cannot create the cgroup ${d.path}`)}`);
+            }
+            i = j;
+            continue;
+        }
+        const file = launcher_shQuote(s.path);
+        const cmd = `echo ${launcher_shQuote(s.value ?? '')} > ${file}`;
+        if (s.optional)
+            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
+        else if (s.ifExists)
+            lines.push(`[ ! -e ${file} ] || ${cmd} || ${fail(`cannot write ${s.value} to ${s.path}`)}`);
+        else
+            lines.push(`${cmd} || ${fail(`cannot write ${s.value} to ${s.path}`)}`);
+        i++;
+    }
+    lines.push(renderCgroupJoin(plan.join));
+    return `${lines.join('\n')}\n`;
+}
+/** The body of `mc_cg_join PID...`: each PID into every cgroup.procs of JOIN. Pure. */
+function renderCgroupJoin(join) {
+    const lines = ['for mc_p; do'];
+    for (const j of join) {
+        const file = launcher_shQuote(j.path);
+        if (j.optional)
+            lines.push(`  { echo "$mc_p" > ${file}; } 2>/dev/null || :`);
+        else {
+            // One word: the pid expanded in double quotes, the directory quoted as it must be.
+            const dir = launcher_shQuote(j.path.replace(/\/cgroup\.procs$/, ''));
+            lines.push(`  echo "$mc_p" > ${file} || { mc_say "cannot move process $mc_p into the cgroup "${dir}; return 1; }`);
+        }
+    }
+    lines.push('done');
+    return lines.join('\n');
+}
+/** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
+function launcher_renderLauncher(spec) {
+    return renderPrelude(spec) + SH_COMMON + LAUNCHER_BODY;
+}
+/** A short digest of the launcher text: its file name, so runs never rewrite a live one. */
+function launcher_launcherDigest(text) {
+    return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+;// CONCATENATED MODULE: ./src/core/jail/run.ts
+
+
+
+
+
+
+function isDir(p) {
+    try {
+        return statSync(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Creates what must exist before the launcher can be written: basedir and appdir (owned
+ * by the invoking user) first, then librarydir (0700, root), then the container's state
+ * dir, so that where they are the same directory, basedir's creation wins.
+ * The launcher does the same for itself when it runs standalone.
+ */
+function prepareDirs(spec) {
+    const [uid, gid] = spec.owner.split(':').map(Number);
+    for (const dir of spec.ephemeral ? [spec.baseDir] : [spec.baseDir, spec.appDir]) {
+        if (!isDir(dir)) {
+            mkdirSync(dir, { recursive: true });
+            chownSync(dir, uid, gid);
+        }
+    }
+    if (!isDir(spec.libraryDir))
+        mkdirSync(spec.libraryDir, { recursive: true, mode: 0o700 });
+    if (!isDir(spec.stateDir))
+        mkdirSync(spec.stateDir, { recursive: true, mode: 0o700 });
+}
+/**
+ * Writes launcher TEXT into DIR under a name made of its digest, so a run never rewrites
+ * a launcher that another run is executing. Returns its path.
+ */
+function run_writeLauncherIn(dir, text) {
+    const file = path.join(dir, `launcher-${launcherDigest(text)}.sh`);
+    // Named by its content: when it is there, it is this text (written whole, by rename).
+    if (existsSync(file))
+        return file;
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text, { mode: 0o700 });
+    renameSync(tmp, file);
+    return file;
+}
+/** Writes the launcher for SPEC into its state dir (made first). Returns its path. */
+function writeLauncher(spec, text = renderLauncher(spec)) {
+    prepareDirs(spec);
+    return run_writeLauncherIn(spec.stateDir, text);
+}
+function parentIsSudo(ppid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${ppid}/comm`, 'utf8').trim() === 'sudo';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Runs a launcher as root with the caller's terminal, and returns the command's exit
+ * status. fd 3 is a lifeline pipe: if this process dies (even by SIGKILL) the jail ends;
+ * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
+ * as "signal NAME" lines, and the launcher passes them to the command.
+ */
+async function run_runLauncher(file, options = {}) {
+    return (await runLauncherDetailed(file, options)).status;
+}
+/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
+function runLauncherDetailed(file, options = {}) {
+    return spawnLauncher(file, options).exit;
+}
+/**
+ * Starts a launcher as runLauncherDetailed does, and gives its process at once (for the
+ * library's captured runs and long-running containers), with a promise of its end.
+ */
+function spawnLauncher(file, options = {}) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
+        stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit']), 'pipe'],
+        env: {
+            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+            ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
+            ...options.env,
+            MC_LIFELINE_FD: '3',
+            MC_CLEAN_ENV: '1',
+        },
+    });
+    const lifeline = child.stdio[3];
+    lifeline.on('error', () => undefined); // the jail may be gone already
+    const exit = new Promise((resolve, reject) => {
+        const forward = (sig) => () => {
+            if (sig === 'SIGINT' && process.stdin.isTTY)
+                return;
+            lifeline.write(`signal ${sig.slice(3)}\n`);
+        };
+        const handlers = options.forwardSignals === false ? [] : ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
+        for (const [s, h] of handlers)
+            process.on(s, h);
+        // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
+        // (we are re-parented), cut the lifeline so the jail ends as if we had been killed.
+        const ppid = process.ppid;
+        const underSudo = parentIsSudo(ppid);
+        const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
+        watch?.unref();
+        let timedOut = false;
+        let hardStop;
+        const limit = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                lifeline.write('signal TERM\n');
+                hardStop = setTimeout(() => {
+                    lifeline.end();
+                    child.kill('SIGKILL');
+                }, options.graceMs ?? 3000);
+            }, options.timeoutMs);
+        child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
+        child.on('close', (code, signal) => {
+            if (watch)
+                clearInterval(watch);
+            if (limit)
+                clearTimeout(limit);
+            if (hardStop)
+                clearTimeout(hardStop);
+            for (const [s, h] of handlers)
+                process.off(s, h);
+            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
+        });
+    });
+    return { child, exit, cutLifeline: () => lifeline.end() };
+}
+
 ;// CONCATENATED MODULE: ./src/core/cgroup/limits.ts
 
 const UNITS = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -41735,438 +42173,6 @@ function plan_planCgroupSetup(layout, name, limits = {}, placement = {}) {
         throw new JailError('this host has no cgroup hierarchy to track the container in (neither cgroup v2 nor a v1 memory, pids, cpu or freezer hierarchy): mount cgroup2 on /sys/fs/cgroup');
     }
     return { dirs, steps, join };
-}
-
-;// CONCATENATED MODULE: ./src/core/cgroup/render.ts
-
-
-/** WORD quoted for sh. */
-function q(word) {
-    return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-/**
- * A plan as sh: creates the cgroups, writes the limits, and moves the shell running it
- * (`$$`) into the container's cgroups, so everything it starts afterwards is inside.
- * Run it before the launcher starts anything else. A failed step ends the shell with 125
- * (set-up failure) and says what failed; optional steps fail silently.
- */
-function render_renderCgroupPlan(plan) {
-    const lines = [
-        `# The cgroup of container ${plan.dirs.name}.`,
-        `mc_cg_fail() { printf '%s: %s\\n' "\${MC_PROG:-micro-container}" "$*" >&2; exit 125; }`,
-    ];
-    for (const s of plan.steps) {
-        const file = q(s.path);
-        let cmd;
-        let what;
-        if (s.op === 'mkdir') {
-            cmd = `mkdir -p -- ${file}`;
-            what = `cannot create the cgroup ${s.path}`;
-        }
-        else {
-            cmd = `echo ${q(s.value ?? '')} > ${file}`;
-            what = `cannot write ${s.value} to ${s.path}`;
-        }
-        if (s.optional)
-            lines.push(`{ ${cmd}; } 2>/dev/null || :`);
-        else if (s.ifExists)
-            lines.push(`[ ! -e ${file} ] || ${cmd} || mc_cg_fail ${q(what)}`);
-        else
-            lines.push(`${cmd} || mc_cg_fail ${q(what)}`);
-    }
-    for (const j of plan.join) {
-        if (j.optional)
-            lines.push(`{ echo $$ > ${q(j.path)}; } 2>/dev/null || :`);
-        else
-            lines.push(`echo $$ > ${q(j.path)} || mc_cg_fail ${q(`cannot move the launcher into the cgroup ${path.dirname(j.path)}`)}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** renderCgroupPlan(planCgroupSetup(...)): the sh that sets up container NAME's cgroup. */
-function renderCgroupSetup(layout, name, limits = {}, placement = {}) {
-    return render_renderCgroupPlan(planCgroupSetup(layout, name, limits, placement));
-}
-
-;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
-
-
-/** The bridge micro-container makes when the caller names none. */
-const DEFAULT_BRIDGE = 'mc0';
-/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), and never '.', '..', '/', ':' or spaces. */
-function validIfName(name) {
-    return /^[A-Za-z0-9_.-]{1,15}$/.test(name) && name !== '.' && name !== '..';
-}
-function checkBridgeName(bridge) {
-    if (!validIfName(bridge))
-        throw new ConfigError(`bridge name '${bridge}' is not a valid interface name: 1 to 15 of letters, digits, '_', '.' and '-'`);
-}
-/**
- * The host end of a container's veth pair: `mc` + 12 hex digits of a hash of the bridge
- * and container names. Container names reach 63 characters, interface names only 15, so
- * a hash it must be; deterministic so that detach finds the interface from the name
- * alone (after a crash too), and with 48 bits a clash needs millions of containers. The
- * bridge is in the hash so that two networks may each have a container 'build'.
- */
-function iface_names_hostVethName(bridge, container) {
-    return `mc${createHash('sha256').update(`${bridge}\0${container}`).digest('hex').slice(0, 12)}`;
-}
-/**
- * What a bridge's alias (ifalias) says about who made it: the library directory whose
- * resources file hands out its addresses. Two library directories on one bridge would give
- * the same addresses and MACs to different containers on one wire, so ensureBridge
- * refuses a bridge whose alias names another. A path that ifalias cannot hold (over 255
- * bytes, or not printable ASCII) is named by a hash.
- */
-function iface_names_bridgeAlias(owner) {
-    const plain = `micro-container ${owner}`;
-    if (/^[\x20-\x7e]+$/.test(plain) && plain.length <= 255)
-        return plain;
-    return `micro-container sha256:${createHash('sha256').update(owner).digest('hex')}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/net/steps.ts
-
-/**
- * The network plumbing as data: one list of commands that Node runs (run-steps.ts) and
- * that the jail's sh launcher can run as text (net-script.ts), so the two never drift.
- * Pure.
- */
-/** Stands for the container's pid in a command; Node puts the number, sh puts "$1". */
-const steps_CONTAINER_PID = Symbol('container pid');
-/**
- * Makes BRIDGE with the gateway address and brings it up; every step may run again.
- * ALIAS (bridgeAlias) marks whose network it is; the caller has checked that the bridge
- * has no other.
- */
-function steps_bridgeSteps(bridge, gatewayCidr, alias) {
-    return [
-        { in: 'bridge', unless: ['ip', 'link', 'show', 'dev', bridge], run: ['ip', 'link', 'add', 'name', bridge, 'type', 'bridge'], why: `create the bridge ${bridge}` },
-        ...(alias === undefined ? [] : [{ in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'alias', alias], why: `mark the bridge ${bridge} as '${alias}'` }]),
-        // replace, not add: an address that is already there is success, not an error.
-        { in: 'bridge', run: ['ip', 'addr', 'replace', gatewayCidr, 'dev', bridge], why: `give the bridge ${bridge} the gateway address ${gatewayCidr}` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', bridge, 'up'], why: `bring the bridge ${bridge} up` },
-    ];
-}
-/**
- * Connects the container (by pid) to its bridge. The veth pair is made with its peer
- * already inside the container's namespace, named eth0 and with its MAC: nothing half-made
- * is ever left in the bridge's namespace under a temporary name, and the pair disappears
- * by itself with the container's namespace.
- */
-function steps_attachSteps(plan) {
-    const veth = hostVethName(plan.bridge, plan.name);
-    return [
-        { in: 'bridge', run: ['ip', 'link', 'add', 'name', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'address', plan.mac, 'netns', steps_CONTAINER_PID], why: `create the veth pair ${veth} / eth0 for '${plan.name}'` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'master', plan.bridge], why: `put ${veth} on the bridge ${plan.bridge}` },
-        { in: 'bridge', run: ['ip', 'link', 'set', 'dev', veth, 'up'], why: `bring ${veth} up` },
-        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'lo', 'up'], why: 'bring the loopback up in the container' },
-        { in: 'container', run: ['ip', 'addr', 'replace', `${plan.ip}/${plan.prefix}`, 'dev', 'eth0'], why: `give eth0 the address ${plan.ip}/${plan.prefix}` },
-        { in: 'container', run: ['ip', 'link', 'set', 'dev', 'eth0', 'up'], why: 'bring eth0 up' },
-        { in: 'container', run: ['ip', 'route', 'replace', 'default', 'via', plan.gateway, 'dev', 'eth0'], why: `route through the gateway ${plan.gateway}` },
-    ];
-}
-/** Removes the container's veth pair, if it is still there (it goes with a dead container's namespace). */
-function steps_detachSteps(bridge, name) {
-    const veth = hostVethName(bridge, name);
-    return [{ in: 'bridge', onlyIf: ['ip', 'link', 'show', 'dev', veth], run: ['ip', 'link', 'del', 'dev', veth], why: `remove the veth ${veth} of '${name}'` }];
-}
-
-;// CONCATENATED MODULE: ./src/core/net/net-script.ts
-
-
-
-
-function word(w) {
-    if (w === CONTAINER_PID)
-        return '"$1"';
-    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : shQuote(w);
-}
-function command(words, where, plan) {
-    const prefix = where === 'container' ? 'nsenter --net=/proc/"$1"/ns/net ' : plan.netnsPid !== undefined ? `nsenter --net=/proc/${plan.netnsPid}/ns/net ` : '';
-    return prefix + words.map(word).join(' ');
-}
-/**
- * One step as lines: the same guard / run / guard-again logic as runStep in Node. FAIL
- * is what a failure runs; INDENT goes before each line (not inside a quoted argument
- * that spans lines, such as nft's script).
- */
-function line(step, plan, fail = 'return 1', indent = '  ') {
-    const quiet = (words) => `${command(words, step.in, plan)} >/dev/null 2>&1`;
-    const run = command(step.run, step.in, plan);
-    const body = step.unless
-        ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
-        : step.onlyIf
-            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
-            : `${run} || ${fail}`;
-    return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
-}
-function net_script_renderNetScript(plan) {
-    const veth = hostVethName(plan.bridge, plan.name);
-    const bridgeCmd = (words) => command(words, 'bridge', plan);
-    const notShared = ['/proc/self/ns/net', ...(plan.netnsPid === undefined ? [] : [`/proc/${plan.netnsPid}/ns/net`])].map((ns) => ` && [ "$mc_ns" != "$(readlink ${ns})" ]`).join('');
-    const [create, ...configure] = attachSteps(plan);
-    // As attach() does: a pair that could not be configured is deleted (both ends go).
-    const undo = `{ ${bridgeCmd(['ip', 'link', 'del', 'dev', veth])} 2>/dev/null; return 1; }`;
-    const alias = plan.owner === undefined ? undefined : bridgeAlias(plan.owner);
-    const ownerCheck = alias === undefined
-        ? []
-        : [
-            "  # the bridge must not be another library directory's network (see bridgeAlias)",
-            `  mc_alias=$(${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} 2>/dev/null | sed -n 's/^ *alias //p')`,
-            `  [ -z "$mc_alias" ] || [ "$mc_alias" = ${shQuote(alias)} ] ||`,
-            `    { echo "micro-container: the bridge ${plan.bridge} belongs to another network ('$mc_alias'): use that library directory, or give this one its own bridge and pool" >&2; return 1; }`,
-        ];
-    const forwardAdd = plan.forwardAccept ? bridgeForwardAddSteps(plan.bridge) : [];
-    const removeRules = [...(plan.forwardAccept ? bridgeForwardRemoveSteps(plan.bridge) : []), ...(plan.nat ? natRemoveSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : [])].map((s) => line(s, plan, 'return 1', '    '));
-    return [
-        `# micro-container network for '${plan.name}': ${plan.ip}/${plan.prefix} (${plan.mac}) on the bridge ${plan.bridge}, host end ${veth}`,
-        'mc_net_up() {',
-        // A pid whose namespace is the bridge's (or ours) would get eth0 and its default
-        // route put into that namespace: the host's, in production.
-        '  # the container must have a network namespace of its own',
-        `  mc_ns=$(readlink /proc/"$1"/ns/net) && [ -n "$mc_ns" ]${notShared} ||`,
-        `    { echo "micro-container: process $1 has no network namespace of its own" >&2; return 1; }`,
-        ...ownerCheck,
-        ...[...bridgeSteps(plan.bridge, plan.gatewayCidr, alias), ...forwardAdd, ...(plan.nat ? natAddSteps(plan.nat.pool, plan.bridge, plan.nat.backend) : []), create].map((s) => line(s, plan)),
-        ...configure.map((s) => line(s, plan, undo)),
-        '}',
-        'mc_net_down() {',
-        ...detachSteps(plan.bridge, plan.name).map((s) => line(s, plan)),
-        // Also when the bridge is gone already (deleting it then fails quietly): its rules must not outlive it.
-        '  # the bridge goes with its last port, and its rules with it',
-        `  if ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || [ -z "$(${bridgeCmd(['ip', '-o', 'link', 'show', 'master', plan.bridge])})" ]; then`,
-        `    ${bridgeCmd(['ip', 'link', 'del', 'dev', plan.bridge])} 2>/dev/null || ! ${bridgeCmd(['ip', 'link', 'show', 'dev', plan.bridge])} >/dev/null 2>&1 || return 1`,
-        ...removeRules,
-        '  fi',
-        '}',
-        '',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/jail/launcher.ts
-
-
-
-
-/** WORD quoted for POSIX sh. Pure. */
-function launcher_shQuote(word) {
-    return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-/** `NAME='value'` for a launcher's prelude; booleans as 1 and 0. Pure. */
-function launcher_shVar(name, value) {
-    return `${name}=${launcher_shQuote(typeof value === 'boolean' ? (value ? '1' : '0') : value)}`;
-}
-/** The generated prelude: the spec as sh variables and two functions. Pure. */
-function renderPrelude(spec) {
-    const v = launcher_shVar;
-    const volumes = spec.volumes.map((x) => `  mc_vol ${launcher_shQuote(x.host)} ${launcher_shQuote(x.guest)} ${x.readOnly ? 'ro' : 'rw'}`);
-    const env = Object.entries(spec.env).map(([k, val]) => `  export ${k}=${launcher_shQuote(val)}`);
-    return [
-        '#!/bin/sh',
-        `# micro-container launcher for container '${spec.name || 'app'}'.`,
-        '# Run as root: sh THIS-FILE [command args...] enters this jail (or joins it when it is',
-        '# already running) and runs the command given, else the built-in one below.',
-        v('MC_NAME', spec.name),
-        v('MC_HOSTNAME', spec.hostname),
-        v('MC_LIB', spec.libraryDir),
-        v('MC_BASE', spec.baseDir),
-        v('MC_OWNER', spec.owner),
-        v('MC_STATE', spec.stateDir),
-        v('MC_ROOT', spec.rootDir),
-        v('MC_APPDIR', spec.appDir),
-        v('MC_UPPER', spec.upperDir),
-        `MC_UPPER_Q=${launcher_shQuote(launcher_shQuote(spec.upperDir))}`,
-        v('MC_WORK', spec.workDir),
-        v('MC_LOWERS', spec.lowerDirs.join(':')),
-        v('MC_RM', spec.ephemeral),
-        v('MC_USER', spec.user),
-        v('MC_WORKDIR', spec.workdir),
-        v('MC_LOGIN', spec.login),
-        v('MC_INIT', spec.initScript),
-        v('MC_SHUTDOWN', spec.shutdownScript),
-        `MC_COMMAND=${launcher_shQuote(spec.command.map(launcher_shQuote).join(' '))}`,
-        'mc_volumes() {',
-        ...volumes,
-        '  :',
-        '}',
-        'mc_extra_env() {',
-        ...env,
-        '  :',
-        '}',
-        ...renderResources(spec),
-        '',
-    ].join('\n');
-}
-function indent(text) {
-    return text.trimEnd().split('\n').map((l) => (l === '' ? l : `  ${l}`));
-}
-/**
- * The container's cgroup and network as sh: MC_NET, MC_CGROUP, MC_CG_DIRS (the leaves to
- * remove at the end), MC_CG_OOM (the OOM counter to keep), mc_cg_setup (creates the
- * cgroup, writes the limits, moves $$ in), mc_cg_join (moves $$ in: for a joining
- * session), and mc_net_up/mc_net_down (renderNetScript; no-ops without a private network).
- * Pure.
- */
-function renderResources(spec) {
-    const v = launcher_shVar;
-    const cg = spec.cgroup;
-    const lines = [v('MC_NET', spec.network), v('MC_CGROUP', cg?.name ?? '')];
-    lines.push(`MC_CG_DIRS=${launcher_shQuote((cg?.dirs ?? []).map(launcher_shQuote).join(' '))}`);
-    lines.push(v('MC_CG_OOM', cg?.oom?.file ?? ''));
-    if (cg) {
-        lines.push('mc_cg_setup() {', ...indent(renderCgroupPlan(cg.plan)), '}');
-        lines.push('mc_cg_join() {', ...indent(renderCgroupPlan({ ...cg.plan, steps: [], join: cg.plan.join.map((j) => ({ ...j, optional: true })) })), '}');
-    }
-    else {
-        lines.push('mc_cg_setup() { :; }', 'mc_cg_join() { :; }');
-    }
-    if (spec.net)
-        lines.push(...renderNetScript(spec.net).trimEnd().split('\n'));
-    else
-        lines.push('mc_net_up() { :; }', 'mc_net_down() { :; }');
-    return lines;
-}
-/** JailSpec -> a standalone POSIX sh launcher (prelude + the fixed body). Pure. */
-function launcher_renderLauncher(spec) {
-    return renderPrelude(spec) + SH_COMMON + LAUNCHER_BODY;
-}
-/** A short digest of the launcher text: its file name, so runs never rewrite a live one. */
-function launcher_launcherDigest(text) {
-    return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-;// CONCATENATED MODULE: ./src/core/jail/run.ts
-
-
-
-
-
-
-function isDir(p) {
-    try {
-        return statSync(p).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Creates what must exist before the launcher can be written: basedir and appdir (owned
- * by the invoking user) first, then librarydir (0700, root), then the container's state
- * dir, so that where they are the same directory, basedir's creation wins.
- * The launcher does the same for itself when it runs standalone.
- */
-function prepareDirs(spec) {
-    const [uid, gid] = spec.owner.split(':').map(Number);
-    for (const dir of spec.ephemeral ? [spec.baseDir] : [spec.baseDir, spec.appDir]) {
-        if (!isDir(dir)) {
-            mkdirSync(dir, { recursive: true });
-            chownSync(dir, uid, gid);
-        }
-    }
-    if (!isDir(spec.libraryDir))
-        mkdirSync(spec.libraryDir, { recursive: true, mode: 0o700 });
-    if (!isDir(spec.stateDir))
-        mkdirSync(spec.stateDir, { recursive: true, mode: 0o700 });
-}
-/**
- * Writes launcher TEXT into DIR under a name made of its digest, so a run never rewrites
- * a launcher that another run is executing. Returns its path.
- */
-function run_writeLauncherIn(dir, text) {
-    const file = path.join(dir, `launcher-${launcherDigest(text)}.sh`);
-    // Named by its content: when it is there, it is this text (written whole, by rename).
-    if (existsSync(file))
-        return file;
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text, { mode: 0o700 });
-    renameSync(tmp, file);
-    return file;
-}
-/** Writes the launcher for SPEC into its state dir (made first). Returns its path. */
-function writeLauncher(spec, text = renderLauncher(spec)) {
-    prepareDirs(spec);
-    return run_writeLauncherIn(spec.stateDir, text);
-}
-function parentIsSudo(ppid) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${ppid}/comm`, 'utf8').trim() === 'sudo';
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Runs a launcher as root with the caller's terminal, and returns the command's exit
- * status. fd 3 is a lifeline pipe: if this process dies (even by SIGKILL) the jail ends;
- * SIGTERM, SIGHUP (and SIGINT when no terminal sent it to the jail already) travel down it
- * as "signal NAME" lines, and the launcher passes them to the command.
- */
-async function run_runLauncher(file, options = {}) {
-    return (await runLauncherDetailed(file, options)).status;
-}
-/** runLauncher, saying also whether the time limit (options.timeoutMs) ended the command. */
-function runLauncherDetailed(file, options = {}) {
-    return spawnLauncher(file, options).exit;
-}
-/**
- * Starts a launcher as runLauncherDetailed does, and gives its process at once (for the
- * library's captured runs and long-running containers), with a promise of its end.
- */
-function spawnLauncher(file, options = {}) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('/bin/sh', [file, ...(options.command ?? [])], {
-        stdio: [...(options.stdio ?? ['inherit', 'inherit', 'inherit']), 'pipe'],
-        env: {
-            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-            ...(process.env.TERM ? { TERM: process.env.TERM } : {}),
-            ...options.env,
-            MC_LIFELINE_FD: '3',
-            MC_CLEAN_ENV: '1',
-        },
-    });
-    const lifeline = child.stdio[3];
-    lifeline.on('error', () => undefined); // the jail may be gone already
-    const exit = new Promise((resolve, reject) => {
-        const forward = (sig) => () => {
-            if (sig === 'SIGINT' && process.stdin.isTTY)
-                return;
-            lifeline.write(`signal ${sig.slice(3)}\n`);
-        };
-        const handlers = options.forwardSignals === false ? [] : ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
-        for (const [s, h] of handlers)
-            process.on(s, h);
-        // Under sudo, "the CLI" the caller may SIGKILL is sudo, our parent: when it is gone
-        // (we are re-parented), cut the lifeline so the jail ends as if we had been killed.
-        const ppid = process.ppid;
-        const underSudo = parentIsSudo(ppid);
-        const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
-        watch?.unref();
-        let timedOut = false;
-        let hardStop;
-        const limit = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                lifeline.write('signal TERM\n');
-                hardStop = setTimeout(() => {
-                    lifeline.end();
-                    child.kill('SIGKILL');
-                }, options.graceMs ?? 3000);
-            }, options.timeoutMs);
-        child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
-        child.on('close', (code, signal) => {
-            if (watch)
-                clearInterval(watch);
-            if (limit)
-                clearTimeout(limit);
-            if (hardStop)
-                clearTimeout(hardStop);
-            for (const [s, h] of handlers)
-                process.off(s, h);
-            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
-        });
-    });
-    return { child, exit, cutLifeline: () => lifeline.end() };
 }
 
 ;// CONCATENATED MODULE: ./src/core/jail/spec.ts
@@ -100401,7 +100407,7 @@ function normalizeMemberPath(name) {
     }
     return { ok: true, path: parts.join('/') };
 }
-const archive_check_q = (s) => JSON.stringify(s);
+const q = (s) => JSON.stringify(s);
 /**
  * The check, one entry at a time, in archive order (an archive of a million entries is not
  * held in memory; the check keeps one type per path, which it needs for symlinks and hard
@@ -100429,7 +100435,7 @@ class ArchiveChecker {
     add(e) {
         this.count++;
         const problem = (message) => {
-            this.problems.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
+            this.problems.push({ path: e.path, message: `${q(e.path)}: ${message}` });
             return 'refuse';
         };
         const norm = normalizeMemberPath(e.path);
@@ -100445,15 +100451,15 @@ class ArchiveChecker {
             return problem(`the root itself as a ${e.type}; the root must be a directory`);
         const via = this.symlinkAncestor(p);
         if (via !== undefined) {
-            return problem(`goes through ${archive_check_q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
+            return problem(`goes through ${q(via)}, a symlink made by an earlier entry; writing through it could land outside the root`);
         }
         switch (e.type) {
             case 'hardlink': {
                 const why = this.hardLinkProblem(e.linkTarget);
                 if (why === 'skipped')
-                    return this.skip(e, p, `hard link to ${archive_check_q(e.linkTarget)}, which is skipped`);
+                    return this.skip(e, p, `hard link to ${q(e.linkTarget)}, which is skipped`);
                 if (why)
-                    return problem(`hard link to ${archive_check_q(e.linkTarget)}: ${why}`);
+                    return problem(`hard link to ${q(e.linkTarget)}: ${why}`);
                 break;
             }
             case 'char':
@@ -100468,7 +100474,7 @@ class ArchiveChecker {
         for (const x of e.xattrs ?? []) {
             if (DROPPED_XATTR_PREFIXES.some((pre) => x.startsWith(pre))) {
                 this.dropped.add(x);
-                this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
+                this.notes.push({ path: e.path, message: `${q(e.path)}: xattr ${x} not restored (it would steer the overlay mount)` });
             }
         }
         this.record(p, e.type);
@@ -100492,7 +100498,7 @@ class ArchiveChecker {
     }
     /** The entry is left out of what tar sees; whatever an earlier entry put at its path stays. */
     skip(e, p, message) {
-        this.notes.push({ path: e.path, message: `${archive_check_q(e.path)}: ${message}` });
+        this.notes.push({ path: e.path, message: `${q(e.path)}: ${message}` });
         this.skipped.push(e.path);
         if (!this.kinds.has(p))
             this.skippedPaths.add(p);
@@ -100521,7 +100527,7 @@ class ArchiveChecker {
             return 'its target is the root directory';
         const via = this.symlinkAncestor(t);
         if (via !== undefined)
-            return `its target goes through ${archive_check_q(via)}, a symlink made by an earlier entry, and could leave the root`;
+            return `its target goes through ${q(via)}, a symlink made by an earlier entry, and could leave the root`;
         const kind = this.kinds.get(t);
         if (kind === undefined && this.skippedPaths.has(t))
             return 'skipped';
