@@ -7,15 +7,21 @@ import { ConfigError, MicroContainerError, PrivilegeError } from '../core/errors
 import { applyRootShortcut, parseContainerArgs } from './argv.js';
 import { CONTAINER_USAGE, CONTAINERIZE_USAGE, MICRO_CONTAINER_USAGE } from './usage.js';
 import { parseContainerizeArgs } from './containerize-args.js';
-import { planContainerize, runContainerize } from '../core/trees/containerize.js';
 import { parseRootfsArgs } from './rootfs-args.js';
-import { rootfsCommand } from './rootfs.js';
 import { parseTreesArgs } from './trees-args.js';
-import { treesCommand } from './trees.js';
 import { VERSION } from '../core/version.js';
 import { LIFECYCLE_COMMANDS, lifecycleCommand, type LifecycleCommand } from './lifecycle.js';
-import { imageCommand } from './image.js';
-import { resolveImageConfig } from '../core/image/resolve.js';
+
+// Subcommands other than `run` are loaded when they are used: every start of the CLI pays
+// for the code it loads (the bundle's compile time, and Node built-ins such as http, tls and
+// zlib that only downloads need), and `run` is the command that has to start fast.
+const lazy = {
+  containerize: () => import('../core/trees/containerize.js'),
+  rootfs: () => import('./rootfs.js'),
+  trees: () => import('./trees.js'),
+  image: () => import('./image.js'),
+  resolveImage: () => import('../core/image/resolve.js'),
+};
 
 export interface CliIo {
   out(text: string): void;
@@ -74,7 +80,7 @@ async function container(argv: string[], io: CliIo): Promise<number> {
   if (args.image !== undefined) {
     // Applying the image's layers (and fetching its base) needs root, even for --dry-run.
     if ((process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
-    args = { ...args, config: (await resolveImageConfig(args.config, args.image, { cwd: facts.cwd, log: (l) => io.err(`${l}\n`) })).config };
+    args = { ...args, config: (await (await lazy.resolveImage()).resolveImageConfig(args.config, args.image, { cwd: facts.cwd, log: (l) => io.err(`${l}\n`) })).config };
   } else args = applyRootShortcut(args, path.resolve(args.config.libraryDir || DEFAULT_LIBRARY_DIR), facts.isDirectory);
   if (args.dryRun) {
     io.out(planContainer(args.config, facts).launcher);
@@ -95,11 +101,11 @@ async function containerize(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (args.dryRun) {
-    io.out(planContainerize(args.config).launcher);
+    io.out((await lazy.containerize()).planContainerize(args.config).launcher);
     return 0;
   }
   if ((process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
-  return runContainerize(args.config);
+  return (await lazy.containerize()).runContainerize(args.config);
 }
 
 /** The CLI: argv (without node and script) -> exit status. Errors become 125 + a message. */
@@ -120,17 +126,17 @@ export async function main(argv: string[], name = commandName(process.argv[1]), 
     if (sub === 'rootfs') {
       const args = parseRootfsArgs(rest);
       if (args.action !== 'help' && (process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
-      return await rootfsCommand(args, io);
+      return await (await lazy.rootfs()).rootfsCommand(args, io);
     }
     if (sub === 'container') return await container(rest, io);
     if (sub === 'trees') {
       const args = parseTreesArgs(rest);
       if (args.action !== 'help' && args.action !== 'ls' && (process.getuid?.() ?? 0) !== 0) return elevate(process.argv.slice(2));
-      return await treesCommand(args, io);
+      return await (await lazy.trees()).treesCommand(args, io);
     }
     if (LIFECYCLE_COMMANDS.has(sub)) return await lifecycleCommand(sub as LifecycleCommand, rest, io, () => elevate(process.argv.slice(2)));
     if (sub === 'containerize') return await containerize(rest, io);
-    if (sub === 'image') return await imageCommand(rest, io, () => elevate(process.argv.slice(2)));
+    if (sub === 'image') return await (await lazy.image()).imageCommand(rest, io, () => elevate(process.argv.slice(2)));
     throw new ConfigError(`unknown command '${sub}' (see micro-container --help)`);
   } catch (e) {
     if (e instanceof MicroContainerError) {
