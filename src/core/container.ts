@@ -12,7 +12,7 @@ import { buildSpec, type JailSpec, type SpecFacts } from './jail/spec.js';
 import { livePid1, runRecord, waitIdle, writeAtomic } from './jail/state.js';
 import { allocate, list } from './net/allocations.js';
 import { renderHosts } from './net/hosts-file.js';
-import { defaultNatBackend, hasIptables } from './net/nat.js';
+import { hasIptables } from './net/nat.js';
 
 /** The status a run stopped by --timeout ends with, as timeout(1) has it. */
 export const TIMEOUT_EXIT_STATUS = 124;
@@ -28,7 +28,9 @@ function withEnvironment(config: JailConfig, env: NodeJS.ProcessEnv = process.en
 
 /** The host's facts, with its cgroup layout and NAT tools. */
 function withHost(facts: SpecFacts): SpecFacts {
-  return { cgroupLayout: hostCgroupLayout(), natBackend: defaultNatBackend(), forwardAccept: hasIptables(), ...facts };
+  // One look along PATH answers both: NAT by iptables when it is there, and the FORWARD rule.
+  const iptables = hasIptables();
+  return { cgroupLayout: hostCgroupLayout(), natBackend: iptables ? 'iptables' : 'nft', forwardAccept: iptables, ...facts };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { execCapture } from '../exec.js';
-import { chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PrivilegeError } from '../errors.js';
 import { UnsafeArchiveError } from '../rootfs/archive-check.js';
-import { detectCompression, MAGIC_BYTES, type Compression } from '../rootfs/compression.js';
+import { detectCompression, readMagic, type Compression } from '../rootfs/compression.js';
 import { ExtractionGate } from '../rootfs/gate.js';
 import { extractThroughGate, type Gate } from '../rootfs/pipeline.js';
 import { BLOCK, TarFormatError } from '../rootfs/tar-header.js';
@@ -82,7 +82,7 @@ export async function applyLayer(layerFile: string, destDir: string, opts: Apply
 
   const fd = openLayer(layerFile);
   try {
-    const compression = detectCompression(readHead(fd));
+    const compression = detectCompression(readMagic(fd));
     if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
       throw new ImageError(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
     }
@@ -188,10 +188,4 @@ function openLayer(file: string): number {
     throw new ImageError(`${file} is not a regular file`);
   }
   return fd;
-}
-
-function readHead(fd: number): Buffer {
-  const buf = Buffer.alloc(MAGIC_BYTES);
-  const n = readSync(fd, buf, 0, MAGIC_BYTES, 0);
-  return buf.subarray(0, n);
 }

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 /**
  * Which compression an archive uses, from its first bytes: file names lie (a `.tar.gz`
  * that is really zstd, a download saved without an extension), magic numbers do not.
@@ -49,4 +50,11 @@ export function decompressorCommand(compression: Compression): { file: string; a
     case 'none':
       return undefined;
   }
+}
+
+/** The first MAGIC_BYTES of an open file (fewer when it is shorter), for detectCompression. */
+export function readMagic(fd: number): Buffer {
+  const buf = Buffer.alloc(MAGIC_BYTES);
+  const n = readSync(fd, buf, 0, MAGIC_BYTES, 0);
+  return buf.subarray(0, n);
 }

@@ -1,7 +1,7 @@
-import { chmodSync, closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UnsafeArchiveError } from './archive-check.js';
-import { detectCompression, MAGIC_BYTES, type Compression } from './compression.js';
+import { detectCompression, readMagic, type Compression } from './compression.js';
 import { RootfsError } from './errors.js';
 import { ExtractionGate } from './gate.js';
 import { extractThroughGate } from './pipeline.js';
@@ -50,7 +50,7 @@ export async function extractArchive(archive: string, destDir: string, opts: Ext
 
   const fd = openArchive(archive);
   try {
-    const compression = detectCompression(readHead(fd));
+    const compression = detectCompression(readMagic(fd));
     const parent = path.dirname(dest);
     mkdirSync(parent, { recursive: true });
     const tmp = mkdtempSync(path.join(parent, `.${path.basename(dest)}.extract-`));
@@ -112,12 +112,6 @@ function openArchive(archive: string): number {
     throw new RootfsError(`${archive} is not a regular file`);
   }
   return fd;
-}
-
-function readHead(fd: number): Buffer {
-  const buf = Buffer.alloc(MAGIC_BYTES);
-  const n = readSync(fd, buf, 0, MAGIC_BYTES, 0);
-  return buf.subarray(0, n);
 }
 
 /**

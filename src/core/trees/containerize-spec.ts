@@ -74,6 +74,14 @@ export function treesDir(flag: string | undefined, env: string | undefined, cwd:
 // overlayfs splits lowerdir on ':' and options on ','.
 const FORBIDDEN_IN_LAYER = /[:,\n]/;
 
+/**
+ * The name of an instance's container: its state dir under STATE_ROOT and its cgroup leaf.
+ * The same group and instance under two trees dirs are two containers. Pure.
+ */
+export function containerizeId(trees: string, group: string, instance: string): string {
+  return `${group}.${instance}.${createHash('sha256').update(trees).digest('hex').slice(0, 8)}`;
+}
+
 /** config + facts -> spec. Pure (files are read through facts); throws ConfigError. */
 export function buildContainerizeSpec(config: ContainerizeConfig, facts: ContainerizeFacts): ContainerizeSpec {
   checkTreeName('group', config.group);
@@ -86,7 +94,7 @@ export function buildContainerizeSpec(config: ContainerizeConfig, facts: Contain
   if (overlay && FORBIDDEN_IN_LAYER.test(tree)) {
     throw new ConfigError(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
   }
-  const id = `${config.group}.${config.instance}.${createHash('sha256').update(trees).digest('hex').slice(0, 8)}`;
+  const id = containerizeId(trees, config.group, config.instance);
   const stateDir = path.join(STATE_ROOT, id);
 
   const cgroupFile = path.join(hooksDir, 'cgroup-name');

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { checkTreeName, DEFAULT_TREES, STATE_ROOT } from './containerize-spec.js';
+import { checkTreeName, containerizeId, DEFAULT_TREES, STATE_ROOT } from './containerize-spec.js';
 
 /**
  * Where things live under a trees directory (default /trees):
@@ -65,13 +64,12 @@ export function isWorkOf(name: string, instance: string): boolean {
 
 /**
  * containerize's state directory for INSTANCE (its `keeper` file says whether a session
- * is live). The same formula as buildContainerizeSpec's stateDir; a unit test holds the
- * two together. (It is not computed through buildContainerizeSpec because that also reads
- * and validates the group's scripts, and a bad unshare-options must not stop `trees rm`.)
+ * is live), as buildContainerizeSpec names it. (Not through buildContainerizeSpec, which
+ * also reads and validates the group's scripts: a bad unshare-options must not stop
+ * `trees rm`.)
  */
 export function containerizeStatePath(trees: string, group: string, instance: string): string {
-  const hash = createHash('sha256').update(trees).digest('hex').slice(0, 8);
-  return path.join(STATE_ROOT, `${group}.${instance}.${hash}`);
+  return path.join(STATE_ROOT, containerizeId(trees, group, instance));
 }
 
 /** Checks the names of a clone: three valid names, FROM and TO different. */
