@@ -578,7 +578,7 @@ async function extractArchive(archive, destDir, opts = {}) {
         throw new rootfs_errors/* RootfsError */._(`extraction of ${archive} was aborted`);
     const fd = openArchive(archive);
     try {
-        const compression = (0,rootfs_compression/* detectCompression */.IR)(readHead(fd));
+        const compression = (0,rootfs_compression/* detectCompression */.IR)((0,rootfs_compression/* readMagic */.SC)(fd));
         const parent = external_node_path_default().dirname(dest);
         (0,external_node_fs_.mkdirSync)(parent, { recursive: true });
         const tmp = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.extract-`));
@@ -647,11 +647,6 @@ function openArchive(archive) {
         throw new rootfs_errors/* RootfsError */._(`${archive} is not a regular file`);
     }
     return fd;
-}
-function readHead(fd) {
-    const buf = Buffer.alloc(rootfs_compression/* MAGIC_BYTES */.kP);
-    const n = (0,external_node_fs_.readSync)(fd, buf, 0, rootfs_compression/* MAGIC_BYTES */.kP, 0);
-    return buf.subarray(0, n);
 }
 /**
  * Some archives (gliderlabs' Alpine rootfs) make "./" 0700: a non-root user inside the
@@ -1017,8 +1012,12 @@ class UnsafeArchiveError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Root
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   IR: () => (/* binding */ detectCompression),
 /* harmony export */   S0: () => (/* binding */ decompressorCommand),
+/* harmony export */   SC: () => (/* binding */ readMagic),
 /* harmony export */   kP: () => (/* binding */ MAGIC_BYTES)
 /* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
 /** How many leading bytes detectCompression needs to decide. */
 const MAGIC_BYTES = 6;
 const MAGICS = [
@@ -1064,6 +1063,12 @@ function decompressorCommand(compression) {
         case 'none':
             return undefined;
     }
+}
+/** The first MAGIC_BYTES of an open file (fewer when it is shorter), for detectCompression. */
+function readMagic(fd) {
+    const buf = Buffer.alloc(MAGIC_BYTES);
+    const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, 0, MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
 }
 
 
@@ -1498,8 +1503,8 @@ async function withFileLock(file, work, options = {}) {
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2642);
-/* harmony import */ var _compression_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1977);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6904);
+/* harmony import */ var _compression_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1977);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6904);
 
 
 
@@ -1520,7 +1525,7 @@ function start(file, args, stdin, stdout) {
         stderr = (stderr + d).slice(-STDERR_KEEP);
     });
     const done = new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)));
+        child.on('error', (err) => reject(new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)));
         child.on('close', (code, signal) => resolve({ what: [file, ...args].join(' '), code: code ?? 128 + (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalNumber */ .Al)(signal), stderr: stderr.trim() }));
     });
     return { child, done };
@@ -1550,10 +1555,10 @@ function openSource(archive, fd, compression) {
         const gunzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_3__.createGunzip)({ chunkSize: CHUNK });
         const stream = (0,node_stream__WEBPACK_IMPORTED_MODULE_2__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from(fileChunks(fd)), gunzip, () => undefined);
         // zlib's messages ("unexpected end of file", "incorrect header check") need a subject.
-        const describe = (err) => err.code?.startsWith('Z_') ? new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`the gzip data of ${archive} is corrupt or truncated (zlib: ${err.message})`) : err;
+        const describe = (err) => err.code?.startsWith('Z_') ? new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`the gzip data of ${archive} is corrupt or truncated (zlib: ${err.message})`) : err;
         return { stream, describe };
     }
-    const cmd = (0,_compression_js__WEBPACK_IMPORTED_MODULE_6__/* .decompressorCommand */ .S0)(compression);
+    const cmd = (0,_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .decompressorCommand */ .S0)(compression);
     const proc = start(cmd.file, cmd.args, fd, 'pipe');
     return { stream: proc.child.stdout, proc };
 }
@@ -1570,7 +1575,7 @@ function drained(w) {
     });
 }
 function failure(f, archive) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
 }
 const asError = (err) => (err instanceof Error ? err : new Error(String(err)));
 /**
@@ -1661,7 +1666,7 @@ async function extractThroughGate(archive, fd, compression, tarArgs, gate, signa
     }
     const [t, d] = await Promise.allSettled([tar.done, src.proc?.done]);
     if (signal?.aborted)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`extraction of ${archive} was aborted`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`extraction of ${archive} was aborted`);
     if (gate.refused)
         return 'refused';
     if (d.status === 'rejected')

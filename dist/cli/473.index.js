@@ -1386,7 +1386,7 @@ async function applyLayer(layerFile, destDir, opts = {}) {
         throw new image_errors/* ImageError */.C(`applying ${layerFile} was aborted`);
     const fd = openLayer(layerFile);
     try {
-        const compression = (0,rootfs_compression/* detectCompression */.IR)(readHead(fd));
+        const compression = (0,rootfs_compression/* detectCompression */.IR)((0,rootfs_compression/* readMagic */.SC)(fd));
         if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
             throw new image_errors/* ImageError */.C(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
         }
@@ -1506,11 +1506,6 @@ function openLayer(file) {
         throw new image_errors/* ImageError */.C(`${file} is not a regular file`);
     }
     return fd;
-}
-function readHead(fd) {
-    const buf = Buffer.alloc(rootfs_compression/* MAGIC_BYTES */.kP);
-    const n = (0,external_node_fs_.readSync)(fd, buf, 0, rootfs_compression/* MAGIC_BYTES */.kP, 0);
-    return buf.subarray(0, n);
 }
 
 // EXTERNAL MODULE: external "node:child_process"

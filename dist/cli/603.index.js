@@ -12,6 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
   PI: () => (/* binding */ STATE_ROOT),
   rS: () => (/* binding */ buildContainerizeSpec),
   a: () => (/* binding */ checkTreeName),
+  BF: () => (/* binding */ containerizeId),
   p6: () => (/* binding */ treesDir)
 });
 
@@ -105,6 +106,13 @@ function treesDir(flag, env, cwd) {
 }
 // overlayfs splits lowerdir on ':' and options on ','.
 const FORBIDDEN_IN_LAYER = /[:,\n]/;
+/**
+ * The name of an instance's container: its state dir under STATE_ROOT and its cgroup leaf.
+ * The same group and instance under two trees dirs are two containers. Pure.
+ */
+function containerizeId(trees, group, instance) {
+    return `${group}.${instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+}
 /** config + facts -> spec. Pure (files are read through facts); throws ConfigError. */
 function buildContainerizeSpec(config, facts) {
     checkTreeName('group', config.group);
@@ -117,7 +125,7 @@ function buildContainerizeSpec(config, facts) {
     if (overlay && FORBIDDEN_IN_LAYER.test(tree)) {
         throw new errors/* ConfigError */.xL(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
     }
-    const id = `${config.group}.${config.instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+    const id = containerizeId(trees, config.group, config.instance);
     const stateDir = external_node_path_default().join(STATE_ROOT, id);
     const cgroupFile = external_node_path_default().join(hooksDir, 'cgroup-name');
     const cgroupName = (facts.readFile(cgroupFile) ?? 'containerize').trim() || 'containerize';

@@ -28,10 +28,7 @@ var exec = __webpack_require__(2642);
 var lock = __webpack_require__(6544);
 // EXTERNAL MODULE: ./src/core/trees/containerize-spec.ts + 1 modules
 var containerize_spec = __webpack_require__(7106);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/trees/layout.ts
-
 
 
 
@@ -87,13 +84,12 @@ function isWorkOf(name, instance) {
 }
 /**
  * containerize's state directory for INSTANCE (its `keeper` file says whether a session
- * is live). The same formula as buildContainerizeSpec's stateDir; a unit test holds the
- * two together. (It is not computed through buildContainerizeSpec because that also reads
- * and validates the group's scripts, and a bad unshare-options must not stop `trees rm`.)
+ * is live), as buildContainerizeSpec names it. (Not through buildContainerizeSpec, which
+ * also reads and validates the group's scripts: a bad unshare-options must not stop
+ * `trees rm`.)
  */
 function containerizeStatePath(trees, group, instance) {
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8);
-    return external_node_path_default().join(containerize_spec/* STATE_ROOT */.PI, `${group}.${instance}.${hash}`);
+    return external_node_path_default().join(containerize_spec/* STATE_ROOT */.PI, (0,containerize_spec/* containerizeId */.BF)(trees, group, instance));
 }
 /** Checks the names of a clone: three valid names, FROM and TO different. */
 function checkCloneNames(group, from, to) {
@@ -739,6 +735,7 @@ __webpack_require__.d(__webpack_exports__, {
   PI: () => (/* binding */ STATE_ROOT),
   rS: () => (/* binding */ buildContainerizeSpec),
   a: () => (/* binding */ checkTreeName),
+  BF: () => (/* binding */ containerizeId),
   p6: () => (/* binding */ treesDir)
 });
 
@@ -832,6 +829,13 @@ function treesDir(flag, env, cwd) {
 }
 // overlayfs splits lowerdir on ':' and options on ','.
 const FORBIDDEN_IN_LAYER = /[:,\n]/;
+/**
+ * The name of an instance's container: its state dir under STATE_ROOT and its cgroup leaf.
+ * The same group and instance under two trees dirs are two containers. Pure.
+ */
+function containerizeId(trees, group, instance) {
+    return `${group}.${instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+}
 /** config + facts -> spec. Pure (files are read through facts); throws ConfigError. */
 function buildContainerizeSpec(config, facts) {
     checkTreeName('group', config.group);
@@ -844,7 +848,7 @@ function buildContainerizeSpec(config, facts) {
     if (overlay && FORBIDDEN_IN_LAYER.test(tree)) {
         throw new errors/* ConfigError */.xL(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
     }
-    const id = `${config.group}.${config.instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+    const id = containerizeId(trees, config.group, config.instance);
     const stateDir = external_node_path_default().join(STATE_ROOT, id);
     const cgroupFile = external_node_path_default().join(hooksDir, 'cgroup-name');
     const cgroupName = (facts.readFile(cgroupFile) ?? 'containerize').trim() || 'containerize';

@@ -2783,7 +2783,9 @@ function withEnvironment(config, env = process.env) {
 }
 /** The host's facts, with its cgroup layout and NAT tools. */
 function withHost(facts) {
-    return { cgroupLayout: hostCgroupLayout(), natBackend: defaultNatBackend(), forwardAccept: hasIptables(), ...facts };
+    // One look along PATH answers both: NAT by iptables when it is there, and the FORWARD rule.
+    const iptables = hasIptables();
+    return { cgroupLayout: hostCgroupLayout(), natBackend: iptables ? 'iptables' : 'nft', forwardAccept: iptables, ...facts };
 }
 /**
  * Plans a container: config -> spec -> launcher text. No side effects. With a private

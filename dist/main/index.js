@@ -43521,7 +43521,9 @@ function withEnvironment(config, env = process.env) {
 }
 /** The host's facts, with its cgroup layout and NAT tools. */
 function withHost(facts) {
-    return { cgroupLayout: hostCgroupLayout(), natBackend: defaultNatBackend(), forwardAccept: hasIptables(), ...facts };
+    // One look along PATH answers both: NAT by iptables when it is there, and the FORWARD rule.
+    const iptables = hasIptables();
+    return { cgroupLayout: hostCgroupLayout(), natBackend: iptables ? 'iptables' : 'nft', forwardAccept: iptables, ...facts };
 }
 /**
  * Plans a container: config -> spec -> launcher text. No side effects. With a private
@@ -101097,6 +101099,7 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/core/rootfs/compression.ts
+
 /** How many leading bytes detectCompression needs to decide. */
 const MAGIC_BYTES = 6;
 const MAGICS = [
@@ -101142,6 +101145,12 @@ function decompressorCommand(compression) {
         case 'none':
             return undefined;
     }
+}
+/** The first MAGIC_BYTES of an open file (fewer when it is shorter), for detectCompression. */
+function readMagic(fd) {
+    const buf = Buffer.alloc(MAGIC_BYTES);
+    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/oci-digest.ts
@@ -103053,7 +103062,7 @@ async function applyLayer(layerFile, destDir, opts = {}) {
         throw new errors_ImageError(`applying ${layerFile} was aborted`);
     const fd = openLayer(layerFile);
     try {
-        const compression = detectCompression(readHead(fd));
+        const compression = detectCompression(readMagic(fd));
         if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
             throw new errors_ImageError(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
         }
@@ -103173,11 +103182,6 @@ function openLayer(file) {
         throw new errors_ImageError(`${file} is not a regular file`);
     }
     return fd;
-}
-function readHead(fd) {
-    const buf = Buffer.alloc(MAGIC_BYTES);
-    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, MAGIC_BYTES, 0);
-    return buf.subarray(0, n);
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/oci-spec.ts
@@ -104881,7 +104885,7 @@ async function extractArchive(archive, destDir, opts = {}) {
         throw new RootfsError(`extraction of ${archive} was aborted`);
     const fd = openArchive(archive);
     try {
-        const compression = detectCompression(extract_readHead(fd));
+        const compression = detectCompression(readMagic(fd));
         const parent = external_node_path_default().dirname(dest);
         (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
         const tmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.extract-`));
@@ -104950,11 +104954,6 @@ function openArchive(archive) {
         throw new RootfsError(`${archive} is not a regular file`);
     }
     return fd;
-}
-function extract_readHead(fd) {
-    const buf = Buffer.alloc(MAGIC_BYTES);
-    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, MAGIC_BYTES, 0);
-    return buf.subarray(0, n);
 }
 /**
  * Some archives (gliderlabs' Alpine rootfs) make "./" 0700: a non-root user inside the
@@ -105963,6 +105962,13 @@ function treesDir(flag, env, cwd) {
 }
 // overlayfs splits lowerdir on ':' and options on ','.
 const containerize_spec_FORBIDDEN_IN_LAYER = /[:,\n]/;
+/**
+ * The name of an instance's container: its state dir under STATE_ROOT and its cgroup leaf.
+ * The same group and instance under two trees dirs are two containers. Pure.
+ */
+function containerize_spec_containerizeId(trees, group, instance) {
+    return `${group}.${instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+}
 /** config + facts -> spec. Pure (files are read through facts); throws ConfigError. */
 function buildContainerizeSpec(config, facts) {
     containerize_spec_checkTreeName('group', config.group);
@@ -105975,7 +105981,7 @@ function buildContainerizeSpec(config, facts) {
     if (overlay && containerize_spec_FORBIDDEN_IN_LAYER.test(tree)) {
         throw new errors_ConfigError(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
     }
-    const id = `${config.group}.${config.instance}.${(0,external_node_crypto_.createHash)('sha256').update(trees).digest('hex').slice(0, 8)}`;
+    const id = containerize_spec_containerizeId(trees, config.group, config.instance);
     const stateDir = external_node_path_default().join(containerize_spec_STATE_ROOT, id);
     const cgroupFile = external_node_path_default().join(hooksDir, 'cgroup-name');
     const cgroupName = (facts.readFile(cgroupFile) ?? 'containerize').trim() || 'containerize';
@@ -106012,7 +106018,6 @@ function buildContainerizeSpec(config, facts) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/trees/layout.ts
-
 
 
 
@@ -106068,13 +106073,12 @@ function isWorkOf(name, instance) {
 }
 /**
  * containerize's state directory for INSTANCE (its `keeper` file says whether a session
- * is live). The same formula as buildContainerizeSpec's stateDir; a unit test holds the
- * two together. (It is not computed through buildContainerizeSpec because that also reads
- * and validates the group's scripts, and a bad unshare-options must not stop `trees rm`.)
+ * is live), as buildContainerizeSpec names it. (Not through buildContainerizeSpec, which
+ * also reads and validates the group's scripts: a bad unshare-options must not stop
+ * `trees rm`.)
  */
 function layout_containerizeStatePath(trees, group, instance) {
-    const hash = createHash('sha256').update(trees).digest('hex').slice(0, 8);
-    return path.join(STATE_ROOT, `${group}.${instance}.${hash}`);
+    return path.join(STATE_ROOT, containerizeId(trees, group, instance));
 }
 /** Checks the names of a clone: three valid names, FROM and TO different. */
 function checkCloneNames(group, from, to) {

@@ -99930,6 +99930,61 @@ class errors_ImageError extends errors_MicroContainerError {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/rootfs/compression.ts
+
+/** How many leading bytes detectCompression needs to decide. */
+const compression_MAGIC_BYTES = 6;
+const MAGICS = [
+    ['gzip', [0x1f, 0x8b]],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+    // "BZh" then the block size digit 1-9: checking the digit keeps a text file that happens
+    // to start with "BZh" from being taken for bzip2.
+    ['bzip2', [0x42, 0x5a, 0x68]],
+];
+/** The compression of an archive whose first bytes are `firstBytes`; 'none' for anything else. Pure. */
+function compression_detectCompression(firstBytes) {
+    for (const [kind, magic] of MAGICS) {
+        if (firstBytes.length < magic.length)
+            continue;
+        if (!magic.every((b, i) => firstBytes[i] === b))
+            continue;
+        if (kind === 'bzip2') {
+            const level = firstBytes[3];
+            if (level === undefined || level < 0x31 || level > 0x39)
+                continue;
+        }
+        return kind;
+    }
+    return 'none';
+}
+/**
+ * The command that writes the decompressed archive to stdout, reading it from stdin; none
+ * for an uncompressed archive. These are the tools every Debian and Alpine host has (xz
+ * and zstd as packages), the same ones GNU tar would run for -z/-J/--zstd/-j.
+ */
+function decompressorCommand(compression) {
+    switch (compression) {
+        case 'gzip':
+            return { file: 'gzip', args: ['-dc'] };
+        case 'xz':
+            return { file: 'xz', args: ['-dc'] };
+        case 'zstd':
+            // --long=31: archives made with zstd --long need the larger window to decompress.
+            return { file: 'zstd', args: ['-dc', '--long=31'] };
+        case 'bzip2':
+            return { file: 'bzip2', args: ['-dc'] };
+        case 'none':
+            return undefined;
+    }
+}
+/** The first MAGIC_BYTES of an open file (fewer when it is shorter), for detectCompression. */
+function readMagic(fd) {
+    const buf = Buffer.alloc(compression_MAGIC_BYTES);
+    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, compression_MAGIC_BYTES, 0);
+    return buf.subarray(0, n);
+}
+
 ;// CONCATENATED MODULE: ./src/core/image/oci-digest.ts
 
 
@@ -100557,54 +100612,6 @@ class UnsafeArchiveError extends RootfsError {
         super(`refusing to extract ${archive}: ${problems.length} unsafe ${problems.length === 1 ? 'entry' : 'entries'}; nothing was kept\n${shown.join('\n')}`);
         this.archive = archive;
         this.problems = problems;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/rootfs/compression.ts
-/** How many leading bytes detectCompression needs to decide. */
-const compression_MAGIC_BYTES = 6;
-const MAGICS = [
-    ['gzip', [0x1f, 0x8b]],
-    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-    ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-    // "BZh" then the block size digit 1-9: checking the digit keeps a text file that happens
-    // to start with "BZh" from being taken for bzip2.
-    ['bzip2', [0x42, 0x5a, 0x68]],
-];
-/** The compression of an archive whose first bytes are `firstBytes`; 'none' for anything else. Pure. */
-function compression_detectCompression(firstBytes) {
-    for (const [kind, magic] of MAGICS) {
-        if (firstBytes.length < magic.length)
-            continue;
-        if (!magic.every((b, i) => firstBytes[i] === b))
-            continue;
-        if (kind === 'bzip2') {
-            const level = firstBytes[3];
-            if (level === undefined || level < 0x31 || level > 0x39)
-                continue;
-        }
-        return kind;
-    }
-    return 'none';
-}
-/**
- * The command that writes the decompressed archive to stdout, reading it from stdin; none
- * for an uncompressed archive. These are the tools every Debian and Alpine host has (xz
- * and zstd as packages), the same ones GNU tar would run for -z/-J/--zstd/-j.
- */
-function decompressorCommand(compression) {
-    switch (compression) {
-        case 'gzip':
-            return { file: 'gzip', args: ['-dc'] };
-        case 'xz':
-            return { file: 'xz', args: ['-dc'] };
-        case 'zstd':
-            // --long=31: archives made with zstd --long need the larger window to decompress.
-            return { file: 'zstd', args: ['-dc', '--long=31'] };
-        case 'bzip2':
-            return { file: 'bzip2', args: ['-dc'] };
-        case 'none':
-            return undefined;
     }
 }
 
@@ -101990,7 +101997,7 @@ async function applyLayer(layerFile, destDir, opts = {}) {
         throw new errors_ImageError(`applying ${layerFile} was aborted`);
     const fd = openLayer(layerFile);
     try {
-        const compression = compression_detectCompression(readHead(fd));
+        const compression = compression_detectCompression(readMagic(fd));
         if (compression !== 'none' && compression !== 'gzip' && compression !== 'zstd') {
             throw new errors_ImageError(`${layerFile} is ${compression}-compressed; OCI layers are zstd, gzip or plain tar`);
         }
@@ -102110,11 +102117,6 @@ function openLayer(file) {
         throw new errors_ImageError(`${file} is not a regular file`);
     }
     return fd;
-}
-function readHead(fd) {
-    const buf = Buffer.alloc(compression_MAGIC_BYTES);
-    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, compression_MAGIC_BYTES, 0);
-    return buf.subarray(0, n);
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/oci-spec.ts
@@ -103848,7 +103850,7 @@ async function extractArchive(archive, destDir, opts = {}) {
         throw new RootfsError(`extraction of ${archive} was aborted`);
     const fd = openArchive(archive);
     try {
-        const compression = compression_detectCompression(extract_readHead(fd));
+        const compression = compression_detectCompression(readMagic(fd));
         const parent = external_node_path_default().dirname(dest);
         (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
         const tmp = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${external_node_path_default().basename(dest)}.extract-`));
@@ -103917,11 +103919,6 @@ function openArchive(archive) {
         throw new RootfsError(`${archive} is not a regular file`);
     }
     return fd;
-}
-function extract_readHead(fd) {
-    const buf = Buffer.alloc(compression_MAGIC_BYTES);
-    const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, compression_MAGIC_BYTES, 0);
-    return buf.subarray(0, n);
 }
 /**
  * Some archives (gliderlabs' Alpine rootfs) make "./" 0700: a non-root user inside the
@@ -105006,6 +105003,13 @@ function treesDir(flag, env, cwd) {
 }
 // overlayfs splits lowerdir on ':' and options on ','.
 const containerize_spec_FORBIDDEN_IN_LAYER = /[:,\n]/;
+/**
+ * The name of an instance's container: its state dir under STATE_ROOT and its cgroup leaf.
+ * The same group and instance under two trees dirs are two containers. Pure.
+ */
+function containerize_spec_containerizeId(trees, group, instance) {
+    return `${group}.${instance}.${createHash('sha256').update(trees).digest('hex').slice(0, 8)}`;
+}
 /** config + facts -> spec. Pure (files are read through facts); throws ConfigError. */
 function containerize_spec_buildContainerizeSpec(config, facts) {
     containerize_spec_checkTreeName('group', config.group);
@@ -105018,7 +105022,7 @@ function containerize_spec_buildContainerizeSpec(config, facts) {
     if (overlay && containerize_spec_FORBIDDEN_IN_LAYER.test(tree)) {
         throw new ConfigError(`${tree} contains ':' or ','; overlayfs cannot take such a path (use --trees elsewhere, or run without --overlay)`);
     }
-    const id = `${config.group}.${config.instance}.${createHash('sha256').update(trees).digest('hex').slice(0, 8)}`;
+    const id = containerize_spec_containerizeId(trees, config.group, config.instance);
     const stateDir = path.join(containerize_spec_STATE_ROOT, id);
     const cgroupFile = path.join(hooksDir, 'cgroup-name');
     const cgroupName = (facts.readFile(cgroupFile) ?? 'containerize').trim() || 'containerize';
@@ -105055,7 +105059,6 @@ function containerize_spec_buildContainerizeSpec(config, facts) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/trees/layout.ts
-
 
 
 
@@ -105111,13 +105114,12 @@ function layout_isWorkOf(name, instance) {
 }
 /**
  * containerize's state directory for INSTANCE (its `keeper` file says whether a session
- * is live). The same formula as buildContainerizeSpec's stateDir; a unit test holds the
- * two together. (It is not computed through buildContainerizeSpec because that also reads
- * and validates the group's scripts, and a bad unshare-options must not stop `trees rm`.)
+ * is live), as buildContainerizeSpec names it. (Not through buildContainerizeSpec, which
+ * also reads and validates the group's scripts: a bad unshare-options must not stop
+ * `trees rm`.)
  */
 function layout_containerizeStatePath(trees, group, instance) {
-    const hash = createHash('sha256').update(trees).digest('hex').slice(0, 8);
-    return path.join(STATE_ROOT, `${group}.${instance}.${hash}`);
+    return path.join(STATE_ROOT, containerizeId(trees, group, instance));
 }
 /** Checks the names of a clone: three valid names, FROM and TO different. */
 function layout_checkCloneNames(group, from, to) {
