@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { hostCgroupLayout } from '../../src/core/cgroup/container-cgroup.js';
 import { containerCgroupDirs } from '../../src/core/cgroup/plan.js';
+import { PidNamespace } from '../../src/core/jail/pid-namespace.js';
 import { cgroupName } from '../../src/core/jail/spec.js';
 import { CLI, container, run, sh } from '../support/host.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
@@ -141,43 +142,88 @@ describe('--network none', () => {
 });
 
 describe('ps, exec, stop, rm', () => {
-  it('ps lists a live container with its pid; exec sees its /tmp and runs in its cgroup; stop leaves nothing', async () => {
-    const marker = path.join(S.dir, 'shutdown-ran');
-    const shutdown = path.join(S.dir, 'shutdown.sh');
+  // Without limits a container has no cgroup, and its PID namespace holds its processes;
+  // with limits its cgroup does. ps, exec and stop work the same either way.
+  it.each([
+    ['without limits (its PID namespace)', 'live', [] as string[]],
+    ['with limits (its cgroup)', 'livecg', ['--pids', '1000']],
+  ])('%s: ps lists it with its pid; exec sees its /tmp; stop leaves nothing', async (_, name, limits) => {
+    const marker = path.join(S.dir, `shutdown-ran-${name}`);
+    const shutdown = path.join(S.dir, `shutdown-${name}.sh`);
     writeFileSync(shutdown, `#!/bin/sh\necho "$1" > ${marker}\n`);
     chmodSync(shutdown, 0o755);
-    const tag = 'sleep 61.5';
-    const bg = background(opts('live', '-s', shutdown, '--', 'sh', '-c', `echo inside > /tmp/seen; ${tag}`));
-    const row = await waitListed('live');
-    expect(row).toMatchObject({ name: 'live', root: '/', user: '0:0' });
+    const tag = `sleep 61.${name.length}`;
+    const bg = background(opts(name, ...limits, '-s', shutdown, '--', 'sh', '-c', `echo inside > /tmp/seen; ${tag}`));
+    const row = await waitListed(name);
+    expect(row).toMatchObject({ name, root: '/', user: '0:0' });
     expect(readFileSync(`/proc/${row.pid}/stat`, 'utf8')).toContain('(sh)');
     expect(row.processes).toBeGreaterThan(1);
+    expect(cgroupLeft(name).length > 0).toBe(limits.length > 0);
 
     const text = await cli(['ps', '-d', LIB]);
     expect(text.stdout.split('\n')[0]).toMatch(/^NAME +ROOT +PID +USER +ADDRESS +UPTIME +PROCS$/);
-    expect(text.stdout).toMatch(new RegExp(`^live +/ +${row.pid} +0:0 +host `, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^${name} +/ +${row.pid} +0:0 +host `, 'm'));
 
-    const e = await cli(['exec', '-d', LIB, 'live', 'sh', '-c', 'cat /tmp/seen; cat /proc/self/cgroup; echo $$']);
+    const e = await cli(['exec', '-d', LIB, name, 'sh', '-c', 'cat /tmp/seen; cat /proc/self/cgroup; echo $$']);
     expect(e.code, e.stderr).toBe(0);
     const [seen, ...rest] = e.stdout.trim().split('\n');
     expect(seen).toBe('inside');
-    expect(rest.join('\n')).toContain(`/micro-container/${cgroupName(LIB, 'live')}`);
+    expect(rest.join('\n').includes(`/micro-container/${cgroupName(LIB, name)}`)).toBe(limits.length > 0);
     expect(Number(rest.pop())).toBeLessThan(100); // its PID namespace
-    const ex = await cli(['exec', '-d', LIB, '-u', 'nobody', '-w', '/tmp', 'live', 'sh', '-c', 'id -un; pwd']);
+    const ex = await cli(['exec', '-d', LIB, '-u', 'nobody', '-w', '/tmp', name, 'sh', '-c', 'id -un; pwd']);
     expect(ex.stdout).toBe('nobody\n/tmp\n');
     expect(processes(tag)).toHaveLength(1);
+    // A session that joined counts among its processes while it runs.
+    const joined = spawn(process.execPath, [CLI, 'exec', '-d', LIB, name, 'sleep', '60.5'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      joined.kill('SIGKILL');
+    });
+    expect(await pollUntil(() => processes('sleep 60.5').length === 1, 100, 100)).toBe(true);
+    expect((await waitListed(name)).processes).toBeGreaterThan(row.processes);
 
-    const stop = await cli(['stop', '-d', LIB, '--timeout', '5', 'live']);
+    const stop = await cli(['stop', '-d', LIB, '--timeout', '5', name]);
     expect(stop.code, stop.stderr).toBe(0);
-    // When stop returns, everything is gone: processes, cgroup, and (checked after the test) mounts.
+    // When stop returns, everything is gone: processes (the joined session too), cgroup,
+    // and (checked after the test) mounts.
     expect(processes(tag)).toEqual([]);
-    expect(cgroupLeft('live')).toEqual([]);
+    expect(processes('sleep 60.5')).toEqual([]);
+    expect(cgroupLeft(name)).toEqual([]);
     expect(existsSync(`/proc/${row.pid}`)).toBe(false);
     expect(readFileSync(marker, 'utf8')).toBe('shutdown\n');
     expect((await bg.done).code).not.toBe(0);
     expect(await ps()).toEqual([]);
     // Stopping what is stopped is fine.
-    expect((await cli(['stop', '-d', LIB, 'live'])).code).toBe(0);
+    expect((await cli(['stop', '-d', LIB, name])).code).toBe(0);
+  });
+
+  it('a PID namespace is only ever a jail\'s: never the host\'s own (a stale pid must not make stop signal the host)', async () => {
+    expect(PidNamespace.of(process.pid)).toBeUndefined();
+    expect(PidNamespace.of(1)).toBeUndefined();
+    expect(PidNamespace.of(2 ** 22 + 7)).toBeUndefined(); // no such process
+    const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', 'sleep', '59.5'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
+    expect(await pollUntil(() => processes('sleep 59.5').length === 1, 100, 100)).toBe(true);
+    const init = Number(sh(`pgrep -P ${child.pid}`).trim());
+    const ns = PidNamespace.of(init)!;
+    expect(ns.pids()).toEqual([init]);
+    expect(await ns.killAll({ termTimeoutMs: 0 })).toEqual({ terminated: 0, killed: true, left: [] });
+    expect(processes('sleep 59.5')).toEqual([]);
+  });
+
+  it('stop of a container without a cgroup whose command ignores SIGTERM: SIGKILL after the timeout ends it all', async () => {
+    const tag = 'sleep 64.5';
+    const bg = background(opts('stubborn', '--', 'sh', '-c', `trap "" TERM; ${tag}; echo not-reached`));
+    await waitListed('stubborn');
+    expect(cgroupLeft('stubborn')).toEqual([]);
+    const stop = await cli(['stop', '-d', LIB, '--timeout', '1', 'stubborn']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(processes(tag)).toEqual([]);
+    const r = await bg.done;
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).not.toContain('not-reached');
+    expect(await ps()).toEqual([]);
   });
 
   it('exec into a container that is not running: 125 and what to do; it does not start one', async () => {

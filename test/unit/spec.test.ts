@@ -4,6 +4,7 @@ import { resolveInvoker, parsePasswd } from '../../src/core/identity.js';
 import { detectCgroupLayout, type CgroupLayout } from '../../src/core/cgroup/layout.js';
 import type { JailConfig } from '../../src/core/jail/config.js';
 import { JailError } from '../../src/core/errors.js';
+import { renderLauncher } from '../../src/core/jail/launcher.js';
 import { buildSpec, cgroupName, parseBridgeNetns, type SpecFacts } from '../../src/core/jail/spec.js';
 
 const facts = (over: Partial<SpecFacts> = {}): SpecFacts => ({
@@ -98,11 +99,15 @@ describe('buildSpec: network and cgroup', () => {
     expect(s.cgroup!.plan.steps.every((x) => x.optional !== true || x.path.includes('unified'))).toBe(true);
   });
 
-  it('without limits the cgroup is best effort (every step optional)', () => {
-    const s = buildSpec({ name: 'b1' }, facts({ cgroupLayout: V1 }));
-    expect(s.cgroup!.plan.steps.length).toBeGreaterThan(0);
-    expect(s.cgroup!.plan.steps.every((x) => x.optional)).toBe(true);
-    expect(s.cgroup!.plan.join.every((x) => x.optional)).toBe(true);
+  it.each([
+    ['hybrid', V1],
+    ['no cgroup filesystem', { mode: 'none', v1: {} } as CgroupLayout],
+  ])('without limits there is no cgroup (%s): the PID namespace tracks the processes', (_, layout) => {
+    const s = buildSpec({ name: 'b1' }, facts({ cgroupLayout: layout }));
+    expect(s.cgroup).toBeUndefined();
+    const text = renderLauncher(s);
+    expect(text).toContain('mc_cg_setup() { :; }');
+    expect(text).not.toContain('/sys/fs/cgroup');
   });
 
   const NONE: CgroupLayout = { mode: 'none', v1: {} };

@@ -6,6 +6,7 @@ import { detectCgroupLayout, parseProcCgroup, type CgroupLayout, type OwnCgroups
 import type { CgroupLimits } from './limits.js';
 import { countOomKills } from './oom.js';
 import { containerCgroupDirs, planCgroupSetup, type CgroupDirs, type CgroupPlacement, type CgroupPlan } from './plan.js';
+import { signal, waitNoProcesses } from '../processes.js';
 
 /** The running host's cgroup layout (reads /proc/self/mountinfo). */
 export function hostCgroupLayout(): CgroupLayout {
@@ -41,13 +42,6 @@ function subtree(dir: string): string[] {
   return [...children.flatMap(subtree), dir];
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Gone already (ESRCH): that is what we want.
-  }
-}
 
 export interface KillOptions {
   /** How long processes get to end after SIGTERM before SIGKILL. 0: SIGKILL at once. */
@@ -236,13 +230,8 @@ export class ContainerCgroup {
   }
 
   /** Polls until the container has no process, for at most MS; true when empty. */
-  private async waitEmpty(ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (this.pids().length === 0) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(Math.min(20, Math.max(1, deadline - Date.now())));
-    }
+  private waitEmpty(ms: number): Promise<boolean> {
+    return waitNoProcesses(() => this.pids(), ms);
   }
 
   /**

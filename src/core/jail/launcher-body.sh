@@ -11,6 +11,45 @@
 # after pivot_root only sh builtins run, so the jail needs nothing of its own.
 # ---------------------------------------------------------------------------
 
+# mc_scrub: unset every exported variable, so that what runs gets exactly the environment
+# we build. Our own MC_* variables and PATH keep their values (a caller may have exported
+# one of the same name): they only stop being exported.
+mc_scrub() {
+  mc_list=$(export -p)
+  mc_ifs=$IFS IFS='
+'
+  set -f
+  for mc_l in $mc_list; do
+    case $mc_l in
+      'export '*|'declare -x '*)
+        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}
+        case $mc_n in
+          ''|*[!A-Za-z0-9_]*) ;;
+          MC_*|PATH) eval "mc_v=\${$mc_n-}"; unset "$mc_n"; eval "$mc_n=\$mc_v" ;;
+          *) unset "$mc_n" ;;
+        esac ;;
+    esac
+  done 2>/dev/null
+  set +f
+  IFS=$mc_ifs
+}
+
+# On the host (stage main), before anything else:
+# - the caller's locale goes: every util-linux tool we run loads it at start (half a
+#   millisecond each here), and the command's environment is built afresh anyway (mc_env);
+# - the lock is taken in the background, so that flock's exec overlaps the parsing of
+#   the rest of this file (mc_stage_main waits for it; a first run, without its state
+#   dir yet, locks there).
+MC_FLOCK=
+if [ "${MC_STAGE:-main}" = main ]; then
+  unset LANG LANGUAGE LC_ALL LC_CTYPE LC_NUMERIC LC_TIME LC_COLLATE LC_MONETARY LC_MESSAGES \
+    LC_PAPER LC_NAME LC_ADDRESS LC_TELEPHONE LC_MEASUREMENT LC_IDENTIFICATION
+  if [ -O / ] && [ -d "$MC_STATE" ]; then
+    exec 9>> "$MC_STATE/lock"
+    flock -n 9 & MC_FLOCK=$!
+  fi
+fi
+
 # mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.
 mc_fsesc() {
   case $1 in
@@ -151,23 +190,6 @@ mc_user() {
   [ -n "$MC_SHELL" ] || MC_SHELL=/bin/sh
 }
 
-# mc_scrub: unset every exported variable; the command gets exactly the env we build.
-mc_scrub() {
-  mc_list=$(export -p)
-  mc_ifs=$IFS IFS='
-'
-  set -f
-  for mc_l in $mc_list; do
-    case $mc_l in
-      'export '*|'declare -x '*)
-        mc_l=${mc_l#export }; mc_l=${mc_l#declare -x }; mc_n=${mc_l%%=*}
-        case $mc_n in ''|*[!A-Za-z0-9_]*) ;; *) unset "$mc_n" ;; esac ;;
-    esac
-  done 2>/dev/null
-  set +f
-  IFS=$mc_ifs
-}
-
 # mc_env: the command's environment (call after mc_user, in the process that execs).
 mc_env() {
   mc_term=${TERM:-}
@@ -223,10 +245,12 @@ mc_stage_pid1() {
   mc_cwd "$MC_ROOT"
   mc_command_default
   eval "set -- $MC_ARGV"
-  # The command's environment, made here rather than in the starter: scrubbing forks
-  # (`$(export -p)`), and here it overlaps the launcher's cgroup work instead of
-  # delaying the command. PID 1 needs nothing exported from now on.
-  mc_env
+  # The command's environment, made here for the starter (a fork inherits it), while
+  # the launcher's loop may still be moving us into the cgroup; PID 1 needs nothing
+  # exported from now on. A scrub (run by hand) forks: a root starter does it while it
+  # waits for the pivot instead (setpriv, for other users, must be exec'd before that).
+  mc_env_later=
+  if [ "${MC_CLEAN_ENV:-}" = 1 ] || [ "$MC_UID" != 0 ]; then mc_env; else mc_env_later=1; fi
   read -r mc_x <&6
   [ "$mc_x" = cgroup ] || { echo "exit 125" >&4; exit 125; }
   # The lifeline watcher: "signal NAME" lines are passed to the launcher's loop, which
@@ -252,9 +276,14 @@ mc_stage_pid1() {
   # root, and reports; the launcher detaches the old root and says `go`.
   mc_pivoter | mc_starter "$@"
   mc_st=$?
-  # Stay, reaping orphans, until the launcher's loop ends the jail with SIGUSR1 (once
-  # joined sessions have left and the shutdown script has run); our exit status is the
-  # launcher's, and our exit makes the kernel kill whatever is left inside.
+  # Our exit status is the launcher's, and our exit makes the kernel kill whatever is
+  # left inside. With nobody joined and no shutdown script, we end at once (the loop is
+  # told not to signal us). Else we stay, reaping orphans, until the launcher's loop ends
+  # the jail with SIGUSR1, once joined sessions have left and the shutdown script has run.
+  if [ -z "$MC_INIT$MC_SHUTDOWN" ] && ! mc_joined ""; then
+    echo "done $mc_st exit" >&4
+    exit "$mc_st"
+  fi
   trap 'exit "$mc_st"' USR1
   echo "done $mc_st" >&4
   exec 4>&- 6>&- 3>&-
@@ -276,9 +305,11 @@ mc_starter() {
   exec 4>&- 0<&7 7<&-
   if [ "$MC_UID" = 0 ]; then
     cd -P /proc/self && echo "${PWD##*/}" >&3; exec 3>&-
+    [ -z "$mc_env_later" ] || mc_env
     read -r mc_x <&6; exec 6<&-
     [ "$mc_x" = go ] || exit 125
     cd -- "$MC_CWD" 2>/dev/null || { mc_say "workdir $MC_CWD does not exist in the container (create it, or fix -w)"; exit 125; }
+    unset OLDPWD
     exec "$@"
   fi
   export MC_CWD
@@ -287,7 +318,7 @@ mc_starter() {
       read -r x <&6; exec 6<&-
       [ "$x" = go ] || exit 125
       cd -- "$MC_CWD" 2>/dev/null || { printf "micro-container: workdir %s is not there for this user (create it, or fix -w)\n" "$MC_CWD" >&2; exit 125; }
-      unset MC_CWD; exec "$@"' mc-starter "$@"
+      unset MC_CWD OLDPWD; exec "$@"' mc-starter "$@"
 }
 
 # Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).
@@ -344,6 +375,18 @@ mc_mount_diagnose() {
 # it is gone with the jail, also after SIGKILL.
 mc_rm_layer() {
   mount -t tmpfs -o mode=0700 tmpfs "$MC_STATE/rm" && mkdir -m 0755 -- "$MC_UPPER" && mkdir -m 0700 -- "$MC_WORK"
+}
+
+# mc_joined ROOT: whether a session joined the jail whose root is ROOT (the host's view
+# of it, or "" inside) is still there: its parent is outside the jail, so its ppid reads 0.
+mc_joined() {
+  for mc_p in "$1/proc/"[0-9]*; do
+    [ "${mc_p##*/}" = 1 ] && continue
+    read -r mc_stat 2>/dev/null < "$mc_p/stat" || continue
+    mc_stat=${mc_stat##*) }
+    case $mc_stat in ?' 0 '*) return 0 ;; esac
+  done
+  return 1
 }
 
 # PID 1 stops reading here: the rest of the file is for the launcher on the host.
@@ -448,14 +491,29 @@ mc_join() {
     nsenter -t "$mc_hp" $mc_nsn -m -p -u -i -r -w"/proc/$mc_hp/root$MC_CWD" -S "$MC_UID" -- "$@"
 }
 
+# mc_locked: whether we hold the container's lock (fd 9) now. The first try is the flock
+# started in the background; later ones run flock here.
+mc_locked() {
+  if [ -n "$MC_FLOCK" ]; then
+    wait "$MC_FLOCK"; mc_r=$? MC_FLOCK=
+  else
+    flock -n 9; mc_r=$?
+  fi
+  [ "$mc_r" -le 1 ] || mc_die "flock failed (status $mc_r): is util-linux installed?"
+  return "$mc_r"
+}
+
 mc_stage_main() {
   # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).
   [ -O / ] || mc_die "the launcher must run as root (try: sudo sh $0)"
   mc_prepare_dirs
-  exec 9>> "$MC_STATE/lock"
+  if [ -z "$MC_FLOCK" ]; then
+    exec 9>> "$MC_STATE/lock"
+    flock -n 9 & MC_FLOCK=$!
+  fi
   mc_command "$@"
   mc_tries=0
-  until flock -n 9; do
+  until mc_locked; do
     # The container is up: join it. Starting or stopping: wait for it.
     if read -r mc_hp mc_st0 2>/dev/null < "$MC_STATE/pid1" && mc_starttime "$mc_hp" && [ "$MC_START" = "$mc_st0" ]; then
       mc_join "$mc_hp"
@@ -554,7 +612,7 @@ mc_cleanup() {
   return 0
 }
 
-# PID 1's messages, in order: cgroup HP, [mounted HP UID GID, init N,] ready HP CP, done N; and
+# PID 1's messages, in order: cgroup HP, [mounted HP UID GID, init N,] ready HP CP, done N [exit]; and
 # "signal NAME" from the lifeline; "exit N" when it failed. EOF: PID 1 is gone.
 mc_loop() {
   mc_hp= mc_cp= mc_keeper=
@@ -608,9 +666,12 @@ mc_loop() {
         [ -n "$mc_cp" ] && kill -s "$mc_a" "$mc_cp" 2>/dev/null ;;
       done)
         : > "$MC_STATE/pid1"
-        mc_wait_joined
-        mc_end_keeper
-        kill -USR1 "$mc_hp" 2>/dev/null
+        # "done N exit": PID 1 ended by itself (nobody joined, no shutdown script).
+        if [ "$mc_b" != exit ]; then
+          mc_wait_joined
+          mc_end_keeper
+          kill -USR1 "$mc_hp" 2>/dev/null
+        fi
         mc_drain
         return ;;
       exit)
@@ -640,20 +701,9 @@ mc_end_keeper() {
   mc_keeper=
 }
 
-# Sessions that joined (their parent is outside the jail, so their ppid reads 0) keep
-# the container up: the last one out ends it.
+# Sessions that joined keep the container up: the last one out ends it.
 mc_wait_joined() {
-  while :; do
-    mc_busy=
-    for mc_p in "/proc/$mc_hp/root/proc/"[0-9]*; do
-      [ "${mc_p##*/}" = 1 ] && continue
-      read -r mc_stat 2>/dev/null < "$mc_p/stat" || continue
-      mc_stat=${mc_stat##*) }
-      case $mc_stat in ?' 0 '*) mc_busy=1; break ;; esac
-    done
-    [ -n "$mc_busy" ] || return 0
-    sleep 0.2
-  done
+  while mc_joined "/proc/$mc_hp/root"; do sleep 0.2; done
 }
 
 case ${MC_STAGE:-main} in

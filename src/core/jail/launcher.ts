@@ -24,6 +24,8 @@ export function renderPrelude(spec: JailSpec): string {
     `# micro-container launcher for container '${spec.name || 'app'}'.`,
     '# Run as root: sh THIS-FILE [command args...] enters this jail (or joins it when it is',
     '# already running) and runs the command given, else the built-in one below.',
+    '# The fixed part after the variables is micro-container\'s src/core/jail/launcher-body.sh',
+    '# with its comments left out (they cost parsing time at every start).',
     v('MC_NAME', spec.name),
     v('MC_HOSTNAME', spec.hostname),
     v('MC_LIB', spec.libraryDir),

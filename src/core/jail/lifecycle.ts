@@ -7,6 +7,7 @@ import { list, release } from '../net/allocations.js';
 import { DEFAULT_LIBRARY_DIR, type JailConfig } from './config.js';
 import { hostFacts } from './host-facts.js';
 import { renderLauncher } from './launcher.js';
+import { PidNamespace } from './pid-namespace.js';
 import { runLauncher, writeLauncher } from './run.js';
 import { buildSpec, cgroupName, validName } from './spec.js';
 import { livePid1, readRunRecord, stateDirs, uptimeSeconds, waitIdle, type RunRecord } from './state.js';
@@ -14,8 +15,8 @@ import { livePid1, readRunRecord, stateDirs, uptimeSeconds, waitIdle, type RunRe
 /**
  * The everyday commands on containers that run (or ran) from one library directory:
  * ps, exec, stop, rm. A container is found by its state dir (LIBRARYDIR/app-NAME): its
- * `pid1` file says whether it runs, run.json how it was started, and its cgroup holds
- * every process it has.
+ * `pid1` file says whether it runs, run.json how it was started, and its cgroup (with
+ * limits) or else its PID namespace holds every process it has.
  */
 
 export interface ContainerStatus {
@@ -29,7 +30,7 @@ export interface ContainerStatus {
   /** With a private network: its address. */
   address?: string;
   uptimeSeconds: number;
-  /** Processes in its cgroup (0 when it has none). */
+  /** Processes in it: in its cgroup, or in its PID namespace when it has no cgroup. */
   processes: number;
 }
 
@@ -43,12 +44,30 @@ function libraryOf(where: Where): string {
   return path.resolve(where.cwd ?? process.cwd(), where.libraryDir || DEFAULT_LIBRARY_DIR);
 }
 
+/**
+ * The container's cgroup, when it has one: the run record names it (a run without limits
+ * has none); without a record (a run of an older version), the one its name gives, if it
+ * is there.
+ */
 function cgroupOf(record: RunRecord | undefined, libraryDir: string, name: string, layout: CgroupLayout): ContainerCgroup | undefined {
+  if (record && record.cgroup === undefined) return undefined;
   try {
-    return new ContainerCgroup(record?.cgroup ?? cgroupName(libraryDir, name), layout);
+    const cg = new ContainerCgroup(record?.cgroup ?? cgroupName(libraryDir, name), layout);
+    return record || cg.exists() ? cg : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** What holds the container's processes: its cgroup, else the PID namespace of its live PID 1. */
+function processesOf(
+  record: RunRecord | undefined,
+  libraryDir: string,
+  name: string,
+  layout: CgroupLayout,
+  live: { pid: number } | undefined,
+): ContainerCgroup | PidNamespace | undefined {
+  return cgroupOf(record, libraryDir, name, layout) ?? (live ? PidNamespace.of(live.pid) : undefined);
 }
 
 /** The running containers of a library directory, by name. */
@@ -69,7 +88,7 @@ export async function listContainers(where: Where = {}, layout: CgroupLayout = h
       network,
       ...(network === 'private' && leases.has(name) ? { address: leases.get(name) } : {}),
       uptimeSeconds: uptimeSeconds(live.startTicks),
-      processes: cgroupOf(record, libraryDir, name, layout)?.pids().length ?? 0,
+      processes: processesOf(record, libraryDir, name, layout, live)?.pids().length ?? 0,
     });
   }
   return out;
@@ -87,8 +106,8 @@ export interface StopReport {
 }
 
 /**
- * Stops container NAME: SIGTERM to every process in its cgroup, SIGKILL to whatever is
- * left after termTimeoutMs; then waits for the launcher's clean-up (the shutdown script
+ * Stops container NAME: SIGTERM to every process in its cgroup (or PID namespace), SIGKILL
+ * to whatever is left after termTimeoutMs; then waits for the launcher's clean-up (the shutdown script
  * runs, the jail's mounts go with its namespace, the cgroup and veth are removed).
  */
 export async function stopContainer(name: string, where: Where = {}, termTimeoutMs = 10_000, layout: CgroupLayout = hostCgroupLayout()): Promise<StopReport> {
@@ -98,13 +117,14 @@ export async function stopContainer(name: string, where: Where = {}, termTimeout
   const record = readRunRecord(stateDir);
   const live = livePid1(stateDir);
   const cg = cgroupOf(record, libraryDir, name, layout);
-  const pids = cg?.pids() ?? [];
+  const group = cg ?? (live ? PidNamespace.of(live.pid) : undefined);
+  const pids = group?.pids() ?? [];
   if (!live && pids.length === 0) return { wasRunning: false, left: [] };
-  if (cg && pids.length > 0) {
-    await cg.killAll({ termTimeoutMs });
+  if (group && pids.length > 0) {
+    await group.killAll({ termTimeoutMs });
   } else if (live) {
-    // No cgroup (a host without a writable one): PID 1 ends the jail; SIGKILL is the only
-    // signal a namespace's init takes from outside without a handler.
+    // Neither (PID 1 gone from /proc between the reads): SIGKILL is the only signal a
+    // namespace's init takes from outside without a handler.
     try {
       process.kill(live.pid, 'SIGKILL');
     } catch {
@@ -114,7 +134,7 @@ export async function stopContainer(name: string, where: Where = {}, termTimeout
   await waitIdle(stateDir, termTimeoutMs + 30_000);
   // The launcher removes it; a launcher that was itself killed could not.
   if (cg?.exists()) await cg.remove().catch(() => undefined);
-  return { wasRunning: true, left: cg?.pids() ?? [] };
+  return { wasRunning: true, left: group?.pids() ?? [] };
 }
 
 export interface RemoveReport {

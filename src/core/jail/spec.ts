@@ -101,17 +101,19 @@ function parseLimits(config: JailConfig): CgroupLimits {
   return limits;
 }
 
+/**
+ * The container's cgroup: only when it has limits. Moving a process into a new cgroup
+ * waits for an RCU grace period (5-15 ms on these machines, more than half of a jail's
+ * start), and without limits the PID namespace already does what the cgroup would:
+ * ps counts its processes, stop signals them, and PID 1's end kills them all.
+ */
 function jailCgroup(libraryDir: string, name: string, limits: CgroupLimits, layout: CgroupLayout | undefined): JailCgroup | undefined {
-  const required = hasLimits(limits);
+  if (!hasLimits(limits)) return undefined;
   if (layout === undefined || layout.mode === 'none') {
-    if (required) throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
-    return undefined;
+    throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
   }
   const cg = cgroupName(libraryDir, name);
-  let plan = planCgroupSetup(layout, cg, limits);
-  // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
-  // cannot be made (a container without a writable cgroupfs) still runs the jail.
-  if (!required) plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+  const plan = planCgroupSetup(layout, cg, limits);
   const d = containerCgroupDirs(layout, cg);
   const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
   let oom: JailCgroup['oom'];
