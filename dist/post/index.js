@@ -41703,6 +41703,8 @@ function renderPrelude(spec) {
         `# micro-container launcher for container '${spec.name || 'app'}'.`,
         '# Run as root: sh THIS-FILE [command args...] enters this jail (or joins it when it is',
         '# already running) and runs the command given, else the built-in one below.',
+        '# The fixed part after the variables is micro-container\'s src/core/jail/launcher-body.sh',
+        '# with its comments left out (they cost parsing time at every start).',
         v('MC_NAME', spec.name),
         v('MC_HOSTNAME', spec.hostname),
         v('MC_LIB', spec.libraryDir),
@@ -42209,19 +42211,20 @@ function parseLimits(config) {
         limits.cpu = parseCpus(config.cpus);
     return limits;
 }
+/**
+ * The container's cgroup: only when it has limits. Moving a process into a new cgroup
+ * waits for an RCU grace period (5-15 ms on these machines, more than half of a jail's
+ * start), and without limits the PID namespace already does what the cgroup would:
+ * ps counts its processes, stop signals them, and PID 1's end kills them all.
+ */
 function jailCgroup(libraryDir, name, limits, layout) {
-    const required = hasLimits(limits);
-    if (layout === undefined || layout.mode === 'none') {
-        if (required)
-            throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
+    if (!hasLimits(limits))
         return undefined;
+    if (layout === undefined || layout.mode === 'none') {
+        throw new JailError('--memory, --pids and --cpus need cgroups, and this host has no cgroup filesystem mounted: mount cgroup2 on /sys/fs/cgroup');
     }
     const cg = cgroupName(libraryDir, name);
-    let plan = planCgroupSetup(layout, cg, limits);
-    // Without limits the cgroup only tracks the processes (ps, stop, exec): a host where it
-    // cannot be made (a container without a writable cgroupfs) still runs the jail.
-    if (!required)
-        plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, optional: true })), join: plan.join.map((j) => ({ ...j, optional: true })) };
+    const plan = planCgroupSetup(layout, cg, limits);
     const d = containerCgroupDirs(layout, cg);
     const dirs = [...new Set([...(d.v2 ? [d.v2.leaf] : []), ...Object.values(d.v1)])];
     let oom;
