@@ -259,7 +259,7 @@ describe('renderNetScript', () => {
         '}',
         'mc_net_down() {',
         `  # remove the veth ${VETH} of 'web'`,
-        `  ! ip link show dev ${VETH} >/dev/null 2>&1 || ip link del dev ${VETH} || ! ip link show dev ${VETH} >/dev/null 2>&1 || return 1`,
+        `  ! ip link show dev ${VETH} >/dev/null 2>&1 || mc_e=$(ip link del dev ${VETH} 2>&1 >/dev/null) || ! ip link show dev ${VETH} >/dev/null 2>&1 || { printf '%s\\n' "$mc_e" >&2; return 1; }`,
         '  # the bridge goes with its last port, and its rules with it',
         '  if ! ip link show dev mc0 >/dev/null 2>&1 || [ -z "$(ip -o link show master mc0)" ]; then',
         '    ip link del dev mc0 2>/dev/null || ! ip link show dev mc0 >/dev/null 2>&1 || return 1',
@@ -296,7 +296,7 @@ describe('renderNetScript', () => {
   it('quotes iptables words that sh would read otherwise', () => {
     const text = renderNetScript({ ...plan, nat: { pool: '10.213.0.0/24', backend: 'iptables' } });
     expect(text).toContain("  iptables -w -t nat -C POSTROUTING -s 10.213.0.0/24 '!' -o mc0 -m comment --comment 'micro-container mc0' -j MASQUERADE >/dev/null 2>&1 || iptables -w -t nat -A POSTROUTING");
-    expect(text).toContain("    ! iptables -w -t filter -C FORWARD -i mc0 -m comment --comment 'micro-container mc0' -j ACCEPT >/dev/null 2>&1 || iptables -w -t filter -D FORWARD");
+    expect(text).toContain("    ! iptables -w -t filter -C FORWARD -i mc0 -m comment --comment 'micro-container mc0' -j ACCEPT >/dev/null 2>&1 || mc_e=$(iptables -w -t filter -D FORWARD");
     expect(text).toContain("  grep -qx 1 /proc/sys/net/ipv4/ip_forward >/dev/null 2>&1 || sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward' || grep");
   });
 
@@ -322,7 +322,7 @@ describe('renderNetScript', () => {
       `  ip link set dev mc0 up || return 1\n  # let the ports of mc0 reach each other through FORWARD\n  iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || iptables -w -t filter -I FORWARD ${rule} || iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || return 1\n`,
     );
     expect(text).toContain(
-      `    ip link del dev mc0 2>/dev/null || ! ip link show dev mc0 >/dev/null 2>&1 || return 1\n    # remove the FORWARD accept between the ports of mc0\n    ! iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || iptables -w -t filter -D FORWARD ${rule} || ! iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || return 1\n  fi\n`,
+      `    ip link del dev mc0 2>/dev/null || ! ip link show dev mc0 >/dev/null 2>&1 || return 1\n    # remove the FORWARD accept between the ports of mc0\n    ! iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || mc_e=$(iptables -w -t filter -D FORWARD ${rule} 2>&1 >/dev/null) || ! iptables -w -t filter -C FORWARD ${rule} >/dev/null 2>&1 || { printf '%s\\n' "$mc_e" >&2; return 1; }\n  fi\n`,
     );
     expect(renderNetScript(plan)).not.toContain('iptables');
   });

@@ -94,18 +94,18 @@ mc_layers() {
   for mc_l in "$@"; do mc_q "$mc_l"; MC_LAYER_ARGS="$MC_LAYER_ARGS $MC_Q"; done
 }
 
-# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab; GUEST is resolved
-# inside the root first. For a bind of a file onto a path that is missing, the empty
-# file is created in the upper layer (where overlayfs would have put it).
+# mc_fstab SOURCE GUEST TYPE OPTIONS: one line of the jail's fstab (fd 5); GUEST is
+# resolved inside the root first. For a bind of a file onto a path that is missing, PID 1
+# is told (fd 3) to create the empty file in the upper layer (where overlayfs would have
+# put it): with --rm the upper layer is only in PID 1's mount namespace.
 mc_fstab() {
   eval "mc_resolve \"\$2\" $MC_LAYER_ARGS" || mc_die "cannot resolve $2 inside the root"
   mc_t=$MC_RES
   case $4 in
     *X-mc.file*)
       if ! eval "mc_exists \"\$mc_t\" $MC_LAYER_ARGS"; then
-        mc_d=${mc_t%/*}
-        [ -d "$MC_UPPER$mc_d" ] || mkdir -p -- "$MC_UPPER$mc_d" || mc_die "cannot create $mc_d in the upper layer"
-        : > "$MC_UPPER$mc_t" || mc_die "cannot create $mc_t in the upper layer"
+        mc_q "${mc_t%/*}"; mc_d=$MC_Q; mc_q "$mc_t"
+        printf 'mc_mkfile %s %s\n' "$mc_d" "$MC_Q" >&3
       fi
       set -- "$1" "$2" "$3" "${4%,X-mc.file}" ;;
     *) set -- "$1" "$2" "$3" "$4,X-mount.mkdir" ;;
@@ -237,6 +237,9 @@ mc_stage_pid1() {
   # done (below), so every process of the jail starts inside.
   echo "cgroup $MC_HP" >&4
   if [ "$MC_RM" = 1 ]; then mc_rm_layer || { mc_say "cannot make the throwaway upper layer"; echo "exit 125" >&4; exit 125; }; fi
+  # The loop planned the mounts meanwhile (mc_plan_mounts); "abort": it said why.
+  read -r mc_x <&6
+  [ "$mc_x" = plan ] || { echo "exit 125" >&4; exit 125; }
   mc_mount || { echo "exit 125" >&4; exit 125; }
   # Our own network namespace (none, private): its loopback starts down.
   if [ "$MC_NET" != host ]; then ip link set dev lo up || { mc_say "cannot bring up lo in the container"; echo "exit 125" >&4; exit 125; }; fi
@@ -321,11 +324,15 @@ mc_starter() {
       unset MC_CWD OLDPWD; exec "$@"' mc-starter "$@"
 }
 
-# Mount everything the jail needs in one mount(8) call (each exec costs ~1 ms).
-mc_mount() {
+# mc_plan_mounts: everything the jail mounts, as one fstab for one mount(8) call (each
+# exec costs a millisecond), in $MC_STATE/fstab, and what PID 1 does before it mounts, in
+# $MC_STATE/mounts.sh (the empty files that binds need, the :ro targets). The launcher's
+# loop runs it on the host, in a subshell (a missing volume dies with its message),
+# while unshare and PID 1 start: it is off the critical path.
+mc_plan_mounts() {
   mc_layers
   MC_WHITEOUTS=1
-  exec 5> "$MC_STATE/fstab"
+  exec 5> "$MC_STATE/fstab" 3> "$MC_STATE/mounts.sh"
   mc_fsesc "$MC_LOWERS"; mc_lo=$MC_E
   mc_fsesc "$MC_UPPER"; mc_up=$MC_E
   mc_fsesc "$MC_WORK"; mc_wk=$MC_E
@@ -350,7 +357,19 @@ mc_mount() {
   mc_fstab "$MC_STATE/resolv.conf" /etc/resolv.conf none bind,X-mc.file
   MC_RO_TARGETS=
   mc_volumes
-  exec 5>&-
+  mc_q "$MC_RO_TARGETS"; printf 'MC_RO_TARGETS=%s\n' "$MC_Q" >&3
+  exec 5>&- 3>&-
+}
+
+# mc_mkfile DIR FILE: an empty FILE (a bind target) in the upper layer, for mounts.sh.
+mc_mkfile() {
+  [ -d "$MC_UPPER$1" ] || mkdir -p -- "$MC_UPPER$1" || mc_die "cannot create $1 in the upper layer"
+  : > "$MC_UPPER$2" || mc_die "cannot create $2 in the upper layer"
+}
+
+# PID 1 mounts what mc_plan_mounts planned.
+mc_mount() {
+  . "$MC_STATE/mounts.sh" || return 1
   mount -c -a -T "$MC_STATE/fstab" || { mc_mount_diagnose; return 1; }
   [ -z "$MC_RO_TARGETS" ] || mc_ro_nested
 }
@@ -545,7 +564,9 @@ mc_own() {
     printf '127.0.1.1\t%s\n' "$MC_HOSTNAME" >> "$MC_STATE/hosts"
   fi
   [ "$MC_STATE/resolv.conf" -nt /etc/resolv.conf ] || mc_copy /etc/resolv.conf "$MC_STATE/resolv.conf"
-  exec 4<> "$MC_STATE/up" 7<&0
+  # `go` stays open (6) from here on, so that what the loop writes to it before PID 1
+  # opens it is kept.
+  exec 4<> "$MC_STATE/up" 6<> "$MC_STATE/go" 7<&0
   # The loop is an async list (SIGINT ignored there, which suits teardown); the jail is
   # not, so the command starts with the signal dispositions we were given.
   # It holds the lock too, so the next run of this container waits until it is gone.
@@ -622,6 +643,8 @@ mc_loop() {
   # When the move is done before unshare forks, PID 1 is born inside; else its own move
   # (on its first message) is quick, the grace period having just passed. An empty
   # cgroup left by a crash goes first, so its OOM count starts at zero.
+  # First the mounts, which PID 1 waits for once it has started.
+  if ( mc_plan_mounts ); then echo plan >&6; else echo abort >&6; fi
   mc_cg_remove 1
   mc_cg=cgroup
   mc_cg_setup "$$" || mc_cg=abort
