@@ -41634,7 +41634,10 @@ function line(step, plan, fail = 'return 1', indent = '  ') {
     const body = step.unless
         ? `${quiet(step.unless)} || ${run} || ${quiet(step.unless)} || ${fail}`
         : step.onlyIf
-            ? `! ${quiet(step.onlyIf)} || ${run} || ! ${quiet(step.onlyIf)} || ${fail}`
+            ? // What goes may go by itself meanwhile (a dead container's veth goes with its
+                // namespace, asynchronously): the step's message is shown only when it failed
+                // and the thing is still there.
+                `! ${quiet(step.onlyIf)} || mc_e=$(${run} 2>&1 >/dev/null) || ! ${quiet(step.onlyIf)} || { printf '%s\\n' "$mc_e" >&2; ${fail}; }`
             : `${run} || ${fail}`;
     return `${indent}# ${step.why.replace(/\n/g, ' ')}\n${indent}${body}`;
 }
