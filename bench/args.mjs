@@ -1,7 +1,9 @@
 // Command-line arguments shared by the benchmarks: `--runs N` and `--dir DIR` (where the
 // work happens; its filesystem is part of what is measured).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export function parseBenchArgs(argv, script, defaults = { runs: 3 }) {
   const usage = `usage: node bench/${script} [--runs N] [--dir DIR]`;
@@ -25,4 +27,25 @@ export function parseBenchArgs(argv, script, defaults = { runs: 3 }) {
     }
   }
   return { runs, dir };
+}
+
+/**
+ * Compiles ENTRY (a path under src/, relative to the project) and what it imports with the
+ * project's tsc into BUILD, as ES modules, and returns BUILD's copy of it as a .js path.
+ * The library's inner functions are not exported from dist/, and timing them in-process
+ * leaves Node's start-up out of the figure. Exits the bench when tsc fails.
+ */
+export function compileForBench(projectDir, entry, build) {
+  const r = spawnSync(
+    process.execPath,
+    [join(projectDir, 'node_modules/typescript/bin/tsc'), '--outDir', build, '--rootDir', projectDir, '--target', 'ES2022', '--module', 'NodeNext',
+      '--moduleResolution', 'NodeNext', '--strict', '--skipLibCheck', '--types', 'node', join(projectDir, entry)],
+    { cwd: projectDir, encoding: 'utf8' },
+  );
+  if (r.status !== 0) {
+    console.error(`bench: cannot compile ${entry}:\n${r.stdout}${r.stderr}`);
+    process.exit(1);
+  }
+  writeFileSync(join(build, 'package.json'), '{"type":"module"}\n');
+  return join(build, entry.replace(/\.ts$/, '.js'));
 }

@@ -24,7 +24,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs } from './args.mjs';
+import { compileForBench, parseBenchArgs } from './args.mjs';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const zst = resolve(projectDir, '../shared/rootfs/debian-bookworm.tar.zst');
@@ -52,17 +52,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 
 // 1. Build the library from source.
 const build = join(work, 'build');
-const tsc = spawnSync(
-  process.execPath,
-  [join(projectDir, 'node_modules/typescript/bin/tsc'), '--outDir', build, '--rootDir', projectDir, '--target', 'ES2022', '--module', 'NodeNext',
-    '--moduleResolution', 'NodeNext', '--strict', '--skipLibCheck', '--types', 'node', join(projectDir, 'src/core/rootfs/extract.ts')],
-  { cwd: projectDir, encoding: 'utf8' },
-);
-if (tsc.status !== 0) {
-  console.error(`bench: cannot compile src/core/rootfs/extract.ts:\n${tsc.stdout}${tsc.stderr}`);
-  process.exit(1);
-}
-writeFileSync(join(build, 'package.json'), '{"type":"module"}\n');
+compileForBench(projectDir, 'src/core/rootfs/extract.ts', build);
 const runner = join(build, 'runner.mjs');
 writeFileSync(
   runner,

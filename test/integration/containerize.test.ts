@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { CLI, run, scratch, type Result } from '../support/host.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { buildMiniRoot } from '../support/miniroot.js';
-import { buildContainerizeSpec } from '../../src/core/trees/containerize-spec.js';
+import { buildContainerizeSpec, containerizeId, STATE_ROOT } from '../../src/core/trees/containerize-spec.js';
 
 // containerize for real: a trees dir with one group whose .container/ scripts log their
 // arguments, cwd and order to GROUP/log (bind mounts GROUP/logdir into the root so that
@@ -123,7 +123,15 @@ beforeAll(() => {
   TEMPLATE = buildMiniRoot(path.join(S.dir, 'template'));
   mkdirSync(GROUP, { recursive: true });
 });
-afterAll(() => S.cleanup());
+afterAll(() => {
+  S.cleanup();
+  // The state dirs of this run's instances (containerize keeps them between runs, for the
+  // next one to find): theirs end with the hash of this run's trees dir.
+  const suffix = containerizeId(TREES, 'g', 'x').slice('g.x'.length);
+  for (const id of existsSync(STATE_ROOT) ? readdirSync(STATE_ROOT) : []) {
+    if (id.endsWith(suffix)) rmSync(path.join(STATE_ROOT, id), { recursive: true, force: true });
+  }
+});
 
 describe('containerize GROUP INSTANCE', () => {
   it('runs every .container script with its arguments, in order, and the command in the tree itself', async () => {

@@ -122,8 +122,9 @@ describe('saveLayer + applyLayer round trip on a real overlay', () => {
     expect(saved.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+zstd');
     expect(saved.digest).toBe(sha(layer));
     expect(saved.size).toBe(readFileSync(layer).length);
-    expect(saved.diffId).toBe(sha(layer, 'zstd -dc'));
-    expect(saved.uncompressedSize).toBe(Number(sh(`zstd -dc < ${q(layer)} | wc -c`).trim()));
+    // The diff_id is left to whoever needs it (OCI export, load): hashing the tar would
+    // cost the save a third of its time.
+    expect(saved.diffId).toBeUndefined();
     expect(saved.whiteouts).toBe(6);
     expect(saved.opaqueDirs).toBe(1);
   });
@@ -215,11 +216,14 @@ describe('saveLayer compressions', () => {
     const r = await saveLayer(up, file, { compression });
     expect(r.mediaType).toBe(mediaType);
     expect(r.digest).toBe(sha(file));
-    expect(r.diffId).toBe(sha(file, decompress));
     if (compression === 'none') expect(r.diffId).toBe(r.digest);
-    else expect(r.size).toBeLessThan(r.uncompressedSize / 10);
+    else {
+      expect(r.diffId).toBeUndefined();
+      expect(r.size).toBeLessThan(Number(sh(`${decompress} < ${q(file)} | wc -c`).trim()) / 10);
+    }
     const e = byPath(entriesOf(file, decompress?.split(' ')));
-    expect([...e.keys()]).toEqual(['.', './etc', './etc/.wh..wh..opq', './etc/conf', './etc/.wh.deleted']);
+    // The markers and whiteouts first (tar cannot write them), then tar's members in order.
+    expect([...e.keys()]).toEqual(['./etc/.wh..wh..opq', './etc/.wh.deleted', '.', './etc', './etc/conf']);
     // Applied, it gives back the upper layer it came from (the overlay's own xattr included).
     const back = path.join(dir, 'back');
     await applyLayer(file, back);

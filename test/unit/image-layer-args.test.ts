@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { compressorCommand, layerMediaType, parseLayerCompression } from '../../src/core/image/layer-compression.js';
-import { excludeMemberName, layerTarExtractArgs, tarCreateArgs } from '../../src/core/image/layer-tar-args.js';
+import { excludeMemberName, layerTarExtractArgs, tarCreateArgs, tarMetaArgs } from '../../src/core/image/layer-tar-args.js';
 
 describe('layer compression choice', () => {
   it.each([
@@ -47,21 +47,20 @@ describe('excludeMemberName: a volume path as tar names it', () => {
   });
 });
 
-describe('tarCreateArgs', () => {
-  it('pax format, numeric owners, all xattrs and ACLs, second mtimes, sorted, from the upper directory', () => {
-    expect(tarCreateArgs({ upperDir: '/b/app/upper' })).toEqual([
-      '--create', '--file=-', '--directory=/b/app/upper', '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls',
-      '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime', '--sort=name', '--warning=no-file-ignored', '.',
+describe('tarCreateArgs, tarMetaArgs', () => {
+  it('the layer: pax format, numeric owners, xattrs but the overlay\'s, ACLs, second mtimes, the members named on stdin', () => {
+    expect(tarCreateArgs('/b/app/upper')).toEqual([
+      '--create', '--file=-', '--directory=/b/app/upper', '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*',
+      '--xattrs-exclude=trusted.overlay.*', '--acls', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
+      '--no-recursion', '--null', '--files-from=-',
     ]);
   });
 
-  it('volumes are left out by exact, anchored names (options before the patterns they govern)', () => {
-    const a = tarCreateArgs({ upperDir: '/u', exclude: ['/work', '/a*b'] });
-    expect(a.slice(-5)).toEqual(['--anchored', '--no-wildcards', '--exclude=./work', '--exclude=./a*b', '.']);
-  });
-
-  it('a bad volume path is a ConfigError', () => {
-    expect(() => tarCreateArgs({ upperDir: '/u', exclude: ['rel'] })).toThrow(ConfigError);
+  it('the metadata dump: the overlay\'s xattrs only, no ACLs', () => {
+    const a = tarMetaArgs('/u');
+    expect(a).toContain('--xattrs-include=trusted.overlay.*');
+    expect(a).not.toContain('--acls');
+    expect(a.slice(-3)).toEqual(['--no-recursion', '--null', '--files-from=-']);
   });
 });
 

@@ -151,7 +151,7 @@ export async function loadImageFile(store: ImageStore, file: string, as?: string
       } catch (err) {
         throw bad(`the layer blob ${l.digest} cannot be decompressed: ${(err as Error).message}`);
       }
-      if (diffId !== l.diffId) throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
+      if (l.diffId !== undefined && diffId !== l.diffId) throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
       adopt.push({ file: p, digest: l.digest });
     }
     // All checked: into the store, blobs first, manifests next, the name last.

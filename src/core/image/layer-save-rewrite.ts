@@ -2,7 +2,7 @@ import { ImageError } from './errors.js';
 import { editMember } from './layer-member-edit.js';
 import { emptyFileMember, paxValue } from './layer-tar-member.js';
 import type { Member, MemberHandler, Rewrite } from './layer-tar-rewriter.js';
-import { looksLikeWhiteout, opaqueMarkerName, whiteoutName } from './whiteout.js';
+import { opaqueMarkerName, whiteoutName } from './whiteout.js';
 
 /** The overlay's own xattrs (the kernel's bookkeeping), as pax keys. */
 const OVERLAY_XATTR = 'SCHILY.xattr.trusted.overlay.';
@@ -24,19 +24,24 @@ export interface SaveStats {
 }
 
 /**
- * Turns GNU tar's dump of an overlay upper directory into an OCI layer, member by member
- * (image-spec layer.md; what podman's and Docker's overlay drivers write):
+ * The members a layer needs that tar cannot write itself, made from GNU tar's metadata-only
+ * dump of what walkUpper put in `meta` (directories, whiteouts, data-less files, with only
+ * the overlay's xattrs), as podman's and Docker's overlay drivers write them
+ * (image-spec layer.md):
  * - a whiteout (character device 0/0) becomes an empty regular file `.wh.NAME`, mode 0600,
  *   owner and time kept; so does a hard link to one (the kernel shares one whiteout inode
  *   among many names), which `isWhiteout` recognises by the link's target on disk;
- * - a directory with trusted.overlay.opaque=y is followed by an empty `.wh..wh..opq`;
- * - every trusted.overlay.* xattr is dropped (origin, impure, uuid... are the kernel's
- *   bookkeeping about this upper layer's own lowers);
- * - a name that already starts with `.wh.` is refused: in a layer it would read as a deletion.
- * All other members are passed byte for byte.
+ * - a directory with trusted.overlay.opaque=y gets an empty `.wh..wh..opq`, with the
+ *   directory's owner and permission bits;
+ * - a redirect_dir rename or a metacopy file is refused: an OCI layer cannot say it.
+ * They go in `blocks`, in the dump's order, to be written before tar's own stream: every
+ * marker then comes before any member of its directory, which no reader can get wrong.
+ * The dump itself is not passed on.
  */
-export class SaveRewrite implements MemberHandler {
+export class SavePrefix implements MemberHandler {
   readonly stats: SaveStats = { whiteouts: 0, opaqueDirs: 0 };
+  readonly blocks: Buffer[] = [];
+  members = 0;
 
   /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
   constructor(
@@ -46,11 +51,6 @@ export class SaveRewrite implements MemberHandler {
 
   member(m: Member): Rewrite {
     const e = m.entry;
-    if (looksLikeWhiteout(e.path)) {
-      throw new ImageError(
-        `cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is named like an OCI whiteout (.wh.*), and in a layer it would read as a deletion; rename or remove it before saving`,
-      );
-    }
     for (const r of m.pax) {
       const why = UNSAVABLE[r.key];
       if (why) {
@@ -62,19 +62,13 @@ export class SaveRewrite implements MemberHandler {
     const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
     if (whiteout) {
       this.stats.whiteouts++;
-      const emit = editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: isOverlayXattr });
-      return { emit, data: 'skip' };
-    }
-    const overlayRecords = m.pax.filter((r) => isOverlayXattr(r.key));
-    if (overlayRecords.length === 0) return { emit: m.original, data: 'pass' };
-    const emit = editMember(m, { drop: isOverlayXattr });
-    const opaque = e.type === 'directory' && overlayRecords.some((r) => r.key === `${OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y');
-    if (opaque) {
+      this.members++;
+      this.blocks.push(...editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: isOverlayXattr }));
+    } else if (e.type === 'directory' && m.pax.some((r) => r.key === `${OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y')) {
       this.stats.opaqueDirs++;
-      // As Docker writes it: the marker right after its directory, with the directory's
-      // owner and permission bits.
-      emit.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
+      this.members++;
+      this.blocks.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
     }
-    return { emit, data: 'pass' };
+    return { emit: [], data: 'skip' };
   }
 }

@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, lstatSync, openSync, read, renameSync, statSync, unlinkSync, write } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, lstatSync, openSync, read, renameSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { pipeline, Transform, Writable, type Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { ConfigError } from '../errors.js';
 import { signalNumber } from '../exec.js';
 import { TarFormatError } from '../rootfs/tar-header.js';
 import { ImageError } from './errors.js';
 import { compressorCommand, layerMediaType, type LayerCompression } from './layer-compression.js';
-import { SaveRewrite } from './layer-save-rewrite.js';
-import { tarCreateArgs } from './layer-tar-args.js';
+import { SavePrefix } from './layer-save-rewrite.js';
+import { nulList, walkUpper } from './layer-save-walk.js';
+import { excludeMemberName, tarCreateArgs, tarMetaArgs } from './layer-tar-args.js';
 import { TarRewriter } from './layer-tar-rewriter.js';
 
 export interface SaveLayerOptions {
@@ -31,10 +32,12 @@ export interface SavedLayer {
   digest: string;
   /** Bytes in the file. */
   size: number;
-  /** `sha256:HEX` of the uncompressed tar (the OCI diff_id). */
-  diffId: string;
-  /** Bytes of the uncompressed tar. */
-  uncompressedSize: number;
+  /**
+   * `sha256:HEX` of the uncompressed tar (the OCI diff_id): only for an uncompressed layer,
+   * where it is the digest. Else it is worked out when it is needed (OCI export, load),
+   * not here: hashing the whole tar while it is compressed made a save a third slower.
+   */
+  diffId?: string;
   /** Members in the layer, whiteouts and opaque markers included. */
   entries: number;
   whiteouts: number;
@@ -54,7 +57,7 @@ interface Tool {
  * Starts a tool of the save pipeline. Not exec.ts's execCapture: these move hundreds of
  * megabytes through pipes, as ../rootfs/pipeline.ts does for extraction.
  */
-function startTool(file: string, args: string[], stdio: ['ignore' | 'pipe', 'pipe' | number, 'pipe']): Tool {
+function startTool(file: string, args: string[], stdio: ['ignore' | 'pipe', 'pipe' | number | Writable, 'pipe']): Tool {
   const child = spawn(file, args, { stdio });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
@@ -67,40 +70,33 @@ function startTool(file: string, args: string[], stdio: ['ignore' | 'pipe', 'pip
   return { child, what: [file, ...args].join(' '), done };
 }
 
-/** Bytes gathered before a write to the compressor (see runPipeline). */
-const GATHER_BYTES = 1 << 20;
 const SIGPIPE_STATUS = 128 + 13;
 const SIGKILL_STATUS = 128 + 9;
 
 /**
- * Saves an overlay upper directory as an OCI layer file (see layer-save-rewrite.ts for
- * what becomes of whiteouts, opaque directories and the overlay's xattrs):
+ * Saves an overlay upper directory as an OCI layer file:
  *
- *   tar -c upper | node (rewrite; sha256 = diff_id) | zstd -T0 -3 > FILE.tmp; sha256 FILE.tmp = digest
+ *   walkUpper(upper)                         what goes in, in order (layer-save-walk.ts)
+ *   tar --no-recursion (dirs, whiteouts...)  their headers and overlay xattrs only
+ *     -> node: the `.wh.` members and opaque markers (SavePrefix), refusals
+ *   node writes those members, then  tar -T members | zstd -T0 -3  > FILE.tmp
+ *   sha256 FILE.tmp = digest
  *
- * Why a rewrite of tar's stream rather than a walk to find whiteouts first and a tar with
- * exclusions and appended entries: tar reads the tree once and does the walk, no pattern
- * per whiteout, no second archive to splice in, and the names it changes are the ones
- * tar wrote. Node only parses headers; file data goes through in the chunks tar wrote,
- * gathered into 1 MiB writes.
- * Digests: the uncompressed stream is hashed in node as it goes by (OpenSSL's SHA-256 runs
- * at ~1.4 GB/s here; coreutils' sha256sum in a tee'd pipeline takes ~1 s of CPU for the
- * 165 MB of Debian's /usr, more than node's whole share). The compressor writes the file
- * itself and node hashes the file afterwards, from the page cache (~50 ms for 50 MB):
- * passing zstd's output through node too cost more CPU than that. Measured by
- * bench/image-save.mjs.
+ * tar writes the layer straight into the compressor: the data never passes through Node
+ * (on two cores, Node's share of moving and hashing 165 MB made a save 1.5x plain
+ * `tar | zstd`). The layer is the members Node wrote (whiteouts and markers first, so each
+ * comes before anything in its directory) followed by tar's archive.
  *
  * The file is written under a temporary name in its directory, fdatasynced and renamed
  * (the directory synced too): `outFile` is either the whole layer or absent, never half
  * of one (an existing file stays until the new one replaces it); on any failure the
- * temporary file is removed. Memory is flat: streams with backpressure, one member's
- * headers at a time (node's peak RSS ~92 MB for a 165 MB and for a 500 MB layer).
+ * temporary file is removed. Memory is flat: the walk's list of names, and streams.
  */
 export async function saveLayer(upperDir: string, outFile: string, opts: SaveLayerOptions = {}): Promise<SavedLayer> {
   const compression = opts.compression ?? 'zstd';
   const upper = path.resolve(upperDir);
   const out = path.resolve(outFile);
-  const args = tarCreateArgs({ upperDir: upper, exclude: opts.exclude });
+  const exclude = (opts.exclude ?? []).map(excludeMemberName);
   let st;
   try {
     st = statSync(upper);
@@ -125,8 +121,7 @@ export async function saveLayer(upperDir: string, outFile: string, opts: SaveLay
   }
   let fdOpen = true;
   try {
-    const r = await runPipeline(upper, args, compression, fd, opts.signal);
-    fdatasyncSync(fd);
+    const r = await runPipeline(upper, exclude, compression, fd, opts.signal);
     closeSync(fd);
     fdOpen = false;
     renameSync(tmp, out);
@@ -134,12 +129,28 @@ export async function saveLayer(upperDir: string, outFile: string, opts: SaveLay
     return { file: out, compression, mediaType: layerMediaType(compression), ...r };
   } catch (err) {
     if (fdOpen) closeSync(fd);
+    // tar and the compressor write the file themselves, and say "Wrote only N of M bytes":
+    // name the cause when it is a full disk (looked at before the file goes).
+    const full = err instanceof ImageError && diskFull(outDir);
     try {
       unlinkSync(tmp);
     } catch {
       // already gone
     }
+    if (full) {
+      throw new ImageError(`no space left on the filesystem of ${outDir} (ENOSPC) while saving ${upper}; free some space or write the layer elsewhere (${(err as Error).message})`);
+    }
     throw err;
+  }
+}
+
+/** Whether the filesystem of DIR has (next to) no space left for us. */
+function diskFull(dir: string): boolean {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize < 256 * 1024;
+  } catch {
+    return false;
   }
 }
 
@@ -170,28 +181,6 @@ function digester(): { update: (b: Buffer) => void; result: () => { digest: stri
   };
 }
 
-/** Writes all of `buf` at the fd's offset (a write may take less than it is given). */
-function writeAll(fd: number, buf: Buffer, cb: (err?: Error | null) => void): void {
-  write(fd, buf, 0, buf.length, null, (err, n) => {
-    if (err) return cb(err);
-    if (n < buf.length) return writeAll(fd, buf.subarray(n), cb);
-    cb();
-  });
-}
-
-/**
- * The layer file as a stream. Not fs.createWriteStream: it closes its fd when destroyed
- * even with autoClose off, and the fd is saveLayer's to fsync and close.
- */
-function fdWriter(fd: number): Writable {
-  return new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _enc, cb) {
-      writeAll(fd, chunk, cb);
-    },
-  });
-}
-
 /** SHA-256 and size of what was written to `fd`, read back from its start (the page cache, just written). */
 async function hashFile(fd: number): Promise<{ digest: string; size: number }> {
   const d = digester();
@@ -205,30 +194,42 @@ async function hashFile(fd: number): Promise<{ digest: string; size: number }> {
   return d.result();
 }
 
-function settle(streams: Array<Readable | Writable>): Promise<Error | undefined> {
-  return new Promise((resolve) => pipeline(streams as unknown as [Readable, Writable], (err) => resolve(err ?? undefined)));
+/** Throws for a tool that failed (see runPipeline for the order of blame). */
+async function checkTools(tools: Tool[], upper: string): Promise<void> {
+  const statuses = await Promise.allSettled(tools.map((t) => t.done));
+  // A tool that could not start is the cause; then one that failed by itself (not by
+  // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
+  // "Broken pipe" is what a dead compressor does to it, never the other way round.
+  // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
+  // tree that was being written is not a layer of anything.
+  for (const s of statuses) if (s.status === 'rejected') throw s.reason;
+  const exits = statuses.map((s, i) => ({ tool: tools[i]!, ...(s as PromiseFulfilledResult<{ code: number; stderr: string }>).value })).reverse();
+  for (const { tool, code, stderr } of exits) {
+    if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
+      throw new ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
+    }
+  }
+  for (const { tool, code } of exits) {
+    if (code !== 0) throw new ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+  }
 }
 
-async function runPipeline(
-  upper: string,
-  tarArgs: string[],
-  compression: LayerCompression,
-  fd: number,
-  signal: AbortSignal | undefined,
-): Promise<Omit<SavedLayer, 'file' | 'compression' | 'mediaType'>> {
-  const tar = startTool('tar', tarArgs, ['ignore', 'pipe', 'pipe']);
-  const cmd = compressorCommand(compression);
-  // The compressor writes the file itself: its output going through node as well cost
-  // more CPU (two more copies, a wake-up per 64 KiB) than reading the file back to hash it.
-  const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
-  const tools = comp ? [tar, comp] : [tar];
-  const killAll = (): void => {
-    for (const t of tools) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
-  };
-  // Set by us, in order of blame: the rewrite's refusal, then the file's write error.
-  let rewriteError: Error | undefined;
-  let writeError: Error | undefined;
+/** Writes BUF to a child's stdin and ends it. */
+function feed(stdin: Writable, buf: Buffer): void {
+  stdin.on('error', () => undefined); // a tool that died says so by its exit status
+  stdin.end(buf);
+}
 
+/** Writes BUF to the stream and waits until it has been handed to the kernel. */
+function writeStream(w: Writable, buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => w.write(buf, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * The prefix: tar's metadata dump of `meta` through SavePrefix. Throws ImageError for
+ * what the layer cannot hold.
+ */
+async function layerPrefix(upper: string, meta: string[], signal: AbortSignal | undefined): Promise<{ blocks: Buffer[]; stats: SavePrefix['stats']; members: number }> {
   const isWhiteout = (name: string): boolean => {
     try {
       const s = lstatSync(path.join(upper, name));
@@ -237,93 +238,94 @@ async function runPipeline(
       return false;
     }
   };
-  const handler = new SaveRewrite(upper, isWhiteout);
+  const handler = new SavePrefix(upper, isWhiteout);
   const rewriter = new TarRewriter(handler);
-  const plain = digester();
-  // The uncompressed layer is hashed here, as it is produced (one stream stage less), and
-  // its pieces (a header here, a file's data there) are gathered into writes of about
-  // 1 MiB: a pipe write per piece cost more CPU than hashing and compressing together.
-  let gathered: Buffer[] = [];
-  let gatheredBytes = 0;
-  const push = (t: Transform, parts: Buffer[], force = false): void => {
-    for (const p of parts) {
-      if (!p.length) continue;
-      plain.update(p);
-      gathered.push(p);
-      gatheredBytes += p.length;
-    }
-    if (gatheredBytes >= GATHER_BYTES || (force && gatheredBytes > 0)) {
-      t.push(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, gatheredBytes));
-      gathered = [];
-      gatheredBytes = 0;
-    }
+  const tar = startTool('tar', tarMetaArgs(upper), ['pipe', 'pipe', 'pipe']);
+  const onAbort = (): void => {
+    tar.child.kill('SIGKILL');
   };
-  const rewrite = new Transform({
-    writableHighWaterMark: 1 << 20,
-    readableHighWaterMark: 1 << 20,
-    transform(chunk: Buffer, _enc, cb) {
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: Error | undefined;
+  try {
+    feed(tar.child.stdin!, nulList(meta));
+    tar.child.stdout!.on('data', (chunk: Buffer) => {
+      if (failure) return;
       try {
-        push(this, rewriter.write(chunk));
-        cb();
+        rewriter.write(chunk);
       } catch (err) {
-        rewriteError = err instanceof TarFormatError ? new ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : (err as Error);
-        killAll();
-        cb(rewriteError);
+        failure = err instanceof TarFormatError ? new ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : (err as Error);
+        tar.child.kill('SIGKILL');
       }
-    },
-    flush(cb) {
-      try {
-        push(this, rewriter.end(), true);
-        cb();
-      } catch (err) {
-        rewriteError = err as Error;
-        cb(rewriteError);
-      }
-    },
-  });
-  const file = comp ? undefined : fdWriter(fd);
-  file?.on('error', (err) => {
-    writeError ??= new ImageError(`cannot write the image layer: ${err.message}`);
-    killAll();
-  });
+    });
+    await checkTools([tar], upper).catch((err: Error) => {
+      failure ??= err;
+    });
+    if (signal?.aborted) throw new ImageError(`saving ${upper} was aborted`);
+    if (failure) throw failure;
+    return { blocks: handler.blocks, stats: handler.stats, members: handler.members };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (tar.child.exitCode === null && tar.child.signalCode === null) tar.child.kill('SIGKILL');
+  }
+}
 
+async function runPipeline(
+  upper: string,
+  exclude: string[],
+  compression: LayerCompression,
+  fd: number,
+  signal: AbortSignal | undefined,
+): Promise<Omit<SavedLayer, 'file' | 'compression' | 'mediaType'>> {
+  const cmd = compressorCommand(compression);
+  // The compressor writes the file itself; Node hashes the file afterwards (page cache).
+  // It starts first: its start-up overlaps the walk.
+  const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
+  const tools: Tool[] = comp ? [comp] : [];
+  const killAll = (): void => {
+    for (const t of tools) if (t.child.exitCode === null && t.child.signalCode === null) t.child.kill('SIGKILL');
+  };
   const onAbort = (): void => killAll();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const flows = comp
-      ? [settle([tar.child.stdout!, rewrite, comp.child.stdin!])]
-      : [settle([tar.child.stdout!, rewrite, file!])];
-    const [flowErrors, statuses] = await Promise.all([Promise.all(flows), Promise.allSettled(tools.map((t) => t.done))]);
+    // A compressor that could not start (not installed) rejects `done` with why.
+    if (comp && comp.child.pid === undefined) await comp.done;
+    const walk = walkUpper(upper, exclude);
+    const prefix = await layerPrefix(upper, walk.meta, signal);
+    const head = Buffer.concat(prefix.blocks);
+    let into: Writable | number;
+    if (comp) {
+      const stdin = comp.child.stdin!;
+      stdin.on('error', () => undefined); // the compressor's exit status says why
+      if (head.length) await writeStream(stdin, head).catch(() => undefined);
+      into = stdin;
+    } else {
+      // Uncompressed: the members go to the file at its offset, then tar goes on from there.
+      writeSync(fd, head);
+      into = fd;
+    }
     if (signal?.aborted) throw new ImageError(`saving ${upper} was aborted`);
-    if (rewriteError) throw rewriteError;
-    if (writeError) throw writeError;
-    // A tool that could not start is the cause; then one that failed by itself (not by
-    // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
-    // "Broken pipe" is what a dead compressor does to it, never the other way round.
-    // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
-    // tree that was being written is not a layer of anything.
-    for (const s of statuses) if (s.status === 'rejected') throw s.reason;
-    const exits = statuses.map((s, i) => ({ tool: tools[i]!, ...(s as PromiseFulfilledResult<{ code: number; stderr: string }>).value })).reverse();
-    for (const { tool, code, stderr } of exits) {
-      if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
-        throw new ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
-      }
+    const tar = startTool('tar', tarCreateArgs(upper), ['pipe', into, 'pipe']);
+    tools.unshift(tar);
+    feed(tar.child.stdin!, nulList(walk.members));
+    // tar's end is the layer's end: then the compressor gets EOF.
+    void tar.done.then(
+      () => comp?.child.stdin!.end(),
+      () => comp?.child.stdin!.end(),
+    );
+    try {
+      await checkTools(tools, upper);
+    } finally {
+      if (signal?.aborted) throw new ImageError(`saving ${upper} was aborted`);
     }
-    for (const { tool, code } of exits) {
-      if (code !== 0) throw new ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
-    }
-    const streamError = flowErrors.find((e) => e !== undefined);
-    if (streamError) throw new ImageError(`saving ${upper} failed: ${streamError.message}`);
-    const p = plain.result();
-    const c = comp ? await hashFile(fd) : p;
+    // The file's digest (read back from the page cache) while its data goes to the disk.
+    const [c] = await Promise.all([hashFile(fd), new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())))]);
     return {
       digest: c.digest,
       size: c.size,
-      diffId: p.digest,
-      uncompressedSize: p.size,
-      entries: rewriter.members + handler.stats.opaqueDirs,
-      whiteouts: handler.stats.whiteouts,
-      opaqueDirs: handler.stats.opaqueDirs,
+      ...(comp ? {} : { diffId: c.digest }),
+      entries: walk.members.length + prefix.members,
+      whiteouts: prefix.stats.whiteouts,
+      opaqueDirs: prefix.stats.opaqueDirs,
     };
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -21,44 +21,48 @@ export function excludeMemberName(guestPath: string): string {
   return `./${parts.join('/')}`;
 }
 
-export interface TarCreateArgs {
-  /** The overlay's upper directory. */
-  upperDir: string;
-  /** Guest paths left out, with everything below them (volumes' mount points). */
-  exclude?: string[];
-}
-
 /**
- * `tar -c` of an upper layer to stdout, in the pax format that OCI layers use:
+ * `tar -c` of an upper layer to stdout, of exactly the members named on stdin (NUL
+ * separated, in order, from walkUpper: it leaves out whiteouts, sockets and volumes, and
+ * orders them as `--sort=name` would), in the pax format that OCI layers use:
  * - numeric owners (the names are the guest's, not the host's), modes as they are;
- * - every xattr namespace (security.capability is what makes ping work) and ACLs; the
- *   overlay's own trusted.overlay.* are stripped afterwards (layer-save-rewrite.ts), as
- *   they decide what the layer means and must be read first;
+ * - every xattr namespace (security.capability is what makes ping work) and ACLs, but the
+ *   overlay's own trusted.overlay.* (the kernel's bookkeeping about this upper layer's
+ *   lowers; what they mean for the layer is read from the metadata dump, see below);
  * - time stamps to the second, no atime/ctime, and pax header names without tar's pid,
  *   as Docker writes layers: without them nearly every member needs a pax header of its
  *   own (about 1 KB each), and the same tree gives the same bytes;
- * - members sorted by name, for the same reason;
  * - no --sparse: GNU's sparse pax encoding renames members (GNUSparseFile.N/...), which
- *   not every OCI reader undoes, and holes compress to almost nothing anyway;
- * - sockets are skipped by tar itself (without the warning: they are not a loss).
- * Exclusions are exact, anchored names (no wildcards): a volume at /a[1] means just that.
+ *   not every OCI reader undoes, and holes compress to almost nothing anyway.
  */
-export function tarCreateArgs(o: TarCreateArgs): string[] {
-  const excludes = (o.exclude ?? []).map(excludeMemberName);
+export function tarCreateArgs(upperDir: string): string[] {
+  return tarOfList(upperDir, ['--xattrs-include=*', '--xattrs-exclude=trusted.overlay.*', '--acls']);
+}
+
+/**
+ * `tar -c` of the members named on stdin with their headers and the overlay's xattrs
+ * only: what the save reads to find whiteouts, opaque directories and what it must refuse
+ * (layer-save-rewrite.ts). They are directories, devices and data-less files, so this
+ * reads next to no data.
+ */
+export function tarMetaArgs(upperDir: string): string[] {
+  return tarOfList(upperDir, ['--xattrs-include=trusted.overlay.*']);
+}
+
+/** `tar -c` to stdout of the NUL-separated names on stdin, pax, numeric owners, with XATTRS. */
+function tarOfList(upperDir: string, xattrs: string[]): string[] {
   return [
     '--create',
     '--file=-',
-    `--directory=${o.upperDir}`,
+    `--directory=${upperDir}`,
     '--format=posix',
     '--numeric-owner',
     '--xattrs',
-    '--xattrs-include=*',
-    '--acls',
+    ...xattrs,
     '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
-    '--sort=name',
-    '--warning=no-file-ignored',
-    ...(excludes.length ? ['--anchored', '--no-wildcards', ...excludes.map((e) => `--exclude=${e}`)] : []),
-    '.',
+    '--no-recursion',
+    '--null',
+    '--files-from=-',
   ];
 }
 

@@ -11,10 +11,23 @@ export const IMAGE_MEDIA_TYPE = 'application/vnd.micro-container.image.v1+json';
 export interface ImageLayer {
   /** `sha256:HEX` of the blob (compressed) file. */
   digest: string;
-  /** `sha256:HEX` of the uncompressed tar. */
-  diffId: string;
+  /**
+   * `sha256:HEX` of the uncompressed tar (the OCI diff_id), when it is known: a save does
+   * not work it out for a compressed layer (it would cost a third of the save's time);
+   * OCI export and image load do, from the blob.
+   */
+  diffId?: string;
   mediaType: string;
   size: number;
+}
+
+/**
+ * The name of a layer's applied directory in the store (store/layers/KEY): its diff_id's
+ * hex when the manifest has one (images loaded or made by older versions), else its blob
+ * digest's. Pure.
+ */
+export function layerKey(layer: Pick<ImageLayer, 'digest' | 'diffId'>): string {
+  return (layer.diffId ?? layer.digest).replace(/^sha256:/, '');
 }
 
 /**
@@ -74,7 +87,7 @@ export function buildImageManifest(input: ManifestInput): ImageManifest {
   const m: ImageManifest = {
     schemaVersion: 1,
     mediaType: IMAGE_MEDIA_TYPE,
-    layer: { digest: input.layer.digest, diffId: input.layer.diffId, mediaType: input.layer.mediaType, size: input.layer.size },
+    layer: { digest: input.layer.digest, ...(input.layer.diffId ? { diffId: input.layer.diffId } : {}), mediaType: input.layer.mediaType, size: input.layer.size },
     base: dropUndefined({ id: input.base.id, path: input.base.path, source: input.base.source, name: input.base.name }),
     ...(input.parent !== undefined ? { parent: input.parent } : {}),
     created: input.created ?? new Date().toISOString(),
@@ -112,7 +125,7 @@ export function validateImageManifest(v: unknown, where: string): ImageManifest 
   const l = v.layer;
   if (!isObject(l)) fail(where, 'layer is missing');
   if (typeof l.digest !== 'string' || !DIGEST.test(l.digest)) fail(where, 'layer.digest is not sha256:<64 hex>');
-  if (typeof l.diffId !== 'string' || !DIGEST.test(l.diffId)) fail(where, 'layer.diffId is not sha256:<64 hex>');
+  if (l.diffId !== undefined && (typeof l.diffId !== 'string' || !DIGEST.test(l.diffId))) fail(where, 'layer.diffId is not sha256:<64 hex>');
   if (typeof l.mediaType !== 'string' || !/^application\/vnd\.oci\.image\.layer\.v1\.tar(\+gzip|\+zstd)?$/.test(l.mediaType)) fail(where, 'layer.mediaType is not an OCI layer media type');
   if (typeof l.size !== 'number' || !Number.isSafeInteger(l.size) || l.size < 0) fail(where, 'layer.size is not a byte count');
   const b = v.base;

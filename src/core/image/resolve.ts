@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_LIBRARY_DIR, type JailConfig } from '../jail/config.js';
 import { addRoot, classifySource } from '../rootfs/add.js';
 import { RootStore, validDigest } from '../rootfs/store.js';
-import type { ImageBase, ImageManifest } from './manifest.js';
+import { layerKey, type ImageBase, type ImageManifest } from './manifest.js';
 import { ImageStore, type StoredImage } from './store.js';
 
 export interface ResolveImageOptions {
@@ -166,7 +166,7 @@ export function baseOfLowerDirs(libraryDir: string, lowerDirs: readonly string[]
     } catch {
       continue;
     }
-    if (chain.map((c) => c.manifest.layer.diffId.replace(/^sha256:/, '')).join(',') === want && sameBase(chain[0]!.manifest.base, base)) {
+    if (chain.map((c) => layerKey(c.manifest.layer)).join(',') === want && sameBase(chain[0]!.manifest.base, base)) {
       return { base: chain[0]!.manifest.base, parent: chain[0]! };
     }
   }

@@ -9,7 +9,7 @@ import { formatImageName, parseImageName, parseImageRef } from './image-ref.js';
 import { applyLayer } from './layer-apply.js';
 import type { LayerCompression } from './layer-compression.js';
 import { saveLayer } from './layer-save.js';
-import { decodeImageManifest, encodeImageManifest, type ImageLayer, type ImageManifest } from './manifest.js';
+import { decodeImageManifest, encodeImageManifest, layerKey, type ImageLayer, type ImageManifest } from './manifest.js';
 
 export interface StoredImage {
   /** `sha256:HEX` of the manifest. */
@@ -82,8 +82,8 @@ export class ImageStore {
   namePath(name: string): string {
     return path.join(this.namesDir, name);
   }
-  layerDir(diffId: string): string {
-    return path.join(this.layersDir, hexOf(diffId));
+  layerDir(layer: Pick<ImageLayer, 'digest' | 'diffId'>): string {
+    return path.join(this.layersDir, layerKey(layer));
   }
   private lockPath(what: string): string {
     return path.join(this.libraryDir, 'store', 'locks', `image-${what}.lock`);
@@ -96,7 +96,7 @@ export class ImageStore {
     try {
       const r = await saveLayer(upperDir, tmp, opts);
       renameSync(tmp, this.blobPath(r.digest));
-      return { digest: r.digest, diffId: r.diffId, mediaType: r.mediaType, size: r.size };
+      return { digest: r.digest, ...(r.diffId ? { diffId: r.diffId } : {}), mediaType: r.mediaType, size: r.size };
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -245,7 +245,7 @@ export class ImageStore {
       for (const c of chain) {
         manifests.add(hexOf(c.digest));
         blobs.add(hexOf(c.manifest.layer.digest));
-        layers.add(hexOf(c.manifest.layer.diffId));
+        layers.add(layerKey(c.manifest.layer));
       }
     }
     for (const dir of this.containerLowerDirs()) if (path.dirname(dir) === this.layersDir) layers.add(path.basename(dir));
@@ -289,14 +289,14 @@ export class ImageStore {
    * the first time it is needed; two processes needing it at once apply it once.
    */
   async ensureLayerDir(layer: ImageLayer, log?: (line: string) => void): Promise<string> {
-    const dir = this.layerDir(layer.diffId);
+    const dir = this.layerDir(layer);
     if (isDir(dir)) return dir;
     if (!this.hasBlob(layer.digest)) throw new ImageError(`the layer blob ${layer.digest} is missing from ${this.blobsDir}; load the image again`);
-    await withFileLock(this.lockPath(`layer-${hexOf(layer.diffId)}`), async () => {
+    await withFileLock(this.lockPath(`layer-${layerKey(layer)}`), async () => {
       if (isDir(dir)) return;
       mkdirSync(this.layersDir, { recursive: true });
       await applyLayer(this.blobPath(layer.digest), dir, { log });
-    }, { onWait: () => log?.(`another process is applying layer ${layer.diffId}; waiting for it`) });
+    }, { onWait: () => log?.(`another process is applying layer ${layer.diffId ?? layer.digest}; waiting for it`) });
     return dir;
   }
 }

@@ -337,7 +337,9 @@ mc_plan_mounts() {
   mc_fsesc "$MC_UPPER"; mc_up=$MC_E
   mc_fsesc "$MC_WORK"; mc_wk=$MC_E
   mc_fsesc "$MC_ROOT"
-  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s 0 0\n' "$MC_E" "$mc_lo" "$mc_up" "$mc_wk" >&5
+  # metacopy=off whatever the host's default: a metacopy file's data stays in a lower
+  # layer, which a saved image (a tar of the upper layer) would lose.
+  printf 'overlay %s overlay lowerdir=%s,upperdir=%s,workdir=%s,metacopy=off 0 0\n' "$MC_E" "$mc_lo" "$mc_up" "$mc_wk" >&5
   mc_fstab proc /proc proc nosuid,nodev,noexec
   mc_fstab sysfs /sys sysfs ro,nosuid,nodev,noexec
   mc_fstab "$MC_STATE/dev" /dev none bind
