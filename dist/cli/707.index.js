@@ -413,8 +413,8 @@ var image_errors = __webpack_require__(7082);
 var image_ref = __webpack_require__(9232);
 // EXTERNAL MODULE: ./src/core/image/manifest.ts
 var image_manifest = __webpack_require__(3512);
-// EXTERNAL MODULE: ./src/core/image/store.ts + 8 modules
-var image_store = __webpack_require__(4413);
+// EXTERNAL MODULE: ./src/core/image/store.ts + 9 modules
+var image_store = __webpack_require__(4525);
 ;// CONCATENATED MODULE: ./src/core/image/image-file.ts
 
 
@@ -579,7 +579,7 @@ async function loadImageFile(store, file, as) {
             catch (err) {
                 throw bad(`the layer blob ${l.digest} cannot be decompressed: ${err.message}`);
             }
-            if (diffId !== l.diffId)
+            if (l.diffId !== undefined && diffId !== l.diffId)
                 throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
             adopt.push({ file: p, digest: l.digest });
         }

@@ -38247,7 +38247,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4402);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7749);
 // The action's post step (dist/post/index.js, post-if: always()): one call.
 
 await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
@@ -38257,7 +38257,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4402:
+/***/ 7749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -100073,6 +100073,14 @@ async function oci_digest_uncompressedDigest(file, compression) {
  * canonical JSON; its sha256 is the image's digest. Pure.
  */
 const IMAGE_MEDIA_TYPE = 'application/vnd.micro-container.image.v1+json';
+/**
+ * The name of a layer's applied directory in the store (store/layers/KEY): its diff_id's
+ * hex when the manifest has one (images loaded or made by older versions), else its blob
+ * digest's. Pure.
+ */
+function layerKey(layer) {
+    return (layer.diffId ?? layer.digest).replace(/^sha256:/, '');
+}
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const ROOT_ID = /^([0-9a-f]{64}|dir-[0-9a-f]{8,64})$/;
 /** Builds and checks a manifest. Pure but for the default creation time. */
@@ -100080,7 +100088,7 @@ function buildImageManifest(input) {
     const m = {
         schemaVersion: 1,
         mediaType: IMAGE_MEDIA_TYPE,
-        layer: { digest: input.layer.digest, diffId: input.layer.diffId, mediaType: input.layer.mediaType, size: input.layer.size },
+        layer: { digest: input.layer.digest, ...(input.layer.diffId ? { diffId: input.layer.diffId } : {}), mediaType: input.layer.mediaType, size: input.layer.size },
         base: dropUndefined({ id: input.base.id, path: input.base.path, source: input.base.source, name: input.base.name }),
         ...(input.parent !== undefined ? { parent: input.parent } : {}),
         created: input.created ?? new Date().toISOString(),
@@ -100122,7 +100130,7 @@ function validateImageManifest(v, where) {
         fail(where, 'layer is missing');
     if (typeof l.digest !== 'string' || !DIGEST.test(l.digest))
         fail(where, 'layer.digest is not sha256:<64 hex>');
-    if (typeof l.diffId !== 'string' || !DIGEST.test(l.diffId))
+    if (l.diffId !== undefined && (typeof l.diffId !== 'string' || !DIGEST.test(l.diffId)))
         fail(where, 'layer.diffId is not sha256:<64 hex>');
     if (typeof l.mediaType !== 'string' || !/^application\/vnd\.oci\.image\.layer\.v1\.tar(\+gzip|\+zstd)?$/.test(l.mediaType))
         fail(where, 'layer.mediaType is not an OCI layer media type');
@@ -101707,36 +101715,45 @@ function excludeMemberName(guestPath) {
     return `./${parts.join('/')}`;
 }
 /**
- * `tar -c` of an upper layer to stdout, in the pax format that OCI layers use:
+ * `tar -c` of an upper layer to stdout, of exactly the members named on stdin (NUL
+ * separated, in order, from walkUpper: it leaves out whiteouts, sockets and volumes, and
+ * orders them as `--sort=name` would), in the pax format that OCI layers use:
  * - numeric owners (the names are the guest's, not the host's), modes as they are;
- * - every xattr namespace (security.capability is what makes ping work) and ACLs; the
- *   overlay's own trusted.overlay.* are stripped afterwards (layer-save-rewrite.ts), as
- *   they decide what the layer means and must be read first;
+ * - every xattr namespace (security.capability is what makes ping work) and ACLs, but the
+ *   overlay's own trusted.overlay.* (the kernel's bookkeeping about this upper layer's
+ *   lowers; what they mean for the layer is read from the metadata dump, see below);
  * - time stamps to the second, no atime/ctime, and pax header names without tar's pid,
  *   as Docker writes layers: without them nearly every member needs a pax header of its
  *   own (about 1 KB each), and the same tree gives the same bytes;
- * - members sorted by name, for the same reason;
  * - no --sparse: GNU's sparse pax encoding renames members (GNUSparseFile.N/...), which
- *   not every OCI reader undoes, and holes compress to almost nothing anyway;
- * - sockets are skipped by tar itself (without the warning: they are not a loss).
- * Exclusions are exact, anchored names (no wildcards): a volume at /a[1] means just that.
+ *   not every OCI reader undoes, and holes compress to almost nothing anyway.
  */
-function tarCreateArgs(o) {
-    const excludes = (o.exclude ?? []).map(excludeMemberName);
+function tarCreateArgs(upperDir) {
+    return tarOfList(upperDir, ['--xattrs-include=*', '--xattrs-exclude=trusted.overlay.*', '--acls']);
+}
+/**
+ * `tar -c` of the members named on stdin with their headers and the overlay's xattrs
+ * only: what the save reads to find whiteouts, opaque directories and what it must refuse
+ * (layer-save-rewrite.ts). They are directories, devices and data-less files, so this
+ * reads next to no data.
+ */
+function tarMetaArgs(upperDir) {
+    return tarOfList(upperDir, ['--xattrs-include=trusted.overlay.*']);
+}
+/** `tar -c` to stdout of the NUL-separated names on stdin, pax, numeric owners, with XATTRS. */
+function tarOfList(upperDir, xattrs) {
     return [
         '--create',
         '--file=-',
-        `--directory=${o.upperDir}`,
+        `--directory=${upperDir}`,
         '--format=posix',
         '--numeric-owner',
         '--xattrs',
-        '--xattrs-include=*',
-        '--acls',
+        ...xattrs,
         '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
-        '--sort=name',
-        '--warning=no-file-ignored',
-        ...(excludes.length ? ['--anchored', '--no-wildcards', ...excludes.map((e) => `--exclude=${e}`)] : []),
-        '.',
+        '--no-recursion',
+        '--null',
+        '--files-from=-',
     ];
 }
 /**
@@ -102382,21 +102399,26 @@ const UNSAVABLE = {
     [`${layer_save_rewrite_OVERLAY_XATTR}metacopy`]: 'a file whose data is still in a lower layer (metacopy)',
 };
 /**
- * Turns GNU tar's dump of an overlay upper directory into an OCI layer, member by member
- * (image-spec layer.md; what podman's and Docker's overlay drivers write):
+ * The members a layer needs that tar cannot write itself, made from GNU tar's metadata-only
+ * dump of what walkUpper put in `meta` (directories, whiteouts, data-less files, with only
+ * the overlay's xattrs), as podman's and Docker's overlay drivers write them
+ * (image-spec layer.md):
  * - a whiteout (character device 0/0) becomes an empty regular file `.wh.NAME`, mode 0600,
  *   owner and time kept; so does a hard link to one (the kernel shares one whiteout inode
  *   among many names), which `isWhiteout` recognises by the link's target on disk;
- * - a directory with trusted.overlay.opaque=y is followed by an empty `.wh..wh..opq`;
- * - every trusted.overlay.* xattr is dropped (origin, impure, uuid... are the kernel's
- *   bookkeeping about this upper layer's own lowers);
- * - a name that already starts with `.wh.` is refused: in a layer it would read as a deletion.
- * All other members are passed byte for byte.
+ * - a directory with trusted.overlay.opaque=y gets an empty `.wh..wh..opq`, with the
+ *   directory's owner and permission bits;
+ * - a redirect_dir rename or a metacopy file is refused: an OCI layer cannot say it.
+ * They go in `blocks`, in the dump's order, to be written before tar's own stream: every
+ * marker then comes before any member of its directory, which no reader can get wrong.
+ * The dump itself is not passed on.
  */
-class SaveRewrite {
+class SavePrefix {
     upperDir;
     isWhiteout;
     stats = { whiteouts: 0, opaqueDirs: 0 };
+    blocks = [];
+    members = 0;
     /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
     constructor(upperDir, isWhiteout) {
         this.upperDir = upperDir;
@@ -102404,9 +102426,6 @@ class SaveRewrite {
     }
     member(m) {
         const e = m.entry;
-        if (looksLikeWhiteout(e.path)) {
-            throw new errors_ImageError(`cannot save ${this.upperDir} as an image: ${JSON.stringify(e.path)} is named like an OCI whiteout (.wh.*), and in a layer it would read as a deletion; rename or remove it before saving`);
-        }
         for (const r of m.pax) {
             const why = UNSAVABLE[r.key];
             if (why) {
@@ -102416,22 +102435,64 @@ class SaveRewrite {
         const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
         if (whiteout) {
             this.stats.whiteouts++;
-            const emit = editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: layer_save_rewrite_isOverlayXattr });
-            return { emit, data: 'skip' };
+            this.members++;
+            this.blocks.push(...editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: layer_save_rewrite_isOverlayXattr }));
         }
-        const overlayRecords = m.pax.filter((r) => layer_save_rewrite_isOverlayXattr(r.key));
-        if (overlayRecords.length === 0)
-            return { emit: m.original, data: 'pass' };
-        const emit = editMember(m, { drop: layer_save_rewrite_isOverlayXattr });
-        const opaque = e.type === 'directory' && overlayRecords.some((r) => r.key === `${layer_save_rewrite_OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y');
-        if (opaque) {
+        else if (e.type === 'directory' && m.pax.some((r) => r.key === `${layer_save_rewrite_OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y')) {
             this.stats.opaqueDirs++;
-            // As Docker writes it: the marker right after its directory, with the directory's
-            // owner and permission bits.
-            emit.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
+            this.members++;
+            this.blocks.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
         }
-        return { emit, data: 'pass' };
+        return { emit: [], data: 'skip' };
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/image/layer-save-walk.ts
+
+
+
+const fsPath = (p) => Buffer.from(p, 'latin1');
+function walkUpper(upperDir, exclude = []) {
+    const excluded = new Set(exclude);
+    const w = { members: ['.'], meta: ['.'], whiteouts: 0 };
+    const upper = upperDir.replace(/\/+$/, '');
+    const visit = (rel) => {
+        const dir = rel === '.' ? upper : `${upper}/${rel.slice(2)}`;
+        const entries = (0,external_node_fs_namespaceObject.readdirSync)(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })
+            .map((d) => ({ d, name: d.name.toString('latin1') }))
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const { d, name } of entries) {
+            const member = `${rel}/${name}`;
+            if (looksLikeWhiteout(name)) {
+                throw new errors_ImageError(`cannot save ${upperDir} as an image: ${JSON.stringify(Buffer.from(member, 'latin1').toString())} is named like an OCI whiteout (.wh.*), and in a layer it would read as a deletion; rename or remove it before saving`);
+            }
+            if (excluded.has(member) || d.isSocket())
+                continue;
+            if (d.isDirectory()) {
+                w.members.push(member);
+                w.meta.push(member);
+                visit(member);
+            }
+            else if (d.isCharacterDevice()) {
+                if ((0,external_node_fs_namespaceObject.lstatSync)(fsPath(`${dir}/${name}`)).rdev === 0) {
+                    w.whiteouts++;
+                    w.meta.push(member);
+                }
+                else {
+                    w.members.push(member);
+                }
+            }
+            else {
+                w.members.push(member);
+            }
+        }
+    };
+    visit('.');
+    return w;
+}
+/** NAMES as tar's `--null --files-from` list. */
+function nulList(names) {
+    return Buffer.from(names.length ? `${names.join('\0')}\0` : '', 'latin1');
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/layer-save.ts
@@ -102464,39 +102525,32 @@ function startTool(file, args, stdio) {
     });
     return { child, what: [file, ...args].join(' '), done };
 }
-/** Bytes gathered before a write to the compressor (see runPipeline). */
-const GATHER_BYTES = 1 << 20;
 const SIGPIPE_STATUS = 128 + 13;
 const SIGKILL_STATUS = 128 + 9;
 /**
- * Saves an overlay upper directory as an OCI layer file (see layer-save-rewrite.ts for
- * what becomes of whiteouts, opaque directories and the overlay's xattrs):
+ * Saves an overlay upper directory as an OCI layer file:
  *
- *   tar -c upper | node (rewrite; sha256 = diff_id) | zstd -T0 -3 > FILE.tmp; sha256 FILE.tmp = digest
+ *   walkUpper(upper)                         what goes in, in order (layer-save-walk.ts)
+ *   tar --no-recursion (dirs, whiteouts...)  their headers and overlay xattrs only
+ *     -> node: the `.wh.` members and opaque markers (SavePrefix), refusals
+ *   node writes those members, then  tar -T members | zstd -T0 -3  > FILE.tmp
+ *   sha256 FILE.tmp = digest
  *
- * Why a rewrite of tar's stream rather than a walk to find whiteouts first and a tar with
- * exclusions and appended entries: tar reads the tree once and does the walk, no pattern
- * per whiteout, no second archive to splice in, and the names it changes are the ones
- * tar wrote. Node only parses headers; file data goes through in the chunks tar wrote,
- * gathered into 1 MiB writes.
- * Digests: the uncompressed stream is hashed in node as it goes by (OpenSSL's SHA-256 runs
- * at ~1.4 GB/s here; coreutils' sha256sum in a tee'd pipeline takes ~1 s of CPU for the
- * 165 MB of Debian's /usr, more than node's whole share). The compressor writes the file
- * itself and node hashes the file afterwards, from the page cache (~50 ms for 50 MB):
- * passing zstd's output through node too cost more CPU than that. Measured by
- * bench/image-save.mjs.
+ * tar writes the layer straight into the compressor: the data never passes through Node
+ * (on two cores, Node's share of moving and hashing 165 MB made a save 1.5x plain
+ * `tar | zstd`). The layer is the members Node wrote (whiteouts and markers first, so each
+ * comes before anything in its directory) followed by tar's archive.
  *
  * The file is written under a temporary name in its directory, fdatasynced and renamed
  * (the directory synced too): `outFile` is either the whole layer or absent, never half
  * of one (an existing file stays until the new one replaces it); on any failure the
- * temporary file is removed. Memory is flat: streams with backpressure, one member's
- * headers at a time (node's peak RSS ~92 MB for a 165 MB and for a 500 MB layer).
+ * temporary file is removed. Memory is flat: the walk's list of names, and streams.
  */
 async function saveLayer(upperDir, outFile, opts = {}) {
     const compression = opts.compression ?? 'zstd';
     const upper = external_node_path_default().resolve(upperDir);
     const out = external_node_path_default().resolve(outFile);
-    const args = tarCreateArgs({ upperDir: upper, exclude: opts.exclude });
+    const exclude = (opts.exclude ?? []).map(excludeMemberName);
     let st;
     try {
         st = (0,external_node_fs_namespaceObject.statSync)(upper);
@@ -102526,8 +102580,7 @@ async function saveLayer(upperDir, outFile, opts = {}) {
     }
     let fdOpen = true;
     try {
-        const r = await runPipeline(upper, args, compression, fd, opts.signal);
-        (0,external_node_fs_namespaceObject.fdatasyncSync)(fd);
+        const r = await runPipeline(upper, exclude, compression, fd, opts.signal);
         (0,external_node_fs_namespaceObject.closeSync)(fd);
         fdOpen = false;
         (0,external_node_fs_namespaceObject.renameSync)(tmp, out);
@@ -102537,13 +102590,29 @@ async function saveLayer(upperDir, outFile, opts = {}) {
     catch (err) {
         if (fdOpen)
             (0,external_node_fs_namespaceObject.closeSync)(fd);
+        // tar and the compressor write the file themselves, and say "Wrote only N of M bytes":
+        // name the cause when it is a full disk (looked at before the file goes).
+        const full = err instanceof errors_ImageError && diskFull(outDir);
         try {
             (0,external_node_fs_namespaceObject.unlinkSync)(tmp);
         }
         catch {
             // already gone
         }
+        if (full) {
+            throw new errors_ImageError(`no space left on the filesystem of ${outDir} (ENOSPC) while saving ${upper}; free some space or write the layer elsewhere (${err.message})`);
+        }
         throw err;
+    }
+}
+/** Whether the filesystem of DIR has (next to) no space left for us. */
+function diskFull(dir) {
+    try {
+        const s = (0,external_node_fs_namespaceObject.statfsSync)(dir);
+        return s.bavail * s.bsize < 256 * 1024;
+    }
+    catch {
+        return false;
     }
 }
 /** Makes a rename durable (the directory entry), where the filesystem allows it. */
@@ -102574,28 +102643,6 @@ function digester() {
         result: () => ({ digest: (digest ??= `sha256:${hash.digest('hex')}`), size }),
     };
 }
-/** Writes all of `buf` at the fd's offset (a write may take less than it is given). */
-function writeAll(fd, buf, cb) {
-    (0,external_node_fs_namespaceObject.write)(fd, buf, 0, buf.length, null, (err, n) => {
-        if (err)
-            return cb(err);
-        if (n < buf.length)
-            return writeAll(fd, buf.subarray(n), cb);
-        cb();
-    });
-}
-/**
- * The layer file as a stream. Not fs.createWriteStream: it closes its fd when destroyed
- * even with autoClose off, and the fd is saveLayer's to fsync and close.
- */
-function fdWriter(fd) {
-    return new external_node_stream_.Writable({
-        highWaterMark: 1 << 20,
-        write(chunk, _enc, cb) {
-            writeAll(fd, chunk, cb);
-        },
-    });
-}
 /** SHA-256 and size of what was written to `fd`, read back from its start (the page cache, just written). */
 async function hashFile(fd) {
     const d = digester();
@@ -102609,24 +102656,42 @@ async function hashFile(fd) {
     }
     return d.result();
 }
-function settle(streams) {
-    return new Promise((resolve) => (0,external_node_stream_.pipeline)(streams, (err) => resolve(err ?? undefined)));
+/** Throws for a tool that failed (see runPipeline for the order of blame). */
+async function checkTools(tools, upper) {
+    const statuses = await Promise.allSettled(tools.map((t) => t.done));
+    // A tool that could not start is the cause; then one that failed by itself (not by
+    // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
+    // "Broken pipe" is what a dead compressor does to it, never the other way round.
+    // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
+    // tree that was being written is not a layer of anything.
+    for (const s of statuses)
+        if (s.status === 'rejected')
+            throw s.reason;
+    const exits = statuses.map((s, i) => ({ tool: tools[i], ...s.value })).reverse();
+    for (const { tool, code, stderr } of exits) {
+        if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
+            throw new errors_ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
+        }
+    }
+    for (const { tool, code } of exits) {
+        if (code !== 0)
+            throw new errors_ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+    }
 }
-async function runPipeline(upper, tarArgs, compression, fd, signal) {
-    const tar = startTool('tar', tarArgs, ['ignore', 'pipe', 'pipe']);
-    const cmd = compressorCommand(compression);
-    // The compressor writes the file itself: its output going through node as well cost
-    // more CPU (two more copies, a wake-up per 64 KiB) than reading the file back to hash it.
-    const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
-    const tools = comp ? [tar, comp] : [tar];
-    const killAll = () => {
-        for (const t of tools)
-            if (t.child.exitCode === null && t.child.signalCode === null)
-                t.child.kill('SIGKILL');
-    };
-    // Set by us, in order of blame: the rewrite's refusal, then the file's write error.
-    let rewriteError;
-    let writeError;
+/** Writes BUF to a child's stdin and ends it. */
+function feed(stdin, buf) {
+    stdin.on('error', () => undefined); // a tool that died says so by its exit status
+    stdin.end(buf);
+}
+/** Writes BUF to the stream and waits until it has been handed to the kernel. */
+function writeStream(w, buf) {
+    return new Promise((resolve, reject) => w.write(buf, (err) => (err ? reject(err) : resolve())));
+}
+/**
+ * The prefix: tar's metadata dump of `meta` through SavePrefix. Throws ImageError for
+ * what the layer cannot hold.
+ */
+async function layerPrefix(upper, meta, signal) {
     const isWhiteout = (name) => {
         try {
             const s = (0,external_node_fs_namespaceObject.lstatSync)(external_node_path_default().join(upper, name));
@@ -102636,102 +102701,98 @@ async function runPipeline(upper, tarArgs, compression, fd, signal) {
             return false;
         }
     };
-    const handler = new SaveRewrite(upper, isWhiteout);
+    const handler = new SavePrefix(upper, isWhiteout);
     const rewriter = new TarRewriter(handler);
-    const plain = digester();
-    // The uncompressed layer is hashed here, as it is produced (one stream stage less), and
-    // its pieces (a header here, a file's data there) are gathered into writes of about
-    // 1 MiB: a pipe write per piece cost more CPU than hashing and compressing together.
-    let gathered = [];
-    let gatheredBytes = 0;
-    const push = (t, parts, force = false) => {
-        for (const p of parts) {
-            if (!p.length)
-                continue;
-            plain.update(p);
-            gathered.push(p);
-            gatheredBytes += p.length;
-        }
-        if (gatheredBytes >= GATHER_BYTES || (force && gatheredBytes > 0)) {
-            t.push(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, gatheredBytes));
-            gathered = [];
-            gatheredBytes = 0;
-        }
+    const tar = startTool('tar', tarMetaArgs(upper), ['pipe', 'pipe', 'pipe']);
+    const onAbort = () => {
+        tar.child.kill('SIGKILL');
     };
-    const rewrite = new external_node_stream_.Transform({
-        writableHighWaterMark: 1 << 20,
-        readableHighWaterMark: 1 << 20,
-        transform(chunk, _enc, cb) {
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let failure;
+    try {
+        feed(tar.child.stdin, nulList(meta));
+        tar.child.stdout.on('data', (chunk) => {
+            if (failure)
+                return;
             try {
-                push(this, rewriter.write(chunk));
-                cb();
+                rewriter.write(chunk);
             }
             catch (err) {
-                rewriteError = err instanceof TarFormatError ? new errors_ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : err;
-                killAll();
-                cb(rewriteError);
+                failure = err instanceof TarFormatError ? new errors_ImageError(`tar wrote an archive this save cannot read: ${err.message}`) : err;
+                tar.child.kill('SIGKILL');
             }
-        },
-        flush(cb) {
-            try {
-                push(this, rewriter.end(), true);
-                cb();
-            }
-            catch (err) {
-                rewriteError = err;
-                cb(rewriteError);
-            }
-        },
-    });
-    const file = comp ? undefined : fdWriter(fd);
-    file?.on('error', (err) => {
-        writeError ??= new errors_ImageError(`cannot write the image layer: ${err.message}`);
-        killAll();
-    });
+        });
+        await checkTools([tar], upper).catch((err) => {
+            failure ??= err;
+        });
+        if (signal?.aborted)
+            throw new errors_ImageError(`saving ${upper} was aborted`);
+        if (failure)
+            throw failure;
+        return { blocks: handler.blocks, stats: handler.stats, members: handler.members };
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+        if (tar.child.exitCode === null && tar.child.signalCode === null)
+            tar.child.kill('SIGKILL');
+    }
+}
+async function runPipeline(upper, exclude, compression, fd, signal) {
+    const cmd = compressorCommand(compression);
+    // The compressor writes the file itself; Node hashes the file afterwards (page cache).
+    // It starts first: its start-up overlaps the walk.
+    const comp = cmd ? startTool(cmd.file, cmd.args, ['pipe', fd, 'pipe']) : undefined;
+    const tools = comp ? [comp] : [];
+    const killAll = () => {
+        for (const t of tools)
+            if (t.child.exitCode === null && t.child.signalCode === null)
+                t.child.kill('SIGKILL');
+    };
     const onAbort = () => killAll();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        const flows = comp
-            ? [settle([tar.child.stdout, rewrite, comp.child.stdin])]
-            : [settle([tar.child.stdout, rewrite, file])];
-        const [flowErrors, statuses] = await Promise.all([Promise.all(flows), Promise.allSettled(tools.map((t) => t.done))]);
+        // A compressor that could not start (not installed) rejects `done` with why.
+        if (comp && comp.child.pid === undefined)
+            await comp.done;
+        const walk = walkUpper(upper, exclude);
+        const prefix = await layerPrefix(upper, walk.meta, signal);
+        const head = Buffer.concat(prefix.blocks);
+        let into;
+        if (comp) {
+            const stdin = comp.child.stdin;
+            stdin.on('error', () => undefined); // the compressor's exit status says why
+            if (head.length)
+                await writeStream(stdin, head).catch(() => undefined);
+            into = stdin;
+        }
+        else {
+            // Uncompressed: the members go to the file at its offset, then tar goes on from there.
+            (0,external_node_fs_namespaceObject.writeSync)(fd, head);
+            into = fd;
+        }
         if (signal?.aborted)
             throw new errors_ImageError(`saving ${upper} was aborted`);
-        if (rewriteError)
-            throw rewriteError;
-        if (writeError)
-            throw writeError;
-        // A tool that could not start is the cause; then one that failed by itself (not by
-        // SIGPIPE or our SIGKILL after another part stopped), the compressor first: tar's
-        // "Broken pipe" is what a dead compressor does to it, never the other way round.
-        // tar's exit status 1 ("file changed as we read it") is a failure too: a layer of a
-        // tree that was being written is not a layer of anything.
-        for (const s of statuses)
-            if (s.status === 'rejected')
-                throw s.reason;
-        const exits = statuses.map((s, i) => ({ tool: tools[i], ...s.value })).reverse();
-        for (const { tool, code, stderr } of exits) {
-            if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
-                throw new errors_ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
-            }
+        const tar = startTool('tar', tarCreateArgs(upper), ['pipe', into, 'pipe']);
+        tools.unshift(tar);
+        feed(tar.child.stdin, nulList(walk.members));
+        // tar's end is the layer's end: then the compressor gets EOF.
+        void tar.done.then(() => comp?.child.stdin.end(), () => comp?.child.stdin.end());
+        try {
+            await checkTools(tools, upper);
         }
-        for (const { tool, code } of exits) {
-            if (code !== 0)
-                throw new errors_ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+        finally {
+            if (signal?.aborted)
+                throw new errors_ImageError(`saving ${upper} was aborted`);
         }
-        const streamError = flowErrors.find((e) => e !== undefined);
-        if (streamError)
-            throw new errors_ImageError(`saving ${upper} failed: ${streamError.message}`);
-        const p = plain.result();
-        const c = comp ? await hashFile(fd) : p;
+        // The file's digest (read back from the page cache) while its data goes to the disk.
+        const [c] = await Promise.all([hashFile(fd), new Promise((resolve, reject) => (0,external_node_fs_namespaceObject.fdatasync)(fd, (err) => (err ? reject(err) : resolve())))]);
         return {
             digest: c.digest,
             size: c.size,
-            diffId: p.digest,
-            uncompressedSize: p.size,
-            entries: rewriter.members + handler.stats.opaqueDirs,
-            whiteouts: handler.stats.whiteouts,
-            opaqueDirs: handler.stats.opaqueDirs,
+            ...(comp ? {} : { diffId: c.digest }),
+            entries: walk.members.length + prefix.members,
+            whiteouts: prefix.stats.whiteouts,
+            opaqueDirs: prefix.stats.opaqueDirs,
         };
     }
     finally {
@@ -102812,8 +102873,8 @@ class store_ImageStore {
     namePath(name) {
         return external_node_path_default().join(this.namesDir, name);
     }
-    layerDir(diffId) {
-        return external_node_path_default().join(this.layersDir, store_hexOf(diffId));
+    layerDir(layer) {
+        return external_node_path_default().join(this.layersDir, layerKey(layer));
     }
     lockPath(what) {
         return external_node_path_default().join(this.libraryDir, 'store', 'locks', `image-${what}.lock`);
@@ -102825,7 +102886,7 @@ class store_ImageStore {
         try {
             const r = await saveLayer(upperDir, tmp, opts);
             (0,external_node_fs_namespaceObject.renameSync)(tmp, this.blobPath(r.digest));
-            return { digest: r.digest, diffId: r.diffId, mediaType: r.mediaType, size: r.size };
+            return { digest: r.digest, ...(r.diffId ? { diffId: r.diffId } : {}), mediaType: r.mediaType, size: r.size };
         }
         finally {
             (0,external_node_fs_namespaceObject.rmSync)(tmp, { force: true });
@@ -102980,7 +103041,7 @@ class store_ImageStore {
             for (const c of chain) {
                 manifests.add(store_hexOf(c.digest));
                 blobs.add(store_hexOf(c.manifest.layer.digest));
-                layers.add(store_hexOf(c.manifest.layer.diffId));
+                layers.add(layerKey(c.manifest.layer));
             }
         }
         for (const dir of this.containerLowerDirs())
@@ -103027,17 +103088,17 @@ class store_ImageStore {
      * the first time it is needed; two processes needing it at once apply it once.
      */
     async ensureLayerDir(layer, log) {
-        const dir = this.layerDir(layer.diffId);
+        const dir = this.layerDir(layer);
         if (store_isDir(dir))
             return dir;
         if (!this.hasBlob(layer.digest))
             throw new errors_ImageError(`the layer blob ${layer.digest} is missing from ${this.blobsDir}; load the image again`);
-        await lock_withFileLock(this.lockPath(`layer-${store_hexOf(layer.diffId)}`), async () => {
+        await lock_withFileLock(this.lockPath(`layer-${layerKey(layer)}`), async () => {
             if (store_isDir(dir))
                 return;
             (0,external_node_fs_namespaceObject.mkdirSync)(this.layersDir, { recursive: true });
             await applyLayer(this.blobPath(layer.digest), dir, { log });
-        }, { onWait: () => log?.(`another process is applying layer ${layer.diffId}; waiting for it`) });
+        }, { onWait: () => log?.(`another process is applying layer ${layer.diffId ?? layer.digest}; waiting for it`) });
         return dir;
     }
 }
@@ -103214,7 +103275,7 @@ async function loadImageFile(store, file, as) {
             catch (err) {
                 throw bad(`the layer blob ${l.digest} cannot be decompressed: ${err.message}`);
             }
-            if (diffId !== l.diffId)
+            if (l.diffId !== undefined && diffId !== l.diffId)
                 throw bad(`the layer blob ${l.digest} unpacks to a tar with sha256 ${diffId}, not its diff_id ${l.diffId}`);
             adopt.push({ file: p, digest: l.digest });
         }
@@ -104244,6 +104305,7 @@ function entryOf(store, name) {
 
 
 
+
 /**
  * `container --image IMAGE`: the config with lowerDirs = the image chain's applied layers,
  * newest first, then the base root; the image's settings (env, workdir, user) under the
@@ -104403,7 +104465,7 @@ function baseOfLowerDirs(libraryDir, lowerDirs) {
         catch {
             continue;
         }
-        if (chain.map((c) => c.manifest.layer.diffId.replace(/^sha256:/, '')).join(',') === want && sameBase(chain[0].manifest.base, base)) {
+        if (chain.map((c) => layerKey(c.manifest.layer)).join(',') === want && sameBase(chain[0].manifest.base, base)) {
             return { base: chain[0].manifest.base, parent: chain[0] };
         }
     }
