@@ -9,7 +9,7 @@ import { TarFormatError } from '../rootfs/tar-header.js';
 import { ImageError } from './errors.js';
 import { compressorCommand, layerMediaType, type LayerCompression } from './layer-compression.js';
 import { SavePrefix } from './layer-save-rewrite.js';
-import { nulList, walkUpper } from './layer-save-walk.js';
+import { nulList, walkUpper, type UpperWalk } from './layer-save-walk.js';
 import { excludeMemberName, tarCreateArgs, tarMetaArgs } from './layer-tar-args.js';
 import { TarRewriter } from './layer-tar-rewriter.js';
 
@@ -229,7 +229,7 @@ function writeStream(w: Writable, buf: Buffer): Promise<void> {
  * The prefix: tar's metadata dump of `meta` through SavePrefix. Throws ImageError for
  * what the layer cannot hold.
  */
-async function layerPrefix(upper: string, meta: string[], signal: AbortSignal | undefined): Promise<{ blocks: Buffer[]; stats: SavePrefix['stats']; members: number }> {
+async function layerPrefix(upper: string, meta: () => string[], signal: AbortSignal | undefined): Promise<{ blocks: Buffer[]; stats: SavePrefix['stats']; members: number }> {
   const isWhiteout = (name: string): boolean => {
     try {
       const s = lstatSync(path.join(upper, name));
@@ -247,7 +247,8 @@ async function layerPrefix(upper: string, meta: string[], signal: AbortSignal | 
   signal?.addEventListener('abort', onAbort, { once: true });
   let failure: Error | undefined;
   try {
-    feed(tar.child.stdin!, nulList(meta));
+    // tar starts (an exec) while the walk runs: it waits for the names on its stdin.
+    feed(tar.child.stdin!, nulList(meta()));
     tar.child.stdout!.on('data', (chunk: Buffer) => {
       if (failure) return;
       try {
@@ -289,8 +290,9 @@ async function runPipeline(
   try {
     // A compressor that could not start (not installed) rejects `done` with why.
     if (comp && comp.child.pid === undefined) await comp.done;
-    const walk = walkUpper(upper, exclude);
-    const prefix = await layerPrefix(upper, walk.meta, signal);
+    let walk: UpperWalk | undefined;
+    const prefix = await layerPrefix(upper, () => (walk = walkUpper(upper, exclude)).meta, signal);
+    const members = walk!.members;
     const head = Buffer.concat(prefix.blocks);
     let into: Writable | number;
     if (comp) {
@@ -306,7 +308,7 @@ async function runPipeline(
     if (signal?.aborted) throw new ImageError(`saving ${upper} was aborted`);
     const tar = startTool('tar', tarCreateArgs(upper), ['pipe', into, 'pipe']);
     tools.unshift(tar);
-    feed(tar.child.stdin!, nulList(walk.members));
+    feed(tar.child.stdin!, nulList(members));
     // tar's end is the layer's end: then the compressor gets EOF.
     void tar.done.then(
       () => comp?.child.stdin!.end(),
@@ -323,7 +325,7 @@ async function runPipeline(
       digest: c.digest,
       size: c.size,
       ...(comp ? {} : { diffId: c.digest }),
-      entries: walk.members.length + prefix.members,
+      entries: members.length + prefix.members,
       whiteouts: prefix.stats.whiteouts,
       opaqueDirs: prefix.stats.opaqueDirs,
     };
