@@ -102710,7 +102710,8 @@ async function layerPrefix(upper, meta, signal) {
     signal?.addEventListener('abort', onAbort, { once: true });
     let failure;
     try {
-        feed(tar.child.stdin, nulList(meta));
+        // tar starts (an exec) while the walk runs: it waits for the names on its stdin.
+        feed(tar.child.stdin, nulList(meta()));
         tar.child.stdout.on('data', (chunk) => {
             if (failure)
                 return;
@@ -102754,8 +102755,9 @@ async function runPipeline(upper, exclude, compression, fd, signal) {
         // A compressor that could not start (not installed) rejects `done` with why.
         if (comp && comp.child.pid === undefined)
             await comp.done;
-        const walk = walkUpper(upper, exclude);
-        const prefix = await layerPrefix(upper, walk.meta, signal);
+        let walk;
+        const prefix = await layerPrefix(upper, () => (walk = walkUpper(upper, exclude)).meta, signal);
+        const members = walk.members;
         const head = Buffer.concat(prefix.blocks);
         let into;
         if (comp) {
@@ -102774,7 +102776,7 @@ async function runPipeline(upper, exclude, compression, fd, signal) {
             throw new errors_ImageError(`saving ${upper} was aborted`);
         const tar = startTool('tar', tarCreateArgs(upper), ['pipe', into, 'pipe']);
         tools.unshift(tar);
-        feed(tar.child.stdin, nulList(walk.members));
+        feed(tar.child.stdin, nulList(members));
         // tar's end is the layer's end: then the compressor gets EOF.
         void tar.done.then(() => comp?.child.stdin.end(), () => comp?.child.stdin.end());
         try {
@@ -102790,7 +102792,7 @@ async function runPipeline(upper, exclude, compression, fd, signal) {
             digest: c.digest,
             size: c.size,
             ...(comp ? {} : { diffId: c.digest }),
-            entries: walk.members.length + prefix.members,
+            entries: members.length + prefix.members,
             whiteouts: prefix.stats.whiteouts,
             opaqueDirs: prefix.stats.opaqueDirs,
         };
