@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArchive } from '../../src/core/cache/archive-cache.js';
 import { rootCacheKey } from '../../src/core/cache/keys.js';
-import { actionBundlesBuilt, ensureRunnerUser, RunnerJob, type RunnerUser } from '../support/action-harness.js';
+import { RunnerJobs } from '../support/action-harness.js';
 import { startCacheServer, type CacheProtocol, type CacheServer } from '../support/cache-server.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch, SHARED_ROOTFS } from '../support/host.js';
@@ -18,25 +18,17 @@ expectHostMountsUnchanged();
 
 const ALPINE_TGZ = path.join(SHARED_ROOTFS, 'alpine-minirootfs-3.20.3-x86_64.tar.gz');
 const S = scratch('mc-action-cache-');
-let user: RunnerUser;
 let web: TestServer;
 let sha = '';
-let n = 0;
-
-function job(): RunnerJob {
-  const dir = path.join(S.dir, `job-${++n}`);
-  mkdirSync(dir, { recursive: true });
-  return new RunnerJob({ dir, user, runId: `c${n}` });
-}
+const jobs = new RunnerJobs(S.dir, 'c');
+const job = () => jobs.job();
 /** A library dir of its own: each job is a fresh runner unless it says otherwise. */
-const freshLib = () => path.join(S.dir, `lib-${n}-${Math.random().toString(36).slice(2, 8)}`);
+const freshLib = () => jobs.freshLib();
 const URL_PATH = '/alpine.tar.gz';
 
 describe.skipIf(!existsSync(ALPINE_TGZ))('root archives in the Actions cache', () => {
   beforeAll(async () => {
-    expect(actionBundlesBuilt(), 'dist/main and dist/post are missing: run node scripts/build.mjs').toBe(true);
-    user = ensureRunnerUser();
-    chmodSync(S.dir, 0o755);
+    jobs.setUp();
     web = await startServer({ [URL_PATH]: serveFile(ALPINE_TGZ) });
     sha = createHash('sha256').update(readFileSync(ALPINE_TGZ)).digest('hex');
   });

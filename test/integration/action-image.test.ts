@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageCacheKey } from '../../src/core/cache/keys.js';
-import { actionBundlesBuilt, ensureRunnerUser, RunnerJob, type RunnerUser } from '../support/action-harness.js';
+import { RunnerJobs } from '../support/action-harness.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch, SHARED_ROOTFS, sharedRoot } from '../support/host.js';
@@ -17,20 +17,14 @@ expectHostMountsUnchanged();
 
 const ALPINE_TGZ = path.join(SHARED_ROOTFS, 'alpine-minirootfs-3.20.3-x86_64.tar.gz');
 const S = scratch('mc-action-image-');
-let user: RunnerUser;
 let web: TestServer;
 let cache: CacheServer;
 let env: Record<string, string>;
 let sha = '';
-let n = 0;
-
-function job(): RunnerJob {
-  const dir = path.join(S.dir, `job-${++n}`);
-  mkdirSync(dir, { recursive: true });
-  return new RunnerJob({ dir, user, runId: `img${n}` });
-}
+const jobs = new RunnerJobs(S.dir, 'img');
+const job = () => jobs.job();
 /** A library dir of its own: a fresh runner. */
-const freshLib = () => path.join(S.dir, `lib-${n}-${Math.random().toString(36).slice(2, 8)}`);
+const freshLib = () => jobs.freshLib();
 const URL_PATH = '/alpine.tar.gz';
 
 // The "install": done once, then found in the image. Root inside (Alpine's /opt is root's).
@@ -41,9 +35,7 @@ const imageEntries = () => cache.entries.filter((e) => e.key.startsWith('micro-c
 describe.skipIf(!existsSync(ALPINE_TGZ))('images in the Actions cache (image-cache-key, image-restore-keys, save-image, save-image-if)', () => {
   let inputs: Record<string, string>;
   beforeAll(async () => {
-    expect(actionBundlesBuilt(), 'dist/main and dist/post are missing: run node scripts/build.mjs').toBe(true);
-    user = ensureRunnerUser();
-    chmodSync(S.dir, 0o755);
+    jobs.setUp();
     web = await startServer({ [URL_PATH]: serveFile(ALPINE_TGZ) });
     sha = createHash('sha256').update(readFileSync(ALPINE_TGZ)).digest('hex');
     cache = await startCacheServer();
@@ -142,7 +134,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('images in the Actions cache (image-cac
     expect(post2.outputs['image-path']).toBe(out2);
     expect(post2.outputs['image-digest']).toMatch(/^sha256:[0-9a-f]{64}$/);
     const st = statSync(out2);
-    expect([st.uid, st.gid]).toEqual([user.uid, user.gid]);
+    expect([st.uid, st.gid]).toEqual([jobs.user!.uid, jobs.user!.gid]);
     expect(imageEntries()).toEqual([...before, `${imageCacheKey('fail-always')} true`]);
     // The file is the image: its manifest's sha256 is the digest post gave.
     const { execFileSync } = await import('node:child_process');
@@ -169,7 +161,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('images in the Actions cache (image-cac
     expect(post.code).toBe(0);
     const file = path.join(j.workspace, 'host-image.tar');
     expect(post.outputs['image-path']).toBe(file);
-    expect(statSync(file).uid).toBe(user.uid);
+    expect(statSync(file).uid).toBe(jobs.user!.uid);
     const { execFileSync } = await import('node:child_process');
     const manifest = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' })) as { base: { path?: string }; layer: { digest: string } };
     expect(manifest.base.path).toBe('/');

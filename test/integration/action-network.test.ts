@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JAIL_BRIDGE } from '../../src/core/jail/spec.js';
-import { actionBundlesBuilt, ensureRunnerUser, RunnerJob, type RunnerUser } from '../support/action-harness.js';
+import { RunnerJobs } from '../support/action-harness.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch } from '../support/host.js';
 import { holdNetns, killAllHolders, linkNames, pollUntil, type NetnsHolder } from '../support/net-namespaces.js';
@@ -13,25 +13,17 @@ import { holdNetns, killAllHolders, linkNames, pollUntil, type NetnsHolder } fro
 // nothing is made in, or sent to, the machine's own namespace (checked at the end).
 expectHostMountsUnchanged();
 const S = scratch('mc-action-net-');
-let user: RunnerUser;
-let n = 0;
 let hostLinksBefore: string[];
 let bridgeNs: NetnsHolder;
-
-function job(): RunnerJob {
-  const dir = path.join(S.dir, `job-${++n}`);
-  mkdirSync(dir, { recursive: true });
-  return new RunnerJob({ dir, user, runId: `net-${n}` });
-}
+const jobs = new RunnerJobs(S.dir, 'net-');
+const job = () => jobs.job();
 const LIB = () => path.join(S.dir, 'lib');
 
 // Interface names from /proc/net/dev (per network namespace, needs no tool in the root).
 const LINKS = "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort | tr '\\n' ' '; echo";
 
 beforeAll(async () => {
-  expect(actionBundlesBuilt(), 'dist/main and dist/post are missing: run node scripts/build.mjs').toBe(true);
-  user = ensureRunnerUser();
-  chmodSync(S.dir, 0o755);
+  jobs.setUp();
   hostLinksBefore = await linkNames();
   bridgeNs = await holdNetns();
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionBundlesBuilt, ensureRunnerUser, RunnerJob, type RunnerUser } from '../support/action-harness.js';
+import { RunnerJobs, type RunnerJob } from '../support/action-harness.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch } from '../support/host.js';
 import { buildMiniRoot } from '../support/miniroot.js';
@@ -15,25 +15,20 @@ import { STATE_ROOT } from '../../src/core/trees/containerize-spec.js';
 expectHostMountsUnchanged();
 
 const S = scratch('mc-action-trees-');
-let user: RunnerUser;
-let n = 0;
 const TREES = () => path.join(S.dir, 'trees');
 const HOOK_LOG = () => path.join(S.dir, 'hooks.log');
 const hookCalls = () => (existsSync(HOOK_LOG()) ? readFileSync(HOOK_LOG(), 'utf8').split('\n').filter(Boolean) : []);
 
+const runner = new RunnerJobs(S.dir, 't');
 const jobs: RunnerJob[] = [];
 function job(): RunnerJob {
-  const dir = path.join(S.dir, `job-${++n}`);
-  mkdirSync(dir, { recursive: true });
-  const j = new RunnerJob({ dir, user, runId: `t${n}` });
+  const j = runner.job();
   jobs.push(j);
   return j;
 }
 
 beforeAll(() => {
-  expect(actionBundlesBuilt(), 'dist/main and dist/post are missing: run node scripts/build.mjs').toBe(true);
-  user = ensureRunnerUser();
-  chmodSync(S.dir, 0o755);
+  runner.setUp();
   const hooks = path.join(TREES(), 'ci', '.container');
   mkdirSync(hooks, { recursive: true });
   buildMiniRoot(path.join(TREES(), 'ci', 'main'));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, run, type Result } from '../support/host.js';
 import { buildImageTestRoot } from '../support/image-tree.js';
+import { podman, PODMAN_RUN } from '../support/podman.js';
 
 // `image export IMAGE --oci DIR|FILE.tar` read by the real tools: skopeo inspects the
 // layout, podman loads the .tar into a private store and runs it, and sees the build.
@@ -23,16 +24,8 @@ let store = '';
 const BIN = process.env.MC_TEST_CLI || CLI;
 const cli = (args: string[]): Promise<Result> => run(process.execPath, [BIN, ...args], { timeoutMs: 120_000 });
 
-/** podman with a private store, in a private mount namespace (as in oci-export.test.ts). */
-function podman(args: string[]): Promise<Result> {
-  return run(
-    'unshare',
-    ['--mount', '--propagation', 'private', '--', 'podman', '--root', `${store}/root`, '--runroot', `${store}/run`, '--tmpdir', `${store}/tmp`,
-      '--storage-driver', 'overlay', '--cgroup-manager', 'cgroupfs', '--runtime', 'runc', '--events-backend', 'file', ...args],
-    { timeoutMs: 120_000 },
-  );
-}
-const RUN_FLAGS = ['run', '--rm', '--pull', 'never', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+/** podman with this file's private store (see ../support/podman.ts). */
+const inStore = (args: string[]): Promise<Result> => podman(store, args);
 
 function hostMountpoints(): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n').map((l) => l.split(' ')[4]!);
@@ -57,7 +50,7 @@ describe.skipIf(missing.length > 0)('image export to an OCI layout', () => {
 
   afterAll(async () => {
     try {
-      if (store) await podman(['system', 'reset', '--force']);
+      if (store) await inStore(['system', 'reset', '--force']);
     } finally {
       const left = dir ? hostMountpoints().filter((mp) => mp === dir || mp.startsWith(`${dir}/`)) : [];
       for (const mp of left.reverse()) spawnSync('umount', ['-l', mp]);
@@ -85,9 +78,9 @@ describe.skipIf(missing.length > 0)('image export to an OCI layout', () => {
     const dest = path.join(dir, 'img1.tar');
     const r = await cli(['image', 'export', 'img1', '--oci', dest, '--tag', 'mc-image-test:1', '-d', lib]);
     expect(r.code, r.stderr).toBe(0);
-    const load = await podman(['load', '-i', dest]);
+    const load = await inStore(['load', '-i', dest]);
     expect(load.stdout).toBe('Loaded image: localhost/mc-image-test:1\n');
-    const ran = await podman([...RUN_FLAGS, 'localhost/mc-image-test:1', '/bin/sh', '-c',
+    const ran = await inStore([...PODMAN_RUN, 'localhost/mc-image-test:1', '/bin/sh', '-c',
       'cat /opt/app/f /srv/old/c; for f in /etc/motd /srv/old/a; do test -e $f && echo $f-present || echo $f-absent; done; stat -c %a /opt/app/su; pwd; echo $GREETING']);
     expect(ran.stderr).toBe('');
     expect(ran.stdout).toBe('built\nnew\n/etc/motd-absent\n/srv/old/a-absent\n4755\n/srv\nhi\n');

@@ -9,6 +9,7 @@ import { exportOciLayout, type OciExportInput } from '../../src/core/image/oci-e
 import { layerFromArchive, rootLayerFromDirectory } from '../../src/core/image/oci-layer-source.js';
 import { MEDIA_TYPE } from '../../src/core/image/oci-spec.js';
 import { run, scratch, SHARED_ROOTFS, type Result } from '../support/host.js';
+import { podman, PODMAN_RUN } from '../support/podman.js';
 
 // OCI layouts written by exportOciLayout, read back by the real tools that users push and
 // run images with: skopeo (1.9 on Debian 12) and podman (4.3), in a private podman store.
@@ -53,21 +54,6 @@ async function skopeo(args: string[]): Promise<Result> {
   return run('skopeo', ['--insecure-policy', ...args], { timeoutMs: 60_000 });
 }
 
-/**
- * podman with its own store, run dir and temp dir under the scratch dir, each command in a
- * private mount namespace: the overlay and shm mounts podman makes die with the namespace,
- * whatever happens to the test. The flags after the store are what this machine's hybrid
- * cgroups and 20000 nofile limit need (DESIGN.md).
- */
-function podman(store: string, args: string[]): Promise<Result> {
-  return run(
-    'unshare',
-    ['--mount', '--propagation', 'private', '--', 'podman', '--root', `${store}/root`, '--runroot', `${store}/run`, '--tmpdir', `${store}/tmp`,
-      '--storage-driver', 'overlay', '--cgroup-manager', 'cgroupfs', '--runtime', 'runc', '--events-backend', 'file', ...args],
-    { timeoutMs: 120_000 },
-  );
-}
-const RUN_FLAGS = ['run', '--rm', '--pull', 'never', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 
 /** A layer made with plain tar: a new file, and a whiteout deleting the base's /etc/motd. */
 function makeBuildLayer(): string {
@@ -179,7 +165,7 @@ describe.skipIf(missing.length > 0)('OCI layout export read by skopeo and podman
     expect(load.stdout).toBe('Loaded image: localhost/mc-test:1.0\n');
     const listed = await podman(store, ['image', 'inspect', '--format', '{{.Id}}', 'localhost/mc-test:1.0']);
     expect(listed.stdout.trim()).toBe(r.config.digest.slice('sha256:'.length));
-    const ran = await podman(store, [...RUN_FLAGS, 'localhost/mc-test:1.0', '/bin/sh', '-c', PROBE]);
+    const ran = await podman(store, [...PODMAN_RUN, 'localhost/mc-test:1.0', '/bin/sh', '-c', PROBE]);
     expect(ran.stderr).toBe('');
     expect(ran.stdout).toBe('hello from layer two\nmotd-absent\ngreeting=hello oci\n/build\n3.20.3\n');
     expect(ran.code).toBe(0);
@@ -198,7 +184,7 @@ describe.skipIf(missing.length > 0)('OCI layout export read by skopeo and podman
     expect((await podman(store, ['image', 'exists', r.config.digest.slice(7)])).code).toBe(1);
     const pull = await podman(store, ['load', '-i', zdest]);
     expect(pull.code, pull.stderr + pull.stdout).toBe(0);
-    const ran = await podman(store, [...RUN_FLAGS, r.config.digest.slice(7), '/bin/sh', '-c', PROBE]);
+    const ran = await podman(store, [...PODMAN_RUN, r.config.digest.slice(7), '/bin/sh', '-c', PROBE]);
     expect(ran.stdout).toBe('hello from layer two\nmotd-absent\ngreeting=hello oci\n/build\n3.20.3\n');
 
     // layerCompression 'gzip' rewrites a zstd layer for readers without zstd; same diff ID.
@@ -219,7 +205,7 @@ describe.skipIf(missing.length > 0)('OCI layout export read by skopeo and podman
     expect(r.diffIds[0]).toBe(diffIdOf(ALPINE_XZ, 'xz -dc'));
     const pull = await podman(store, ['load', '-i', dest]);
     expect(pull.code, pull.stderr + pull.stdout).toBe(0);
-    const ran = await podman(store, [...RUN_FLAGS, r.config.digest.slice(7), '/bin/sh', '-c', 'cat /build/hello.txt /etc/alpine-release']);
+    const ran = await podman(store, [...PODMAN_RUN, r.config.digest.slice(7), '/bin/sh', '-c', 'cat /build/hello.txt /etc/alpine-release']);
     expect(ran.stdout).toMatch(/^hello from layer two\n3\.9\.\d+\n$/);
   });
 

@@ -251,3 +251,36 @@ function runNoStdin(file: string, args: string[], o: { cwd: string; env: Record<
 export function actionBundlesBuilt(): boolean {
   return existsSync(actionBundle('main')) && existsSync(actionBundle('post'));
 }
+
+/**
+ * The jobs of one end-to-end test file, in DIR (its scratch dir): `setUp()` (in beforeAll)
+ * checks that the bundles are built, makes the runner user and lets it into DIR; `job()`
+ * is a new job (its own workspace and run id, RUNIDPREFIX + a number) run as that user;
+ * `freshLib()` a library dir no job used: a fresh runner.
+ */
+export class RunnerJobs {
+  user: RunnerUser | undefined;
+  private n = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly runIdPrefix: string,
+  ) {}
+
+  setUp(): RunnerUser {
+    if (!actionBundlesBuilt()) throw new Error('dist/main and dist/post are missing: run node scripts/build.mjs');
+    this.user = ensureRunnerUser();
+    chmodSync(this.dir, 0o755);
+    return this.user;
+  }
+
+  job(): RunnerJob {
+    const dir = path.join(this.dir, `job-${++this.n}`);
+    mkdirSync(dir, { recursive: true });
+    return new RunnerJob({ dir, user: this.user, runId: `${this.runIdPrefix}${this.n}` });
+  }
+
+  freshLib(): string {
+    return path.join(this.dir, `lib-${this.n}-${randomUUID().slice(0, 8)}`);
+  }
+}

@@ -41,7 +41,6 @@ export interface SaveStats {
 export class SavePrefix implements MemberHandler {
   readonly stats: SaveStats = { whiteouts: 0, opaqueDirs: 0 };
   readonly blocks: Buffer[] = [];
-  members = 0;
 
   /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
   constructor(
@@ -62,11 +61,9 @@ export class SavePrefix implements MemberHandler {
     const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
     if (whiteout) {
       this.stats.whiteouts++;
-      this.members++;
       this.blocks.push(...editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: isOverlayXattr }));
     } else if (e.type === 'directory' && m.pax.some((r) => r.key === `${OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y')) {
       this.stats.opaqueDirs++;
-      this.members++;
       this.blocks.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
     }
     return { emit: [], data: 'skip' };

@@ -229,7 +229,7 @@ function writeStream(w: Writable, buf: Buffer): Promise<void> {
  * The prefix: tar's metadata dump of `meta` through SavePrefix. Throws ImageError for
  * what the layer cannot hold.
  */
-async function layerPrefix(upper: string, meta: () => string[], signal: AbortSignal | undefined): Promise<{ blocks: Buffer[]; stats: SavePrefix['stats']; members: number }> {
+async function layerPrefix(upper: string, meta: () => string[], signal: AbortSignal | undefined): Promise<SavePrefix> {
   const isWhiteout = (name: string): boolean => {
     try {
       const s = lstatSync(path.join(upper, name));
@@ -263,7 +263,7 @@ async function layerPrefix(upper: string, meta: () => string[], signal: AbortSig
     });
     if (signal?.aborted) throw new ImageError(`saving ${upper} was aborted`);
     if (failure) throw failure;
-    return { blocks: handler.blocks, stats: handler.stats, members: handler.members };
+    return handler;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (tar.child.exitCode === null && tar.child.signalCode === null) tar.child.kill('SIGKILL');
@@ -310,10 +310,7 @@ async function runPipeline(
     tools.unshift(tar);
     feed(tar.child.stdin!, nulList(members));
     // tar's end is the layer's end: then the compressor gets EOF.
-    void tar.done.then(
-      () => comp?.child.stdin!.end(),
-      () => comp?.child.stdin!.end(),
-    );
+    void tar.done.catch(() => undefined).finally(() => comp?.child.stdin!.end());
     try {
       await checkTools(tools, upper);
     } finally {
@@ -325,7 +322,7 @@ async function runPipeline(
       digest: c.digest,
       size: c.size,
       ...(comp ? {} : { diffId: c.digest }),
-      entries: members.length + prefix.members,
+      entries: members.length + prefix.stats.whiteouts + prefix.stats.opaqueDirs,
       whiteouts: prefix.stats.whiteouts,
       opaqueDirs: prefix.stats.opaqueDirs,
     };

@@ -639,14 +639,14 @@ mc_cleanup() {
 # "signal NAME" from the lifeline; "exit N" when it failed. EOF: PID 1 is gone.
 mc_loop() {
   mc_hp= mc_cp= mc_keeper=
-  # The cgroup, at once, for our unshare ($$ of this subshell is the launcher's, which is
-  # exec'ing unshare meanwhile): moving a process between cgroups waits for an RCU grace
+  # First the mounts, which PID 1 waits for once it has started.
+  if ( mc_plan_mounts ); then echo plan >&6; else echo abort >&6; fi
+  # Then the cgroup (only with limits), at once, for our unshare ($$ of this subshell is
+  # the launcher's, which is exec'ing unshare meanwhile): moving a process between cgroups waits for an RCU grace
   # period, several ms of idle waiting that overlap unshare's and PID 1's start this way.
   # When the move is done before unshare forks, PID 1 is born inside; else its own move
   # (on its first message) is quick, the grace period having just passed. An empty
   # cgroup left by a crash goes first, so its OOM count starts at zero.
-  # First the mounts, which PID 1 waits for once it has started.
-  if ( mc_plan_mounts ); then echo plan >&6; else echo abort >&6; fi
   mc_cg_remove 1
   mc_cg=cgroup
   mc_cg_setup "$$" || mc_cg=abort
