@@ -102418,7 +102418,6 @@ class SavePrefix {
     isWhiteout;
     stats = { whiteouts: 0, opaqueDirs: 0 };
     blocks = [];
-    members = 0;
     /** `isWhiteout(name)`: whether the member `name` (a hard link's target) is a whiteout on disk. */
     constructor(upperDir, isWhiteout) {
         this.upperDir = upperDir;
@@ -102435,12 +102434,10 @@ class SavePrefix {
         const whiteout = (e.type === 'char' && e.devmajor === 0 && e.devminor === 0) || (e.type === 'hardlink' && this.isWhiteout(e.linkTarget));
         if (whiteout) {
             this.stats.whiteouts++;
-            this.members++;
             this.blocks.push(...editMember(m, { path: whiteoutName(e.path), typeflag: '0', mode: 0o600, size: 0, linkname: '', devmajor: 0, devminor: 0, drop: layer_save_rewrite_isOverlayXattr }));
         }
         else if (e.type === 'directory' && m.pax.some((r) => r.key === `${layer_save_rewrite_OVERLAY_XATTR}opaque` && paxValue(r).toString('latin1') === 'y')) {
             this.stats.opaqueDirs++;
-            this.members++;
             this.blocks.push(...emptyFileMember(opaqueMarkerName(e.path), e.mode & 0o777, m.header));
         }
         return { emit: [], data: 'skip' };
@@ -102730,7 +102727,7 @@ async function layerPrefix(upper, meta, signal) {
             throw new errors_ImageError(`saving ${upper} was aborted`);
         if (failure)
             throw failure;
-        return { blocks: handler.blocks, stats: handler.stats, members: handler.members };
+        return handler;
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
@@ -102778,7 +102775,7 @@ async function runPipeline(upper, exclude, compression, fd, signal) {
         tools.unshift(tar);
         feed(tar.child.stdin, nulList(members));
         // tar's end is the layer's end: then the compressor gets EOF.
-        void tar.done.then(() => comp?.child.stdin.end(), () => comp?.child.stdin.end());
+        void tar.done.catch(() => undefined).finally(() => comp?.child.stdin.end());
         try {
             await checkTools(tools, upper);
         }
@@ -102792,7 +102789,7 @@ async function runPipeline(upper, exclude, compression, fd, signal) {
             digest: c.digest,
             size: c.size,
             ...(comp ? {} : { diffId: c.digest }),
-            entries: members.length + prefix.members,
+            entries: members.length + prefix.stats.whiteouts + prefix.stats.opaqueDirs,
             whiteouts: prefix.stats.whiteouts,
             opaqueDirs: prefix.stats.opaqueDirs,
         };
