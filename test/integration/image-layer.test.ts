@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
@@ -42,6 +42,7 @@ const LIST = `list() (
   find . ! -type s -printf '%p|%y|%m|%U|%G|%Ts|%l|' -a \\( -type d -printf '-|-\\n' -o -printf '%s|%n\\n' \\) | LC_ALL=C sort
   find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2
   getfattr -R -h -d -m '^user\\.' --absolute-names . 2>/dev/null | grep -v '^$' | LC_ALL=C sort || true
+  find . ! -type s ! -type l -print0 | LC_ALL=C sort -z | xargs -0 getfacl -P -s -p 2>/dev/null
 )`;
 
 const lower = path.join(S.dir, 'lower');
@@ -82,6 +83,7 @@ beforeAll(() => {
     mkdir -p d/e && echo linked > d/e/g && ln d/e/g d/hl   # hard links
     ln -s ../keep d/rel && ln -s /etc/passwd d/abs           # symlinks
     setfattr -n user.test -v hello d/e/g && setfattr -n user.bin -v 0x00ff10 keep
+    setfacl -m u:1234:rw-,g:55:r-- d/e/g && setfacl -d -m g:55:r-x d   # ACLs, a default one
     mkfifo fifo
     ${q(process.execPath)} -e 'require("net").createServer().listen("sock", () => process.exit(0))'   # a socket (left behind by exit)
     echo owned > own && chown 1234:5678 own
@@ -155,7 +157,9 @@ describe('saveLayer + applyLayer round trip on a real overlay', () => {
     const links = ['./d/e/g', './d/hl'].map((p) => entries.get(p)!);
     expect(links.map((e) => e.type).sort()).toEqual(['file', 'hardlink']);
     expect(links.find((e) => e.type === 'hardlink')!.linkTarget).toBe(links.find((e) => e.type === 'file')!.path);
-    expect(entries.get('./d/e/g')?.xattrs ?? entries.get('./d/hl')?.xattrs).toEqual(['user.test']);
+    // An ACL is its xattr, as the kernel keeps it: what podman and Docker restore (they ignore tar's SCHILY.acl.*).
+    expect(entries.get('./d/e/g')?.xattrs ?? entries.get('./d/hl')?.xattrs).toEqual(['user.test', 'system.posix_acl_access']);
+    expect(entries.get('./d')?.xattrs).toEqual(['system.posix_acl_default']);
     expect(entries.get('./keep')?.xattrs).toEqual(['user.bin']);
     expect(entries.has('./sock')).toBe(false);
     expect([...entries.values()].flatMap((e) => e.xattrs ?? []).filter((x) => x.startsWith('trusted.overlay.'))).toEqual([]);
@@ -194,6 +198,9 @@ describe('saveLayer + applyLayer round trip on a real overlay', () => {
     expect(after).toMatch(/\.\/rep\/n\|f\|/);
     expect(after).toMatch(/\.\/a\/stays\|f\|/);
     expect(after).not.toMatch(/\.\/a\/f1\|/);
+    // ACLs, as xattrs (the form podman and Docker restore too), a directory's default one included.
+    expect(after).toMatch(/# file: \.\/d\/e\/g\n# owner: root\n# group: root\nuser::rw-\nuser:1234:rw-\ngroup::r--\ngroup:55:r--/);
+    expect(after).toMatch(/# file: \.\/d\n# owner: root\n# group: root\n[^#]*default:group:55:r-x/);
   });
 });
 
@@ -230,6 +237,70 @@ describe('saveLayer compressions', () => {
     expect(sh(`cd ${q(back)} && find . -printf '%p %y %m %s\\n' | sort && getfattr -h --only-values -n trusted.overlay.opaque etc && stat -c '%t:%T' etc/deleted`)).toBe(
       sh(`cd ${q(up)} && find . -printf '%p %y %m %s\\n' | sort && getfattr -h --only-values -n trusted.overlay.opaque etc && stat -c '%t:%T' etc/deleted`),
     );
+  });
+});
+
+describe('saveLayer: names tar and find could get wrong', () => {
+  // Whiteouts whose names a line, a glob or UTF-8 cannot hold as they are; a volume whose
+  // path is a glob, beside names it would match as one; a socket.
+  const up = path.join(S.dir, 'odd-upper');
+  const odd = ['nl\nx', 'sp ', 'tab\t', 'st*r', '[br]', '\\x', '-dash'];
+  /** Every path of a tree with its type, mode and device numbers; names as hex (any bytes). */
+  const tree = (dir: string): string[] => {
+    const out: string[] = [];
+    const walk = (rel: Buffer): void => {
+      for (const name of readdirSync(Buffer.concat([Buffer.from(`${dir}/`), rel]), { encoding: 'buffer' })) {
+        const p = Buffer.concat([rel, name]);
+        const st = lstatSync(Buffer.concat([Buffer.from(`${dir}/`), p]));
+        out.push(`${p.toString('hex')} ${st.mode.toString(8)} ${st.isCharacterDevice() ? st.rdev : '-'}`);
+        if (st.isDirectory()) walk(Buffer.concat([p, Buffer.from('/')]));
+      }
+    };
+    walk(Buffer.alloc(0));
+    return out.sort();
+  };
+  const hex = (s: string): string => Buffer.from(s).toString('hex');
+
+  beforeAll(() => {
+    for (const d of ['d', 'v[1]*/in', 'v1x', 'vx', 'keep']) mkdirSync(path.join(up, d), { recursive: true });
+    writeFileSync(path.join(up, 'v[1]*/in/f'), 'volume\n');
+    writeFileSync(path.join(up, 'v1x/f'), 'matches the glob, not the name\n');
+    writeFileSync(path.join(up, 'keep/star'), 'k\n');
+    for (const n of odd) sh(`mknod -m 0 ${q(path.join(up, 'd', n))} c 0 0`);
+    sh(`mknod -m 0 "$(printf '%s/d/\\377b' ${q(up)})" c 0 0`); // not UTF-8
+    sh(`ln ${q(path.join(up, 'd/[br]'))} ${q(path.join(up, 'd/hl'))}`); // one whiteout inode, two names
+    sh(`cd ${q(path.join(up, 'keep'))} && ${q(process.execPath)} -e 'require("net").createServer().listen("sock", () => process.exit(0))'`);
+  });
+
+  it.each(['none', 'zstd'] as const)('%s: every whiteout becomes its .wh. member with its exact name; the volume and the socket are left out', async (compression) => {
+    const dir = path.join(S.dir, `odd-${compression}`);
+    mkdirSync(dir);
+    const file = path.join(dir, 'layer');
+    const r = await saveLayer(up, file, { compression, exclude: ['/v[1]*'] });
+    expect(r).toMatchObject({ whiteouts: odd.length + 2, opaqueDirs: 0 });
+    const e = byPath(entriesOf(file, compression === 'zstd' ? ['zstd', '-dc'] : undefined));
+    expect([...e.values()].filter((m) => m.type === 'char')).toEqual([]);
+    expect([...e.keys()].filter((p) => p.startsWith('./v'))).toEqual(['./v1x', './v1x/f', './vx']);
+    expect(e.has('./keep/star') && !e.has('./keep/sock')).toBe(true);
+    expect(r.entries).toBe(e.size);
+    // Applied, the layer is the upper layer again, byte for byte in every name.
+    const back = path.join(dir, 'back');
+    await applyLayer(file, back);
+    const want = tree(up).filter((l) => !l.startsWith(hex('v[1]*')) && !l.startsWith(hex('keep/sock')));
+    expect(want.some((l) => l.startsWith(`${hex('d/')}ff62 `))).toBe(true);
+    expect(tree(back)).toEqual(want);
+  });
+
+  it('refuses a whiteout whose name tar cannot be told (not UTF-8, and a newline), naming it', async () => {
+    const bad = path.join(S.dir, 'odd-bad');
+    mkdirSync(bad);
+    sh(`mknod -m 0 "$(printf '%s/\\377\\nX' ${q(bad)})" c 0 0`);
+    const dir = path.join(S.dir, 'odd-bad-out');
+    mkdirSync(dir);
+    const err = await saveLayer(bad, path.join(dir, 'l.tar.zst')).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(ImageError);
+    expect((err as Error).message).toMatch(/newline or ends in white space and is not UTF-8.*rename it/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

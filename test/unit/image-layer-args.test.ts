@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { compressorCommand, layerMediaType, parseLayerCompression } from '../../src/core/image/layer-compression.js';
-import { excludeMemberName, layerTarExtractArgs, tarCreateArgs, tarMetaArgs } from '../../src/core/image/layer-tar-args.js';
+import { ImageError } from '../../src/core/image/errors.js';
+import { excludeMemberName, layerTarExtractArgs, tarCreateArgs, tarExclusion, tarMetaArgs } from '../../src/core/image/layer-tar-args.js';
 
 describe('layer compression choice', () => {
   it.each([
@@ -48,27 +49,56 @@ describe('excludeMemberName: a volume path as tar names it', () => {
 });
 
 describe('tarCreateArgs, tarMetaArgs', () => {
-  it('the layer: pax format, numeric owners, xattrs but the overlay\'s, ACLs, second mtimes, the members named on stdin', () => {
-    expect(tarCreateArgs('/b/app/upper')).toEqual([
+  it("the layer: pax format, numeric owners, xattrs (ACLs among them) but the overlay's, second mtimes, tar's own walk in name order, literal exclusions", () => {
+    expect(tarCreateArgs('/b/app/upper', { file: Buffer.from('./a/wh\n'), args: ['--exclude=./odd\nname'] })).toEqual([
       '--create', '--file=-', '--directory=/b/app/upper', '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*',
-      '--xattrs-exclude=trusted.overlay.*', '--acls', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
-      '--no-recursion', '--null', '--files-from=-',
+      '--xattrs-exclude=trusted.overlay.*', '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime,delete=mtime',
+      '--sort=name', '--warning=no-file-ignored', '--anchored', '--no-wildcards', '--exclude-from=-', '--exclude=./odd\nname', '.',
     ]);
   });
 
-  it('the metadata dump: the overlay\'s xattrs only, no ACLs', () => {
+  it('reads no exclusion file when there is nothing in it', () => {
+    expect(tarCreateArgs('/u', { file: Buffer.alloc(0), args: [] }).filter((a) => a.startsWith('--exclude'))).toEqual([]);
+  });
+
+  it("the metadata dump: the overlay's xattrs that change what the layer means only, no ACLs, the names on stdin", () => {
     const a = tarMetaArgs('/u');
-    expect(a).toContain('--xattrs-include=trusted.overlay.*');
+    expect(a.filter((x) => x.startsWith('--xattrs-'))).toEqual([
+      '--xattrs-include=trusted.overlay.opaque', '--xattrs-include=trusted.overlay.redirect', '--xattrs-include=trusted.overlay.metacopy',
+    ]);
     expect(a).not.toContain('--acls');
     expect(a.slice(-3)).toEqual(['--no-recursion', '--null', '--files-from=-']);
   });
 });
 
+describe('tarExclusion: names tar leaves out, exactly', () => {
+  const latin1 = (bytes: number[]): string => Buffer.from(bytes).toString('latin1');
+  it.each([
+    ['plain names, one a line', ['./a/wh', './vol/mnt'], './a/wh\n./vol/mnt\n', []],
+    ['glob characters and backslashes are literal lines (--no-wildcards)', ['./st*r', './[br]', './x\\y'], './st*r\n./[br]\n./x\\y\n', []],
+    ['leading white space is kept on a line', ['./ lead'], './ lead\n', []],
+    ['a name that is not UTF-8 is a line of its bytes', [latin1([0x2e, 0x2f, 0xff, 0x41])], latin1([0x2e, 0x2f, 0xff, 0x41, 0x0a]), []],
+    ['a newline: an option', ['./x\ny'], '', ['--exclude=./x\ny']],
+    ['trailing white space (tar would drop it from a line): an option', ['./sp ', './tab\t', './cr\r'], '', ['--exclude=./sp ', '--exclude=./tab\t', '--exclude=./cr\r']],
+    ['a UTF-8 name as an option is its characters', [latin1([...Buffer.from('./é\n')])], '', ['--exclude=./é\n']],
+    ['nothing', [], '', []],
+  ])('%s', (_, names, file, args) => {
+    const x = tarExclusion(names);
+    expect(x.file.toString('latin1')).toBe(file);
+    expect(x.args).toEqual(args);
+  });
+
+  it('refuses a name with a newline that is not UTF-8: tar cannot be told it', () => {
+    expect(() => tarExclusion([latin1([0x2e, 0x2f, 0xff, 0x0a])])).toThrow(ImageError);
+    expect(() => tarExclusion([latin1([0x2e, 0x2f, 0xff, 0x20])])).toThrow(/newline or ends in white space and is not UTF-8/);
+  });
+});
+
 describe('layerTarExtractArgs', () => {
-  it("is the root extraction's, with the overlay's xattrs let through (the opaque markers)", () => {
+  it("is the root extraction's, with the overlay's xattrs let through (the opaque markers) and ACLs from their xattrs", () => {
     expect(layerTarExtractArgs('/l/.x')).toEqual([
       '-x', '-f', '-', '-C', '/l/.x', '--numeric-owner', '--same-permissions', '--same-owner',
-      '--xattrs', '--xattrs-include=*', '--acls', '--warning=no-unknown-keyword',
+      '--xattrs', '--xattrs-include=*', '--warning=no-unknown-keyword',
     ]);
   });
 });

@@ -133,18 +133,30 @@ describe('editMember: a PAX rewrite of one header', () => {
 const OPQ = { 'SCHILY.xattr.trusted.overlay.opaque': 'y' };
 
 describe('SavePrefix over a metadata dump (chunked at odd sizes)', () => {
+  // In find's order (the disk's), not by name; plain directories among them.
   const metaTar = buildTar([
     { name: './', type: '5', pax: { 'SCHILY.xattr.trusted.overlay.uuid': 'abc' } },
+    { name: './plain/', type: '5' },
+    { name: './b/', type: '5', mode: 0o750, uid: 3, pax: { ...OPQ } },
     { name: './a/', type: '5', pax: { 'SCHILY.xattr.trusted.overlay.origin': 'o' } },
     { name: './a/f1', type: '3', devmajor: 0, devminor: 0, mode: 0 },
     { name: './a/f2', type: '1', linkname: './a/f1' },
-    { name: './b/', type: '5', mode: 0o750, uid: 3, pax: { ...OPQ } },
+    { name: './plain/too/', type: '5' },
     { name: './dev/null', type: '3', devmajor: 1, devminor: 3 },
     { name: `./${'l/'.repeat(60)}gone`, type: '3', devmajor: 0, devminor: 0, pax: { path: `./${'l/'.repeat(60)}gone` } },
   ]);
 
-  it.each([1, 100, 512, 513, 4096])('chunks of %i bytes: only the whiteouts and markers, nothing of the dump itself', (chunk) => {
-    const h = new SavePrefix('/u', (name) => name === './a/f1');
+  it('hands the rewriter no plain directory: they cannot be opaque', () => {
+    const seen: string[] = [];
+    const h = new SavePrefix('/u');
+    const member = h.member.bind(h);
+    h.member = (m) => (seen.push(m.entry.path), member(m));
+    rewrite(metaTar, h);
+    expect(seen).toEqual(['./', './b/', './a/', './a/f1', './a/f2', './dev/null', `./${'l/'.repeat(60)}gone`]);
+  });
+
+  it.each([1, 100, 512, 513, 4096])('chunks of %i bytes: only the whiteouts and markers, in name order, nothing of the dump itself', (chunk) => {
+    const h = new SavePrefix('/u');
     expect(rewrite(metaTar, h, chunk).every((b) => b === 0)).toBe(true); // the dump's own end only
     const out = read(Buffer.concat([...h.blocks, Buffer.alloc(1024)]));
     expect(out.map((e) => [e.path, e.type, e.mode.toString(8)])).toEqual([
@@ -156,6 +168,8 @@ describe('SavePrefix over a metadata dump (chunked at odd sizes)', () => {
     expect(out.find((e) => e.path === './b/.wh..wh..opq')!.uid).toBe(3);
     expect(out.flatMap((e) => Object.keys(e.pax ?? {})).filter((k) => k.includes('trusted.overlay'))).toEqual([]);
     expect(h.stats).toEqual({ whiteouts: 3, opaqueDirs: 1 });
+    // Their names for tar to leave out; the hard link is one as it links to a whiteout.
+    expect(h.whiteoutNames).toEqual(['./a/f1', './a/f2', `./${'l/'.repeat(60)}gone`]);
     expect(h.stats.whiteouts + h.stats.opaqueDirs).toBe(out.length);
   });
 
@@ -163,7 +177,7 @@ describe('SavePrefix over a metadata dump (chunked at odd sizes)', () => {
     ['a directory renamed by redirect_dir', [{ name: './r/', type: '5', pax: { 'SCHILY.xattr.trusted.overlay.redirect': '/old' } }], /redirect_dir/],
     ['a metacopy file', [{ name: './m', data: '', pax: { 'SCHILY.xattr.trusted.overlay.metacopy': '' } }], /metacopy/],
   ] as const)('refuses %s', (_, entries, msg) => {
-    expect(() => rewrite(buildTar([...entries]), new SavePrefix('/u', () => false))).toThrow(msg);
+    expect(() => rewrite(buildTar([...entries]), new SavePrefix('/u'))).toThrow(msg);
   });
 });
 

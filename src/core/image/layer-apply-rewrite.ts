@@ -1,6 +1,7 @@
 import { normalizeMemberPath } from '../rootfs/archive-check.js';
 import { ImageError } from './errors.js';
 import { editMember } from './layer-member-edit.js';
+import { memberPathBytes } from './layer-tar-member.js';
 import type { Member, MemberHandler, Rewrite } from './layer-tar-rewriter.js';
 import { parseWhiteout } from './whiteout.js';
 
@@ -73,7 +74,9 @@ export class ApplyRewrite implements MemberHandler {
       this.stats.whiteouts++;
       // As the kernel makes them: c--------- 0:0. The member's other xattrs go too: a
       // whiteout is a name, not a file with properties.
-      const emit = editMember(m, { path: `${wh.dir}${wh.target}`, typeflag: '3', mode: 0, size: 0, devmajor: 0, devminor: 0, drop: (k) => k.startsWith('SCHILY.xattr.') || k.startsWith('SCHILY.acl.') });
+      // The name's own bytes: one that is not UTF-8 must delete that very name.
+      const exact = parseWhiteout(memberPathBytes(m)) as { dir: string; target: string };
+      const emit = editMember(m, { path: Buffer.from(`${exact.dir}${exact.target}`, 'latin1'), typeflag: '3', mode: 0, size: 0, devmajor: 0, devminor: 0, drop: (k) => k.startsWith('SCHILY.xattr.') || k.startsWith('SCHILY.acl.') });
       return { emit: [...before, ...emit], data: 'skip' };
     }
     const overlay = m.pax.some((r) => isOverlayXattr(r.key));

@@ -1,10 +1,10 @@
-import { fitsNameField, longNameBlocks, paxHeaderBlocks, paxRecord, rewriteHeader, type HeaderChange, type PaxRecord } from './layer-tar-member.js';
+import { fitsNameField, longNameBlocks, paxHeaderBlocks, paxRecord, rewriteHeader, type HeaderChange, type MemberName, type PaxRecord } from './layer-tar-member.js';
 import type { Member } from './layer-tar-rewriter.js';
 
 /** A change to one member's headers: fields, pax records dropped and added. */
 export interface MemberEdit extends Omit<HeaderChange, 'name'> {
-  /** A new name for the member. */
-  path?: string;
+  /** A new name for the member (a Buffer: its exact bytes). */
+  path?: MemberName;
   /** Pax records to leave out, by key. */
   drop?: (key: string) => boolean;
   /** Pax records to add (after the kept ones). */

@@ -1,5 +1,6 @@
 import { BLOCK } from '../rootfs/tar-header.js';
 import { ImageError } from './errors.js';
+import type { Member } from './layer-tar-rewriter.js';
 
 /**
  * Writing tar headers, for the members a layer rewrite changes (a whiteout renamed, an
@@ -68,10 +69,16 @@ export function setChecksum(block: Buffer): Buffer {
 
 const isPosix = (h: Buffer): boolean => h.toString('latin1', 257, 263) === 'ustar\0';
 
+/**
+ * A member name: a string is written as UTF-8; a Buffer is the name's exact bytes (a name
+ * read off the disk, which need not be UTF-8).
+ */
+export type MemberName = string | Buffer;
+
 /** What a rewrite changes in a member's header; everything else is kept as it was. */
 export interface HeaderChange {
   /** The new name, when it fits the 100-byte field (a longer one goes in a pax `path`). */
-  name?: string;
+  name?: MemberName;
   typeflag?: string;
   mode?: number;
   size?: number;
@@ -81,7 +88,7 @@ export interface HeaderChange {
 }
 
 /** Whether a name fits the header's name field (else it needs a pax `path` record). */
-export const fitsNameField = (name: string): boolean => Buffer.byteLength(name) <= 100;
+export const fitsNameField = (name: MemberName): boolean => Buffer.byteLength(name) <= 100;
 
 /**
  * A copy of a header block with some fields changed and a fresh checksum. A new name
@@ -118,16 +125,17 @@ export function rewriteHeader(header: Buffer, ch: HeaderChange): Buffer {
  * (`DIR/PaxHeaders/BASE`, the member's mtime). Returns the header block, the records and
  * the padding.
  */
-export function paxHeaderBlocks(records: PaxRecord[], memberName: string, memberHeader: Buffer, template?: Buffer): Buffer[] {
+export function paxHeaderBlocks(records: PaxRecord[], memberName: MemberName, memberHeader: Buffer, template?: Buffer): Buffer[] {
   const data = Buffer.concat(records.map((r) => r.bytes));
   let block: Buffer;
   if (template) {
     block = rewriteHeader(template, { size: data.length });
   } else {
     block = Buffer.alloc(BLOCK);
-    const trimmed = memberName.replace(/\/+$/, '');
+    // As latin1, one char a byte, so that the bytes of a Buffer name come back as they were.
+    const trimmed = (typeof memberName === 'string' ? Buffer.from(memberName) : memberName).toString('latin1').replace(/\/+$/, '');
     const slash = trimmed.lastIndexOf('/');
-    const name = Buffer.from(slash === -1 ? `PaxHeaders/${trimmed}` : `${trimmed.slice(0, slash)}/PaxHeaders/${trimmed.slice(slash + 1)}`);
+    const name = Buffer.from(slash === -1 ? `PaxHeaders/${trimmed}` : `${trimmed.slice(0, slash)}/PaxHeaders/${trimmed.slice(slash + 1)}`, 'latin1');
     name.copy(block, 0, 0, Math.min(100, name.length));
     octal(block, 100, 8, 0o644);
     octal(block, 108, 8, 0);
@@ -159,18 +167,52 @@ export function longNameBlocks(kind: 'L' | 'K', value: string): Buffer[] {
   return pad ? [block, data, Buffer.alloc(pad)] : [block, data];
 }
 
+/** What every empty file member has: mode 0600, size 0, a regular file, POSIX ustar, no device. */
+const EMPTY_FILE = ((): Buffer => {
+  const h = Buffer.alloc(BLOCK);
+  h.write('0000600', 100, 7, 'latin1');
+  h.write('00000000000', 124, 11, 'latin1');
+  h[156] = 0x30; // '0'
+  h.write('ustar\u000000', 257, 8, 'latin1');
+  h.write('0000000', 329, 7, 'latin1');
+  h.write('0000000', 337, 7, 'latin1');
+  return h;
+})();
+
 /**
  * A regular empty file member, for the whiteout markers a layer adds (`.wh..wh..opq`):
  * POSIX ustar, owner and mtime taken from `like` (the member it belongs to), a pax
  * `path` when the name is long.
  */
-export function emptyFileMember(name: string, mode: number, like: Buffer): Buffer[] {
-  const h = Buffer.alloc(BLOCK);
+export function emptyFileMember(name: MemberName, mode: number, like: Buffer): Buffer[] {
+  // A copy of a template and a few fields, not rewriteHeader: a save makes one of these for
+  // every whiteout, thousands after a package removal, before tar can start.
+  const h = Buffer.from(EMPTY_FILE);
+  const bytes = typeof name === 'string' ? Buffer.from(name) : name;
+  bytes.copy(h, 0, 0, Math.min(100, bytes.length));
+  if (mode !== 0o600) octal(h, 100, 8, mode & 0o7777);
   like.copy(h, 108, 108, 124); // uid, gid (octal or base-256, as tar wrote them)
   like.copy(h, 136, 136, 148); // mtime
   like.copy(h, 265, 265, 329); // uname, gname
-  h.write('ustar\u000000', 257, 8, 'latin1');
-  const header = rewriteHeader(h, { name, typeflag: '0', mode, size: 0, devmajor: 0, devminor: 0 });
-  if (fitsNameField(name)) return [header];
-  return [...paxHeaderBlocks([paxRecord('path', name)], name, header), header];
+  setChecksum(h);
+  if (bytes.length <= 100) return [h];
+  return [...paxHeaderBlocks([paxRecord('path', bytes)], bytes, h), h];
+}
+
+/**
+ * A member's name as its bytes, in a latin1 string (one char a byte): GNU tar writes a
+ * name that is not UTF-8 as it is, and `entry.path` (decoded as UTF-8) would not give
+ * those bytes back. From its pax `path` record, else its header's prefix and name fields.
+ */
+export function memberPathBytes(m: Pick<Member, 'pax' | 'header' | 'hasLongName' | 'entry'>): string {
+  const rec = m.pax.find((r) => r.key === 'path');
+  if (rec) return paxValue(rec).toString('latin1');
+  if (m.hasLongName) return Buffer.from(m.entry.path).toString('latin1');
+  const field = (off: number, len: number): string => {
+    const end = m.header.indexOf(0, off);
+    return m.header.toString('latin1', off, end === -1 || end > off + len ? off + len : end);
+  };
+  const name = field(0, 100);
+  const prefix = m.header.toString('latin1', 257, 263) === 'ustar\0' ? field(345, 155) : '';
+  return prefix ? `${prefix}/${name}` : name;
 }

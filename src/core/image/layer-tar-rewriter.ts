@@ -6,6 +6,7 @@ import {
   MAX_META_BYTES,
   padding,
   parseHeader,
+  parseNumeric,
   parsePax,
   resolveEntry,
   sparseExtensionContinues,
@@ -14,6 +15,8 @@ import {
   type TarEntry,
 } from '../rootfs/tar-header.js';
 import { splitPaxRecords, type PaxRecord } from './layer-tar-member.js';
+
+const USTAR = Buffer.from('ustar', 'latin1');
 
 /** One archive member as read: its headers' bytes and what they say. */
 export interface Member {
@@ -43,6 +46,13 @@ export interface Rewrite {
 
 export interface MemberHandler {
   member(m: Member): Rewrite;
+  /**
+   * Whether members of this typeflag that come with no extended header are of no interest:
+   * they are neither parsed nor handed over, and their headers and data are skipped. A
+   * metadata dump is mostly plain directories, and parsing each one cost more than the rest
+   * of reading it.
+   */
+  ignoresPlain?(typeflag: string): boolean;
   /** Called before bytes that are not a member (a global header, the end of the archive): what the handler held back. */
   flush?(): Buffer[];
 }
@@ -152,6 +162,15 @@ export class TarRewriter {
       out.push(...(this.handler.flush?.() ?? []), block);
       return;
     }
+    const p = this.pending;
+    if (!p.blocks.length && !this.paxGlobal.size && this.handler.ignoresPlain?.(String.fromCharCode(block[156]!))) {
+      if (!block.subarray(257, 262).equals(USTAR)) throw new TarFormatError('a header block that is not ustar or pax (the archive is not one GNU tar wrote)');
+      const size = parseNumeric(block, 124, 12, 'size');
+      this._members++;
+      this.data = size + padding(size);
+      this.dataMode = 'skip';
+      return;
+    }
     const h = parseHeader(block);
     switch (h.typeflag) {
       case 'x':
@@ -171,7 +190,6 @@ export class TarRewriter {
         this.dataMode = 'pass';
         return;
     }
-    const p = this.pending;
     const local = new Map<string, string>();
     for (const r of p.pax) for (const [k, v] of parsePax(r.bytes)) local.set(k, v);
     const pax = this.paxGlobal.size ? new Map([...this.paxGlobal, ...local]) : local;

@@ -99,7 +99,7 @@ async function copyMembers(from: string, to: string, members: string[]): Promise
   writeFileSync(list, members.map((m) => `./${m}\0`).join(''));
   try {
     const extract = layerTarExtractArgs(to).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
+    const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
     const script = `set -o pipefail; tar ${create.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} | tar ${extract}`;
     const r = await execCapture('bash', ['-c', script]);
     if (r.code !== 0) throw new ImageError(`copying ${from} while squashing layers failed (exit status ${r.code}): ${r.stderr.trim()}`);

@@ -65,13 +65,15 @@ export class TarFormatError extends RootfsError {
   override name = 'TarFormatError';
 }
 
+const ZEROS = Buffer.alloc(BLOCK);
+
 /**
  * True for an end-of-archive block. Like GNU tar, the checksum field is not looked at: a
  * block that is zero everywhere else ends the archive for tar, so it must end it here too.
  */
 export function isZeroBlock(block: Buffer): boolean {
-  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0 && (i < 148 || i >= 156)) return false;
-  return true;
+  // Compared natively: a byte loop here was a tenth of reading a metadata dump.
+  return block.subarray(0, 148).equals(ZEROS.subarray(0, 148)) && block.subarray(156, BLOCK).equals(ZEROS.subarray(156, BLOCK));
 }
 
 /** A NUL-terminated string field. */

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { signalNumber } from '../exec.js';
+import { ImageError } from './errors.js';
+
+/**
+ * The tools of a save's pipelines (find, tar, the compressor) and how their exits are
+ * judged. Not exec.ts's execCapture: these move hundreds of megabytes through pipes, as
+ * ../rootfs/pipeline.ts does for extraction.
+ */
+export interface Tool {
+  child: ChildProcess;
+  what: string;
+  /** Its exit status (128 + N for signal N) and the end of its stderr; rejects when it cannot start. */
+  done: Promise<{ code: number; stderr: string }>;
+}
+
+/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
+const STDERR_KEEP = 8 * 1024;
+
+/**
+ * Starts a tool; its stdio[2] must be 'pipe': its end is kept for the error message, unless
+ * `passStderr` (the caller hands the stream on to another tool, and must not read it).
+ * `orElse`: what else the user can do when it is not installed.
+ */
+export function startTool(file: string, args: string[], stdio: StdioOptions, opts: { cwd?: string; passStderr?: boolean; orElse?: string } = {}): Tool {
+  const child = spawn(file, args, { stdio, cwd: opts.cwd });
+  let stderr = '';
+  if (!opts.passStderr) child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
+  const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`)),
+    );
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+  });
+  return { child, what: [file, ...args].join(' '), done };
+}
+
+const SIGPIPE_STATUS = 128 + 13;
+const SIGKILL_STATUS = 128 + 9;
+
+/**
+ * Waits for TOOLS (in pipeline order) and throws for one that failed. A tool that could
+ * not start is the cause; then one that failed by itself (not by SIGPIPE or our SIGKILL
+ * after another part stopped), the last first: tar's "Broken pipe" is what a dead
+ * compressor does to it, never the other way round. tar's exit status 1 ("file changed as
+ * we read it") is a failure too: a layer of a tree that was being written is not a layer
+ * of anything.
+ */
+export async function checkTools(tools: Tool[], upper: string): Promise<void> {
+  const statuses = await Promise.allSettled(tools.map((t) => t.done));
+  for (const s of statuses) if (s.status === 'rejected') throw s.reason;
+  const exits = statuses.map((s, i) => ({ tool: tools[i]!, ...(s as PromiseFulfilledResult<{ code: number; stderr: string }>).value })).reverse();
+  for (const { tool, code, stderr } of exits) {
+    if (code !== 0 && code !== SIGPIPE_STATUS && code !== SIGKILL_STATUS) {
+      throw new ImageError(`${tool.what} failed while saving ${upper} (exit status ${code})${stderr ? `: ${stderr}` : ''}`);
+    }
+  }
+  for (const { tool, code } of exits) {
+    if (code !== 0) throw new ImageError(`${tool.what} was stopped while saving ${upper} (exit status ${code})`);
+  }
+}
+
+/** Whether the tool is still running. */
+export const running = (t: Tool): boolean => t.child.exitCode === null && t.child.signalCode === null;
