@@ -1996,9 +1996,10 @@ function tarExtractArgs(o) {
 /* harmony export */   U7: () => (/* binding */ sparseExtensionContinues),
 /* harmony export */   ZV: () => (/* binding */ TarFormatError),
 /* harmony export */   dA: () => (/* binding */ parsePax),
-/* harmony export */   ei: () => (/* binding */ isZeroBlock)
+/* harmony export */   ei: () => (/* binding */ isZeroBlock),
+/* harmony export */   vK: () => (/* binding */ parseNumeric)
 /* harmony export */ });
-/* unused harmony exports parseNumeric, entryType */
+/* unused harmony export entryType */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6904);
 
 /**
@@ -2018,15 +2019,14 @@ const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
 class TarFormatError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .RootfsError */ ._ {
     name = 'TarFormatError';
 }
+const ZEROS = Buffer.alloc(BLOCK);
 /**
  * True for an end-of-archive block. Like GNU tar, the checksum field is not looked at: a
  * block that is zero everywhere else ends the archive for tar, so it must end it here too.
  */
 function isZeroBlock(block) {
-    for (let i = 0; i < BLOCK; i++)
-        if (block[i] !== 0 && (i < 148 || i >= 156))
-            return false;
-    return true;
+    // Compared natively: a byte loop here was a tenth of reading a metadata dump.
+    return block.subarray(0, 148).equals(ZEROS.subarray(0, 148)) && block.subarray(156, BLOCK).equals(ZEROS.subarray(156, BLOCK));
 }
 /** A NUL-terminated string field. */
 function str(block, off, len) {

@@ -413,8 +413,8 @@ var image_errors = __webpack_require__(7082);
 var image_ref = __webpack_require__(9232);
 // EXTERNAL MODULE: ./src/core/image/manifest.ts
 var image_manifest = __webpack_require__(3512);
-// EXTERNAL MODULE: ./src/core/image/store.ts + 9 modules
-var image_store = __webpack_require__(4525);
+// EXTERNAL MODULE: ./src/core/image/store.ts + 12 modules
+var image_store = __webpack_require__(4309);
 ;// CONCATENATED MODULE: ./src/core/image/image-file.ts
 
 
@@ -752,7 +752,7 @@ async function copyMembers(from, to, members) {
     (0,external_node_fs_.writeFileSync)(list, members.map((m) => `./${m}\0`).join(''));
     try {
         const extract = (0,layer_tar_args/* layerTarExtractArgs */.LO)(to).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-        const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
+        const create = ['--create', '--file=-', `--directory=${from}`, '--format=posix', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`];
         const script = `set -o pipefail; tar ${create.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} | tar ${extract}`;
         const r = await (0,exec/* execCapture */.Wp)('bash', ['-c', script]);
         if (r.code !== 0)
