@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionBundlesBuilt, ensureRunnerUser, RunnerJob, setSudo, type RunnerUser } from '../support/action-harness.js';
+import { RunnerJobs, setSudo, type RunnerJob, type RunnerUser } from '../support/action-harness.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch, SHARED_ROOTFS, sharedRoot } from '../support/host.js';
 import { serveFile, startServer, type TestServer } from '../support/http-server.js';
@@ -13,21 +13,13 @@ expectHostMountsUnchanged();
 
 const ALPINE_TGZ = path.join(SHARED_ROOTFS, 'alpine-minirootfs-3.20.3-x86_64.tar.gz');
 const S = scratch('mc-action-');
-let user: RunnerUser;
-let n = 0;
-
-/** A job of its own (new dirs, new run id) in the scratch dir. */
-function job(as: 'runner' | 'root', runId = `${++n}`): RunnerJob {
-  const dir = path.join(S.dir, `job-${runId}-${as}`);
-  mkdirSync(dir, { recursive: true });
-  return new RunnerJob({ dir, user: as === 'runner' ? user : undefined, runId });
-}
+const jobs = new RunnerJobs(S.dir, 'e2e-');
 const LIB = () => path.join(S.dir, 'lib');
 
+let user: RunnerUser;
+
 beforeAll(() => {
-  expect(actionBundlesBuilt(), 'dist/main and dist/post are missing: run node scripts/build.mjs').toBe(true);
-  user = ensureRunnerUser();
-  chmodSync(S.dir, 0o755);
+  user = jobs.setUp();
 });
 afterAll(() => {
   setSudo(user.name, true);
@@ -55,7 +47,7 @@ function expectNothingLeft(j: RunnerJob): void {
 
 describe('as the runner user with passwordless sudo, over the host root', () => {
   it('main runs `run` in the workspace as the runner, a later shell step shares the layer and the file commands, post cleans up', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     // /opt is root's: the init script (on the host, root, with the container's root mounted)
     // gives the runner a directory there, as a workflow would prepare its build root.
     const init = path.join(S.dir, 'opt-init.sh');
@@ -120,7 +112,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('a failing run fails the step with its exit code; post still tears down, and does not save the image (save-image-if: success)', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     // (Over the host's / an image can be written to a file, not restored: no image-cache-key here.)
     const main = await j.main({ 'library-dir': LIB(), run: 'echo building\nexit 3', 'save-image': 'image.tar' });
     expect(main.code).toBe(3);
@@ -135,7 +127,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('a step still running inside when post comes (a cancelled job) is killed, and its jail with it', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     expect((await j.main({ 'library-dir': LIB() })).code).toBe(0);
     const stateDir = JSON.parse(j.state.main).stateDir as string;
     const stepDone = j.shellStep('mc-shell {0}', 'sleep 3579\n');
@@ -157,7 +149,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('runs the init script before run and the shutdown script in post, on the host with the root mounted', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     const hooks = path.join(S.dir, 'hooks');
     mkdirSync(hooks, { recursive: true });
     const marker = path.join(hooks, 'shutdown.log');
@@ -177,7 +169,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('says what to do when sudo asks for a password, and post then has nothing to clean', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     setSudo(user.name, false);
     try {
       const main = await j.main({ 'library-dir': LIB(), run: 'true' });
@@ -192,7 +184,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('reports a bad input by name before making anything: post has nothing to clean', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     const main = await j.main({ 'library-dir': LIB(), volumes: 'no-colon-here' });
     expect(main.code).toBe(1);
     expect(main.errors.join('\n')).toMatch(/input 'volumes': 'no-colon-here' is not host:guest\[:ro\]/);
@@ -202,7 +194,7 @@ describe('as the runner user with passwordless sudo, over the host root', () => 
   });
 
   it('when set-up fails half-way (a volume that is not there), post removes what main made', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     const main = await j.main({ 'library-dir': LIB(), volumes: `${path.join(S.dir, 'missing')}:/data`, run: 'true' });
     expect(main.code).toBe(1);
     expect(main.errors.join('\n')).toMatch(/volume source .*missing does not exist/);
@@ -226,7 +218,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('Alpine roots (from ../shared/rootfs)',
 
   it('as root, over a directory root: run and shell steps as root in Alpine', async () => {
     const root = sharedRoot('alpine')!;
-    const j = job('root');
+    const j = jobs.job('root');
     const main = await j.main({ 'library-dir': LIB(), rootfs: root, run: 'cat /etc/alpine-release > release.txt; id -u' });
     expect(main.stderr).toBe('');
     expect(main.code).toBe(0);
@@ -245,7 +237,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('Alpine roots (from ../shared/rootfs)',
   it('as the runner, from a tarball URL pinned by sha256: downloaded once, then found in the store', async () => {
     const url = `${server.origin}/alpine.tar.gz`;
     const inputs = { 'library-dir': LIB(), rootfs: url, 'rootfs-sha256': sha };
-    const first = job('runner');
+    const first = jobs.job();
     const main = await first.main({ ...inputs, run: 'cat /etc/alpine-release; id -u' });
     expect(main.code).toBe(0);
     expect(main.stdout).toContain(`3.20.3\n${user.uid}\n`);
@@ -253,7 +245,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('Alpine roots (from ../shared/rootfs)',
     expect(server.hits('/alpine.tar.gz')).toBe(1);
     expect((await first.post(inputs)).code).toBe(0);
 
-    const second = job('runner');
+    const second = jobs.job();
     const again = await second.main({ ...inputs, run: 'cat /etc/alpine-release' });
     expect(again.code).toBe(0);
     expect(server.hits('/alpine.tar.gz')).toBe(1);
@@ -263,7 +255,7 @@ describe.skipIf(!existsSync(ALPINE_TGZ))('Alpine roots (from ../shared/rootfs)',
   });
 
   it('a wrong sha256 pin fails main with both digests; post cleans up', async () => {
-    const j = job('runner');
+    const j = jobs.job();
     const main = await j.main({ 'library-dir': path.join(S.dir, 'lib-bad'), rootfs: `${server.origin}/alpine.tar.gz`, 'rootfs-sha256': '0'.repeat(64), run: 'true' });
     expect(main.code).toBe(1);
     expect(main.errors.join('\n')).toMatch(/sha256/);

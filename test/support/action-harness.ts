@@ -255,8 +255,9 @@ export function actionBundlesBuilt(): boolean {
 /**
  * The jobs of one end-to-end test file, in DIR (its scratch dir): `setUp()` (in beforeAll)
  * checks that the bundles are built, makes the runner user and lets it into DIR; `job()`
- * is a new job (its own workspace and run id, RUNIDPREFIX + a number) run as that user;
- * `freshLib()` a library dir no job used: a fresh runner.
+ * is a new job (its own workspace and run id, RUNIDPREFIX + a number) run as that user,
+ * or as root (`job('root')`, a self-hosted runner's case); `freshLib()` a library dir no
+ * job used: a fresh runner.
  */
 export class RunnerJobs {
   user: RunnerUser | undefined;
@@ -274,10 +275,10 @@ export class RunnerJobs {
     return this.user;
   }
 
-  job(): RunnerJob {
+  job(as: 'runner' | 'root' = 'runner'): RunnerJob {
     const dir = path.join(this.dir, `job-${++this.n}`);
     mkdirSync(dir, { recursive: true });
-    return new RunnerJob({ dir, user: this.user, runId: `${this.runIdPrefix}${this.n}` });
+    return new RunnerJob({ dir, user: as === 'runner' ? this.user : undefined, runId: `${this.runIdPrefix}${this.n}` });
   }
 
   freshLib(): string {
