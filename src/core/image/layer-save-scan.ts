@@ -23,11 +23,11 @@ export interface UpperScan {
  *
  *   find .  (sockets and volumes left out)  ->  node: `.wh.` names refused, members counted
  *     | (its stderr: the directories and character devices)
- *   tar --no-recursion (their headers and the overlay's xattrs only)
+ *   tar --no-recursion (their headers and the overlay xattrs that matter only)
  *           ->  node: SavePrefix makes the `.wh.` members and opaque markers, names
  *               the whiteouts (character devices 0/0), refuses redirect_dir renames
  *
- * Node is in neither find's nor tar's way: on a cold start it is slower than both.
+ * Node does not stand between find and tar: on a cold start it was slower than both.
  * `excludedMembers` are the volumes' member names.
  */
 export async function scanUpper(upper: string, excludedMembers: readonly string[], signal: AbortSignal | undefined): Promise<UpperScan> {

@@ -44,7 +44,7 @@ export interface SavedLayer {
 /**
  * Saves an overlay upper directory as an OCI layer file:
  *
- *   scanUpper(upper)        find | tar (headers and overlay xattrs of directories and
+ *   scanUpper(upper)        find | tar (the headers and overlay xattrs of directories and
  *                           character devices): the `.wh.` members and opaque markers,
  *                           the whiteouts to leave out, refusals (layer-save-scan.ts)
  *   node writes those members, then  tar --sort=name --exclude... . | zstd -T0 -3 > FILE.tmp
