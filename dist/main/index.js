@@ -103838,11 +103838,11 @@ const running = (t) => t.child.exitCode === null && t.child.signalCode === null;
  *
  *   find .  (sockets and volumes left out)  ->  node: `.wh.` names refused, members counted
  *     | (its stderr: the directories and character devices)
- *   tar --no-recursion (their headers and the overlay's xattrs only)
+ *   tar --no-recursion (their headers and the overlay xattrs that matter only)
  *           ->  node: SavePrefix makes the `.wh.` members and opaque markers, names
  *               the whiteouts (character devices 0/0), refuses redirect_dir renames
  *
- * Node is in neither find's nor tar's way: on a cold start it is slower than both.
+ * Node does not stand between find and tar: on a cold start it was slower than both.
  * `excludedMembers` are the volumes' member names.
  */
 async function scanUpper(upper, excludedMembers, signal) {
@@ -103913,7 +103913,7 @@ async function scanUpper(upper, excludedMembers, signal) {
 /**
  * Saves an overlay upper directory as an OCI layer file:
  *
- *   scanUpper(upper)        find | tar (headers and overlay xattrs of directories and
+ *   scanUpper(upper)        find | tar (the headers and overlay xattrs of directories and
  *                           character devices): the `.wh.` members and opaque markers,
  *                           the whiteouts to leave out, refusals (layer-save-scan.ts)
  *   node writes those members, then  tar --sort=name --exclude... . | zstd -T0 -3 > FILE.tmp
