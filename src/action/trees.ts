@@ -8,6 +8,7 @@ import { writeLauncherIn } from '../core/jail/run.js';
 import { ensureInstance, type CloneResult } from '../core/trees/clone.js';
 import { planContainerize } from '../core/trees/containerize.js';
 import { JailError } from '../core/errors.js';
+import { processStartTime } from '../core/processes.js';
 
 /**
  * `rootfs: trees:GROUP/INSTANCE`: the job's container is the instance as containerize runs
@@ -67,22 +68,9 @@ export interface TreesRequest {
   onHolder?: (h: TreesHolder) => void;
 }
 
-/**
- * A process's start time (field 22 of /proc/PID/stat), or undefined when it is gone or a
- * zombie: a detached holder's new parent may take its time to reap it.
- */
-export function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? undefined : fields[19];
-  } catch {
-    return undefined;
-  }
-}
 
 function alive(pid: number, start: string): boolean {
-  return startTime(pid) === start;
+  return processStartTime(pid) === start;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,7 +141,7 @@ export async function startTrees(r: TreesRequest): Promise<TreesStart> {
     closeSync(fifoFd);
     closeSync(logFd);
   }
-  const start = startTime(pid) ?? '';
+  const start = processStartTime(pid) ?? '';
   const holder: TreesHolder = { launcher: file, stateDir: spec.stateDir, fifo, pid, start, log };
   r.onHolder?.(holder);
   // Ready when the holder's command runs inside (containerize writes sessions/PID.cmd then).
@@ -186,7 +174,7 @@ function otherSessionCommands(h: TreesHolder): number[] {
     if (!/^\d+$/.test(name) || Number(name) === h.pid) continue;
     try {
       // sessions/PID holds the session's start time: a reused pid is not that session.
-      if (startTime(Number(name)) !== readFileSync(path.join(dir, name), 'utf8').trim()) continue;
+      if (processStartTime(Number(name)) !== readFileSync(path.join(dir, name), 'utf8').trim()) continue;
       const cmd = Number(readFileSync(path.join(dir, `${name}.cmd`), 'utf8').trim());
       if (Number.isInteger(cmd) && cmd > 1) out.push(cmd);
     } catch {

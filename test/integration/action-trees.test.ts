@@ -6,7 +6,8 @@ import { RunnerJobs, type RunnerJob } from '../support/action-harness.js';
 import { expectHostMountsUnchanged } from '../support/fixture.js';
 import { scratch } from '../support/host.js';
 import { buildMiniRoot } from '../support/miniroot.js';
-import { startTime, stopTrees, type TreesHolder } from '../../src/action/trees.js';
+import { stopTrees, type TreesHolder } from '../../src/action/trees.js';
+import { processStartTime } from '../../src/core/processes.js';
 import { STATE_ROOT } from '../../src/core/trees/containerize-spec.js';
 
 // rootfs: trees:GROUP/INSTANCE end to end: the instance is cloned from its template when
@@ -96,7 +97,7 @@ describe('rootfs trees:GROUP/INSTANCE with trees-template', () => {
     expect(post.summary).toContain('stopped the container (stop and unbind ran)');
     const { treesHolder } = JSON.parse(first.state.main) as { treesHolder: { stateDir: string; pid: number } };
     // Gone, or a zombie its new parent (init, after main's exit) has not reaped yet.
-    expect(startTime(treesHolder.pid)).toBeUndefined();
+    expect(processStartTime(treesHolder.pid)).toBeUndefined();
     expect(readFileSync(path.join(treesHolder.stateDir, 'keeper'), 'utf8')).toBe('');
     expectNothingLeft(first);
 

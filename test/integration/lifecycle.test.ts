@@ -124,6 +124,36 @@ describe('--timeout', () => {
     expect(cgroupLeft('slow')).toEqual([]);
   });
 
+  it('a run that joined a live container: its command and what it started there are stopped; the container goes on', async () => {
+    const first = 'sleep 62.5';
+    background(opts('tjoin', '--', 'sh', '-c', first));
+    await waitListed('tjoin');
+    // A child in the background (it outlives the command's sh) and one in the foreground.
+    const tag = 'sleep 31.6';
+    const r = await container(opts('tjoin', '--timeout', '1', '--', 'sh', '-c', `${tag} & ${tag}; echo finished`), { timeoutMs: 30_000 });
+    expect(r.code).toBe(124);
+    expect(r.stdout).not.toContain('finished');
+    expect(r.stderr).toContain('container tjoin: stopped after 1 s (--timeout); exit status 124');
+    expect(processes(tag)).toEqual([]);
+    expect(processes(first)).toHaveLength(1);
+    expect((await cli(['stop', '-d', LIB, 'tjoin'])).code).toBe(0);
+  });
+
+  it('a run that joined a live container passes SIGTERM to its command', async () => {
+    background(opts('sjoin', '--', 'sleep', '62.6'));
+    await waitListed('sjoin');
+    const joined = background(opts('sjoin', '--', 'sh', '-c', 'trap "echo got TERM; exit 7" TERM; echo ready; sleep 31.7 >/dev/null 2>&1 & wait'));
+    expect(await pollUntil(() => processes('sleep 31.7').length === 1, 100, 100)).toBe(true);
+    joined.child.kill('SIGTERM');
+    const r = await joined.done;
+    expect(r.stdout).toBe('ready\ngot TERM\n');
+    expect(r.code).toBe(7);
+    // The run ended with its command: the sleep it left behind (in the container, until
+    // it stops) holds nothing of the CLI's.
+    expect(processes('sleep 31.7')).toHaveLength(1);
+    expect((await cli(['stop', '-d', LIB, 'sjoin'])).code).toBe(0);
+  });
+
   it('a command that ends in time keeps its own status', async () => {
     const r = await container(opts('quick', '--timeout', '30', '--', 'sh', '-c', 'exit 3'));
     expect(r.code).toBe(3);

@@ -14,11 +14,11 @@ import {
   overlayPath,
   parseKeeper,
   resolveTrees,
-  statStartTime,
   treeNames,
   unescapeMountPath,
   workPrefix,
 } from '../../src/core/trees/layout.js';
+import { statStartTime } from '../../src/core/processes.js';
 
 describe('trees paths', () => {
   it.each([

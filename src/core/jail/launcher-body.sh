@@ -499,6 +499,9 @@ mc_join() {
   mc_command_default
   eval "set -- $MC_ARGV"
   exec 9>&-
+  # Nothing reads the lifeline of a joined run (the CLI signals its processes itself), and
+  # a process the command leaves running must not hold it: the CLI would wait for it.
+  [ -z "${MC_LIFELINE_FD:-}" ] || eval "exec $MC_LIFELINE_FD>&-"
   # Into the container's cgroup (so stop ends this session too) and, when it has one,
   # its network namespace.
   mc_cg_join "$$"

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import path from 'node:path';
 import { JailError } from '../errors.js';
 import { signalNumber } from '../exec.js';
+import { childrenOf, commOf, descendantsOf, processStartTime, signal } from '../processes.js';
 import { launcherDigest, renderLauncher } from './launcher.js';
 import type { JailSpec } from './spec.js';
 
@@ -68,6 +69,7 @@ export interface RunJailOptions {
   /**
    * Stop the command after this long: SIGTERM to it, then, after graceMs, the lifeline is
    * cut (which SIGKILLs everything in a jail this run started) and the launcher is killed.
+   * A run that joined a live container has every process it started there stopped so.
    */
   timeoutMs?: number;
   /** Between SIGTERM and the end at a timeout (default 3 s). */
@@ -134,10 +136,27 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
   });
   const lifeline = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
   lifeline.on('error', () => undefined); // the jail may be gone already
+  // A run that joined a live container: the launcher became nsenter (setpriv execs it too),
+  // which waits for the command it started inside but passes it no signal, and whose end
+  // leaves the command running; nobody reads the lifeline either. So the session is
+  // signalled here, by host pid: a forwarded signal goes to the command (nsenter's child);
+  // at the time limit SIGTERM goes to every process of the session and, at the end, SIGKILL
+  // to what is left of them, those that outlived the command included (no longer below
+  // nsenter then: remembered by pid and start time).
+  const joined = (): boolean => child.pid !== undefined && commOf(child.pid) === 'nsenter';
+  const stopped: { pid: number; start: string | undefined }[] = [];
+  const toCommand = (sig: NodeJS.Signals): void => {
+    if (joined()) for (const p of childrenOf(child.pid!)) signal(p, sig);
+  };
+  const toSession = (sig: NodeJS.Signals): void => {
+    if (joined()) for (const p of descendantsOf(child.pid!)) stopped.push({ pid: p, start: processStartTime(p) });
+    for (const p of stopped) if (p.start !== undefined && processStartTime(p.pid) === p.start) signal(p.pid, sig);
+  };
   const exit = new Promise<LauncherExit>((resolve, reject) => {
     const forward = (sig: NodeJS.Signals) => () => {
       if (sig === 'SIGINT' && process.stdin.isTTY) return;
       lifeline.write(`signal ${sig.slice(3)}\n`);
+      toCommand(sig);
     };
     const handlers: [NodeJS.Signals, () => void][] =
       options.forwardSignals === false ? [] : (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)]);
@@ -156,8 +175,10 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
         : setTimeout(() => {
             timedOut = true;
             lifeline.write('signal TERM\n');
+            toSession('SIGTERM');
             hardStop = setTimeout(() => {
               lifeline.end();
+              toSession('SIGKILL');
               child.kill('SIGKILL');
             }, options.graceMs ?? 3000);
           }, options.timeoutMs);
@@ -167,6 +188,7 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
       if (limit) clearTimeout(limit);
       if (hardStop) clearTimeout(hardStop);
       for (const [s, h] of handlers) process.off(s, h);
+      if (timedOut) toSession('SIGKILL');
       resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
     });
   });

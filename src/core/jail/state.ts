@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { withFlock } from '../net/flock.js';
+import { processStartTime } from '../processes.js';
 import type { JailConfig } from './config.js';
 import type { JailSpec } from './spec.js';
 
@@ -62,15 +63,6 @@ export function readRunRecord(stateDir: string): RunRecord | undefined {
   }
 }
 
-/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; undefined when gone. */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
 
 /** PID 1 of the container whose state dir is STATEDIR, when it is running (pid and start time match). */
 export function livePid1(stateDir: string): { pid: number; startTicks: number } | undefined {

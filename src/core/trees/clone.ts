@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, MicroContainerError } from '../errors.js';
 import { execCapture } from '../exec.js';
+import { processStartTime } from '../processes.js';
 import { withFileLock } from '../rootfs/lock.js';
 import { checkTreeName } from './containerize-spec.js';
 import {
@@ -19,7 +20,6 @@ import {
   overlayPath,
   parseKeeper,
   resolveTrees,
-  statStartTime,
   workPrefix,
 } from './layout.js';
 
@@ -309,11 +309,7 @@ export function liveKeeper(trees: string, group: string, instance: string): numb
     return undefined;
   }
   if (!k) return undefined;
-  try {
-    return statStartTime(readFileSync(`/proc/${k.pid}/stat`, 'utf8')) === k.start ? k.pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return processStartTime(k.pid) === k.start ? k.pid : undefined;
 }
 
 /** Clones and removals of INSTANCE that died (we hold its lock, so none is running). */

@@ -165,10 +165,3 @@ export function parseKeeper(text: string): { pid: number; start: string } | unde
   const m = /^(\d+) (\d+)\s*$/.exec(text);
   return m ? { pid: Number(m[1]), start: m[2]! } : undefined;
 }
-
-/** A process's start time (field 22 of /proc/PID/stat, after the parenthesised name, which may hold spaces). Pure. */
-export function statStartTime(stat: string): string | undefined {
-  const close = stat.lastIndexOf(') ');
-  if (close < 0) return undefined;
-  return stat.slice(close + 2).split(' ')[19];
-}
