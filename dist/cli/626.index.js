@@ -24,6 +24,8 @@ var external_node_perf_hooks_ = __webpack_require__(643);
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/exec.ts
 var exec = __webpack_require__(2642);
+// EXTERNAL MODULE: ./src/core/processes.ts
+var processes = __webpack_require__(1386);
 // EXTERNAL MODULE: ./src/core/rootfs/lock.ts
 var lock = __webpack_require__(6544);
 // EXTERNAL MODULE: ./src/core/trees/containerize-spec.ts + 1 modules
@@ -175,15 +177,9 @@ function parseKeeper(text) {
     const m = /^(\d+) (\d+)\s*$/.exec(text);
     return m ? { pid: Number(m[1]), start: m[2] } : undefined;
 }
-/** A process's start time (field 22 of /proc/PID/stat, after the parenthesised name, which may hold spaces). Pure. */
-function statStartTime(stat) {
-    const close = stat.lastIndexOf(') ');
-    if (close < 0)
-        return undefined;
-    return stat.slice(close + 2).split(' ')[19];
-}
 
 ;// CONCATENATED MODULE: ./src/core/trees/clone.ts
+
 
 
 
@@ -431,12 +427,7 @@ function liveKeeper(trees, group, instance) {
     }
     if (!k)
         return undefined;
-    try {
-        return statStartTime((0,external_node_fs_.readFileSync)(`/proc/${k.pid}/stat`, 'utf8')) === k.start ? k.pid : undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return (0,processes/* processStartTime */.X0)(k.pid) === k.start ? k.pid : undefined;
 }
 /** Clones and removals of INSTANCE that died (we hold its lock, so none is running). */
 async function sweepWork(groupDir, instance) {

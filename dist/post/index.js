@@ -6775,7 +6775,7 @@ class Comparator {
 
 module.exports = Comparator
 
-const parseOptions = __nccwpck_require__(356)
+const parseOptions = __nccwpck_require__(5594)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 const cmp = __nccwpck_require__(8646)
 const debug = __nccwpck_require__(1159)
@@ -7010,7 +7010,7 @@ module.exports = Range
 const LRU = __nccwpck_require__(1383)
 const cache = new LRU()
 
-const parseOptions = __nccwpck_require__(356)
+const parseOptions = __nccwpck_require__(5594)
 const Comparator = __nccwpck_require__(9379)
 const debug = __nccwpck_require__(1159)
 const SemVer = __nccwpck_require__(7163)
@@ -7378,7 +7378,7 @@ const debug = __nccwpck_require__(1159)
 const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
 const { safeRe: re, t } = __nccwpck_require__(5471)
 
-const parseOptions = __nccwpck_require__(356)
+const parseOptions = __nccwpck_require__(5594)
 const { compareIdentifiers } = __nccwpck_require__(3348)
 
 const isPrereleaseIdentifier = (prerelease, identifier) => {
@@ -8558,7 +8558,7 @@ module.exports = LRUCache
 
 /***/ }),
 
-/***/ 356:
+/***/ 5594:
 /***/ ((module) => {
 
 
@@ -12214,7 +12214,7 @@ module.exports = {
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const util = __nccwpck_require__(356)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -13583,7 +13583,7 @@ const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(356)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
@@ -20732,7 +20732,7 @@ module.exports = MockAgent
 
 
 
-const { promisify } = __nccwpck_require__(7975)
+const { promisify } = __nccwpck_require__(356)
 const Client = __nccwpck_require__(3701)
 const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
@@ -21047,7 +21047,7 @@ module.exports.MockScope = MockScope
 
 
 
-const { promisify } = __nccwpck_require__(7975)
+const { promisify } = __nccwpck_require__(356)
 const Pool = __nccwpck_require__(628)
 const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
@@ -21157,7 +21157,7 @@ const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(356)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -27214,7 +27214,7 @@ const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { FileLike, isFileLike } = __nccwpck_require__(7114)
 const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(356)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -27525,7 +27525,7 @@ const {
 } = __nccwpck_require__(3168)
 const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+const util = __nccwpck_require__(356)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -30491,7 +30491,7 @@ const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(
 const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
 const { FinalizationRegistry } = __nccwpck_require__(6653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(356)
 const {
   isValidHTTPToken,
   sameOrigin,
@@ -31532,7 +31532,7 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
 const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(356)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -31554,7 +31554,7 @@ const { FormData } = __nccwpck_require__(5910)
 const { URLSerializer } = __nccwpck_require__(1900)
 const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { types } = __nccwpck_require__(356)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -33801,7 +33801,7 @@ module.exports = {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
+const { types, inspect } = __nccwpck_require__(356)
 const { markAsUncloneable } = __nccwpck_require__(5919)
 const { toUSVString } = __nccwpck_require__(3440)
 
@@ -35263,7 +35263,7 @@ const {
 const { ProgressEvent } = __nccwpck_require__(8573)
 const { getEncoding } = __nccwpck_require__(2607)
 const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
+const { types } = __nccwpck_require__(356)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
 
@@ -37670,7 +37670,7 @@ const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_req
 const { ByteParser } = __nccwpck_require__(1652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
+const { types } = __nccwpck_require__(356)
 const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
 const { SendQueue } = __nccwpck_require__(3900)
 
@@ -38247,7 +38247,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8361);
+/* harmony import */ var _run_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
 // The action's post step (dist/post/index.js, post-if: always()): one call.
 
 await (0,_run_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
@@ -38257,7 +38257,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8361:
+/***/ 7975:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41523,6 +41523,108 @@ function execFilter(file, args, input) {
     return { stdout: child.stdout, done };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/processes.ts
+
+
+/**
+ * Signalling a group of processes (a container's cgroup or PID namespace, the processes
+ * of a session that joined one) and waiting for it to empty: what stop, the cgroup
+ * clean-up and a joined run's time limit share.
+ */
+/** Sends SIG to PID; a process that is gone already is what we want. */
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+    }
+    catch {
+        // Gone already (ESRCH).
+    }
+}
+/** Polls LIST every 20 ms until it is empty, for at most MS; true when it emptied. */
+async function waitNoProcesses(list, ms) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+        if (list().length === 0)
+            return true;
+        if (Date.now() >= deadline)
+            return false;
+        await sleep(Math.min(20, Math.max(1, deadline - Date.now())));
+    }
+}
+/** The pids a process's threads started (`/proc/PID/task/TID/children`); none for a process that is gone. */
+function childrenOf(pid) {
+    const out = [];
+    let tasks;
+    try {
+        tasks = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return out;
+    }
+    for (const tid of tasks) {
+        try {
+            for (const c of (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' '))
+                if (c.trim())
+                    out.push(Number(c));
+        }
+        catch {
+            // The thread ended meanwhile.
+        }
+    }
+    return out;
+}
+/** Every process below PID (its children, theirs, ...), parents before their children. */
+function descendantsOf(pid) {
+    const out = [];
+    const seen = new Set([pid]);
+    for (let queue = [pid]; queue.length;) {
+        const next = [];
+        for (const p of queue) {
+            for (const c of childrenOf(p)) {
+                if (seen.has(c))
+                    continue;
+                seen.add(c);
+                out.push(c);
+                next.push(c);
+            }
+        }
+        queue = next;
+    }
+    return out;
+}
+/** A process's command name (`/proc/PID/comm`), undefined when it is gone. */
+function commOf(pid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/comm`, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A process's start time (field 22 of /proc/PID/stat, after the parenthesised name, which may hold spaces). Pure. */
+function statStartTime(stat) {
+    const close = stat.lastIndexOf(') ');
+    if (close < 0)
+        return undefined;
+    return stat.slice(close + 2).split(' ')[19];
+}
+/**
+ * A process's start time in clock ticks since boot: with its pid, what tells it from a
+ * later process that got the same pid. Undefined when it is gone, or a zombie (dead, its
+ * parent not done with it yet).
+ */
+function processes_processStartTime(pid) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(') ') + 2, stat.lastIndexOf(') ') + 3) === 'Z' ? undefined : statStartTime(stat);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/net/iface-names.ts
@@ -41841,6 +41943,7 @@ function launcher_launcherDigest(text) {
 
 
 
+
 function isDir(p) {
     try {
         return statSync(p).isDirectory();
@@ -41925,11 +42028,34 @@ function spawnLauncher(file, options = {}) {
     });
     const lifeline = child.stdio[3];
     lifeline.on('error', () => undefined); // the jail may be gone already
+    // A run that joined a live container: the launcher became nsenter (setpriv execs it too),
+    // which waits for the command it started inside but passes it no signal, and whose end
+    // leaves the command running; nobody reads the lifeline either. So the session is
+    // signalled here, by host pid: a forwarded signal goes to the command (nsenter's child);
+    // at the time limit SIGTERM goes to every process of the session and, at the end, SIGKILL
+    // to what is left of them, those that outlived the command included (no longer below
+    // nsenter then: remembered by pid and start time).
+    const joined = () => child.pid !== undefined && commOf(child.pid) === 'nsenter';
+    const stopped = [];
+    const toCommand = (sig) => {
+        if (joined())
+            for (const p of childrenOf(child.pid))
+                signal(p, sig);
+    };
+    const toSession = (sig) => {
+        if (joined())
+            for (const p of descendantsOf(child.pid))
+                stopped.push({ pid: p, start: processes_processStartTime(p) });
+        for (const p of stopped)
+            if (p.start !== undefined && processes_processStartTime(p.pid) === p.start)
+                signal(p.pid, sig);
+    };
     const exit = new Promise((resolve, reject) => {
         const forward = (sig) => () => {
             if (sig === 'SIGINT' && process.stdin.isTTY)
                 return;
             lifeline.write(`signal ${sig.slice(3)}\n`);
+            toCommand(sig);
         };
         const handlers = options.forwardSignals === false ? [] : ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => [s, forward(s)]);
         for (const [s, h] of handlers)
@@ -41947,8 +42073,10 @@ function spawnLauncher(file, options = {}) {
             : setTimeout(() => {
                 timedOut = true;
                 lifeline.write('signal TERM\n');
+                toSession('SIGTERM');
                 hardStop = setTimeout(() => {
                     lifeline.end();
+                    toSession('SIGKILL');
                     child.kill('SIGKILL');
                 }, options.graceMs ?? 3000);
             }, options.timeoutMs);
@@ -41962,6 +42090,8 @@ function spawnLauncher(file, options = {}) {
                 clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
+            if (timedOut)
+                toSession('SIGKILL');
             resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
         });
     });
@@ -46709,7 +46839,7 @@ class AbortError extends Error {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+var external_node_util_ = __nccwpck_require__(356);
 ;// CONCATENATED MODULE: external "node:process"
 const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 ;// CONCATENATED MODULE: ./node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
@@ -96895,7 +97025,7 @@ function isRetryableStatusCode(statusCode) {
     ];
     return retryableStatusCodes.includes(statusCode);
 }
-function sleep(milliseconds) {
+function requestUtils_sleep(milliseconds) {
     return requestUtils_awaiter(this, void 0, void 0, function* () {
         return new Promise(resolve => setTimeout(resolve, milliseconds));
     });
@@ -96933,7 +97063,7 @@ function retry(name_1, method_1, getStatusCode_1) {
                 core_debug(`${name} - Error is not retryable`);
                 break;
             }
-            yield sleep(delay);
+            yield requestUtils_sleep(delay);
             attempt++;
         }
         throw Error(`${name} failed: ${errorMessage}`);
@@ -99933,7 +100063,7 @@ class errors_ImageError extends errors_MicroContainerError {
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/core/rootfs/compression.ts
@@ -100197,6 +100327,7 @@ function manifest_decodeImageManifest(bytes, where) {
 
 
 
+
 /**
  * What the CLI keeps about a container in its state dir (LIBRARYDIR/app-NAME), for ps,
  * exec, stop and rm: the launcher itself keeps only `pid1` (host pid and start time of
@@ -100234,16 +100365,6 @@ function readRunRecord(stateDir) {
     try {
         const r = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(stateDir, RUN_FILE), 'utf8'));
         return r.version === 1 ? r : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; undefined when gone. */
-function processStartTime(pid) {
-    try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
     }
     catch {
         return undefined;
@@ -103562,8 +103683,6 @@ function writeStartupCommands(stateDir, commands) {
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
@@ -103698,7 +103817,7 @@ async function download(url, destFile, options = {}) {
                 const at = last.url.href !== start.href ? ` (at ${redact(last.url)})` : '';
                 throw new RootfsError(`download of ${redact(start)} failed${tries}: ${e.problem}${at}; ${e.hint}`, { cause: e });
             }
-            await (0,external_node_timers_promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
+            await (0,promises_namespaceObject.setTimeout)(backoffDelay(attempt, backoffMs));
         }
     }
 }
@@ -103857,7 +103976,7 @@ async function attemptOnce(start, s, last) {
             throw new RootfsError(`sha256 mismatch for ${redact(url)}: expected ${s.expected}, got ${digest}; check --sha256 or the source`);
         }
         try {
-            await (0,promises_namespaceObject.rename)(temp, s.dest);
+            await (0,external_node_fs_promises_namespaceObject.rename)(temp, s.dest);
         }
         catch (e) {
             throw diskFailure(s.dest, e);
@@ -103868,7 +103987,7 @@ async function attemptOnce(start, s, last) {
     finally {
         res.destroy();
         if (!renamed)
-            await (0,promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
+            await (0,external_node_fs_promises_namespaceObject.rm)(temp, { force: true }).catch(() => undefined);
     }
 }
 /** The ETag and Last-Modified a response carries. Weak ETags count: they are for exactly this. */
@@ -105494,15 +105613,9 @@ function layout_parseKeeper(text) {
     const m = /^(\d+) (\d+)\s*$/.exec(text);
     return m ? { pid: Number(m[1]), start: m[2] } : undefined;
 }
-/** A process's start time (field 22 of /proc/PID/stat, after the parenthesised name, which may hold spaces). Pure. */
-function layout_statStartTime(stat) {
-    const close = stat.lastIndexOf(') ');
-    if (close < 0)
-        return undefined;
-    return stat.slice(close + 2).split(' ')[19];
-}
 
 ;// CONCATENATED MODULE: ./src/core/trees/clone.ts
+
 
 
 
@@ -105750,12 +105863,7 @@ function liveKeeper(trees, group, instance) {
     }
     if (!k)
         return undefined;
-    try {
-        return statStartTime(readFileSync(`/proc/${k.pid}/stat`, 'utf8')) === k.start ? k.pid : undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return processStartTime(k.pid) === k.start ? k.pid : undefined;
 }
 /** Clones and removals of INSTANCE that died (we hold its lock, so none is running). */
 async function sweepWork(groupDir, instance) {
@@ -105934,22 +106042,9 @@ async function runContainerize(config, facts = containerizeHostFacts()) {
 
 
 
-/**
- * A process's start time (field 22 of /proc/PID/stat), or undefined when it is gone or a
- * zombie: a detached holder's new parent may take its time to reap it.
- */
-function startTime(pid) {
-    try {
-        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return fields[0] === 'Z' ? undefined : fields[19];
-    }
-    catch {
-        return undefined;
-    }
-}
+
 function trees_alive(pid, start) {
-    return startTime(pid) === start;
+    return processes_processStartTime(pid) === start;
 }
 const trees_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
@@ -106021,7 +106116,7 @@ async function startTrees(r) {
         closeSync(fifoFd);
         closeSync(logFd);
     }
-    const start = startTime(pid) ?? '';
+    const start = processStartTime(pid) ?? '';
     const holder = { launcher: file, stateDir: spec.stateDir, fifo, pid, start, log };
     r.onHolder?.(holder);
     // Ready when the holder's command runs inside (containerize writes sessions/PID.cmd then).
@@ -106058,7 +106153,7 @@ function otherSessionCommands(h) {
             continue;
         try {
             // sessions/PID holds the session's start time: a reused pid is not that session.
-            if (startTime(Number(name)) !== (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, name), 'utf8').trim())
+            if (processes_processStartTime(Number(name)) !== (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, name), 'utf8').trim())
                 continue;
             const cmd = Number((0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, `${name}.cmd`), 'utf8').trim());
             if (Number.isInteger(cmd) && cmd > 1)
@@ -106530,7 +106625,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 356:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
