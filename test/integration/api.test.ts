@@ -90,7 +90,7 @@ describe('the library API over a root of our own', () => {
     }
     expect(statSync(path.join(upper, 'sub/run.sh')).mode & 0o777).toBe(0o755);
     const r = await web.run(['stat', '-c', '%u:%g %n', 'project/hello.txt']);
-    expect(r).toEqual({ exitCode: 0, stdout: '1234:1234 project/hello.txt\n', stderr: '' });
+    expect(r).toEqual({ exitCode: 0, timedOut: false, stdout: '1234:1234 project/hello.txt\n', stderr: '' });
     // A plain tar into a dest of our choice, as root: root's files, not the archive's owners.
     await web.loadArchive(path.join(S.dir, 'plain.tar'), { dest: '/opt/app', user: '0:0' });
     expect((await web.run(['stat', '-c', '%u %n', '/opt/app/project/hello.txt'])).stdout).toBe('0 /opt/app/project/hello.txt\n');
@@ -111,7 +111,7 @@ describe('the library API over a root of our own', () => {
 
   it('run gives the exit status, captured output, and takes env, cwd, user, stdin and streams', async () => {
     expect((await web.run(['sh', '-c', 'exit 3'])).exitCode).toBe(3);
-    expect(await web.run(['sh', '-c', 'echo out; echo err >&2'])).toEqual({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
+    expect(await web.run(['sh', '-c', 'echo out; echo err >&2'])).toEqual({ exitCode: 0, timedOut: false, stdout: 'out\n', stderr: 'err\n' });
     expect((await web.run(['sh', '-c', 'echo "$GREETING $FOO"'], { env: { FOO: 'bar' } })).stdout).toBe('hi bar\n');
     expect((await web.run(['pwd'], { cwd: '/tmp' })).stdout).toBe('/tmp\n');
     expect((await web.run(['pwd'])).stdout).toBe('/home/builder\n');
@@ -122,10 +122,25 @@ describe('the library API over a root of our own', () => {
     let streamed = '';
     out.on('data', (d) => (streamed += d));
     const r = await web.run(['sh', '-c', 'echo to the stream; echo kept >&2'], { stdout: out });
-    expect(r).toEqual({ exitCode: 0, stdout: '', stderr: 'kept\n' });
+    expect(r).toEqual({ exitCode: 0, timedOut: false, stdout: '', stderr: 'kept\n' });
     expect(streamed).toBe('to the stream\n');
     expect((await web.run(['no-such-command'])).exitCode).toBe(127);
     await expect(web.run([])).rejects.toThrow(ConfigError);
+  });
+
+  it('run stops the command at timeoutMs (124, timedOut) or when its signal aborts (an AbortError), and leaves nothing running', async () => {
+    const t = await web.run(['sh', '-c', 'echo began; sleep 30.4; echo finished'], { timeoutMs: 1000 });
+    expect(t).toMatchObject({ exitCode: 124, timedOut: true, stdout: 'began\n' });
+    expect(hostProcesses('sleep 30.4')).toEqual([]);
+    const ac = new AbortController();
+    const p = web.run(['sleep', '30.5'], { signal: ac.signal });
+    expect(await pollUntil(() => hostProcesses('sleep 30.5').length === 1, 100, 100)).toBe(true);
+    ac.abort();
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(hostProcesses('sleep 30.5')).toEqual([]);
+    // Aborted before it starts: nothing runs at all.
+    await expect(web.run(['touch', '/tmp/never'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(mountsUnder(LIB_A)).toEqual([]);
   });
 
   it('start runs the startup commands, runs join it, stop leaves nothing', async () => {
@@ -142,6 +157,12 @@ describe('the library API over a root of our own', () => {
     expect((await web.run(['sh', '-c', 'kill -0 "$(cat /tmp/sleeper.pid)" && echo alive'])).stdout).toBe('alive\n');
     // A second run: the startup's sleeper is still there (the container stayed up between runs).
     expect((await web.run(['sh', '-c', 'ps -o args= -p "$(cat /tmp/sleeper.pid)"'])).stdout).toBe(`${SLEEPER}\n`);
+    expect(hostProcesses(SLEEPER)).toHaveLength(1);
+    // A run that joined it, stopped at its time limit: it and what it started go, the container stays.
+    const t = await web.run(['sh', '-c', 'sleep 30.6 & sleep 30.6; echo finished'], { timeoutMs: 1000 });
+    expect(t).toMatchObject({ exitCode: 124, timedOut: true, stdout: '' });
+    expect(hostProcesses('sleep 30.6')).toEqual([]);
+    expect(web.running).toBe(true);
     expect(hostProcesses(SLEEPER)).toHaveLength(1);
     expect((await a.containers()).map((c) => c.name)).toEqual(['web']);
     await web.stop();

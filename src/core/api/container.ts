@@ -36,11 +36,20 @@ export interface RunOptions {
   cwd?: string;
   /** user[:group] for this run; default: the container's. */
   user?: string;
+  /**
+   * Stop the command after this long: SIGTERM, SIGKILL 3 s later (every process the run
+   * started, in a container that is up); the result then says `timedOut`, exit code 124.
+   */
+  timeoutMs?: number;
+  /** Aborting stops the command the same way; run() then rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
-  /** The command's status; 125 when the jail could not be set up (stderr says why). */
+  /** The command's status; 124 when timeoutMs stopped it; 125 when the jail could not be set up (stderr says why). */
   exitCode: number;
+  /** timeoutMs was reached and the command was stopped. */
+  timedOut: boolean;
   /** What it wrote, when no stream was given for it. */
   stdout: string;
   stderr: string;
@@ -114,15 +123,25 @@ export class Container {
   async run(argv: readonly string[], o: RunOptions = {}): Promise<RunResult> {
     const cfg = runConfig(this.config, argv, o);
     const { file, stateDir, owner } = await this.prepare(cfg);
-    const launcher = spawnLauncher(file, { command: cfg.command, stdio: [o.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], forwardSignals: false });
+    o.signal?.throwIfAborted();
+    const launcher = spawnLauncher(file, {
+      command: cfg.command,
+      stdio: [o.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      forwardSignals: false,
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    });
+    const abort = (): void => launcher.stop();
+    o.signal?.addEventListener('abort', abort, { once: true });
     const out = collect(launcher.child.stdout!, o.stdout);
     const err = collect(launcher.child.stderr!, o.stderr);
     if (o.stdin !== undefined) feed(launcher.child.stdin!, o.stdin);
-    const exit = await launcher.exit;
+    const exit = await launcher.exit.finally(() => o.signal?.removeEventListener('abort', abort));
     // The launcher's clean-up (cgroup, network) runs after the jail: wait for it, so that
     // what we return describes a container that is completely gone.
     if (owner) await waitIdle(stateDir);
-    return { exitCode: exit.status, stdout: await out, stderr: await err };
+    const result = { exitCode: exit.timedOut ? 124 : exit.status, timedOut: exit.timedOut, stdout: await out, stderr: await err };
+    if (exit.stopped && !exit.timedOut) o.signal?.throwIfAborted();
+    return result;
   }
 
   /** Who the container's user is, asked inside once (uid, gid, name, home, hostname). */

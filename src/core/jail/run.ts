@@ -94,6 +94,8 @@ export interface LauncherExit {
   status: number;
   /** The time limit was reached and the command was stopped. */
   timedOut: boolean;
+  /** The command was stopped: by the time limit, or by stop(). */
+  stopped: boolean;
 }
 
 /**
@@ -116,6 +118,12 @@ export interface SpawnedLauncher {
   child: ChildProcess;
   /** Ends the lifeline: the jail this launcher started ends (SIGKILL to all in it). */
   cutLifeline(): void;
+  /**
+   * Stops the command as the time limit does (SIGTERM, then after graceMs SIGKILL to the
+   * jail this run started, or to the processes a joined run started); its exit then says
+   * `stopped`. Once is enough: later calls do nothing.
+   */
+  stop(): void;
   exit: Promise<LauncherExit>;
 }
 
@@ -152,6 +160,19 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
     if (joined()) for (const p of descendantsOf(child.pid!)) stopped.push({ pid: p, start: processStartTime(p) });
     for (const p of stopped) if (p.start !== undefined && processStartTime(p.pid) === p.start) signal(p.pid, sig);
   };
+  let stopping = false;
+  let hardStop: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    if (stopping || child.exitCode !== null || child.signalCode !== null) return;
+    stopping = true;
+    lifeline.write('signal TERM\n');
+    toSession('SIGTERM');
+    hardStop = setTimeout(() => {
+      lifeline.end();
+      toSession('SIGKILL');
+      child.kill('SIGKILL');
+    }, options.graceMs ?? 3000);
+  };
   const exit = new Promise<LauncherExit>((resolve, reject) => {
     const forward = (sig: NodeJS.Signals) => () => {
       if (sig === 'SIGINT' && process.stdin.isTTY) return;
@@ -168,19 +189,12 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
     const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
     watch?.unref();
     let timedOut = false;
-    let hardStop: NodeJS.Timeout | undefined;
     const limit =
       options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            lifeline.write('signal TERM\n');
-            toSession('SIGTERM');
-            hardStop = setTimeout(() => {
-              lifeline.end();
-              toSession('SIGKILL');
-              child.kill('SIGKILL');
-            }, options.graceMs ?? 3000);
+            stop();
           }, options.timeoutMs);
     child.on('error', (e) => reject(new JailError(`cannot start the launcher ${file}: ${e.message}`)));
     child.on('close', (code, signal) => {
@@ -188,9 +202,9 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
       if (limit) clearTimeout(limit);
       if (hardStop) clearTimeout(hardStop);
       for (const [s, h] of handlers) process.off(s, h);
-      if (timedOut) toSession('SIGKILL');
-      resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
+      if (stopping) toSession('SIGKILL');
+      resolve({ status: code ?? 128 + signalNumber(signal), timedOut, stopped: stopping });
     });
   });
-  return { child, exit, cutLifeline: () => lifeline.end() };
+  return { child, exit, stop, cutLifeline: () => lifeline.end() };
 }
