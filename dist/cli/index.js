@@ -961,6 +961,20 @@ function spawnLauncher(file, options = {}) {
             if (p.start !== undefined && (0,_processes_js__WEBPACK_IMPORTED_MODULE_4__/* .processStartTime */ .X0)(p.pid) === p.start)
                 (0,_processes_js__WEBPACK_IMPORTED_MODULE_4__/* .signal */ .vP)(p.pid, sig);
     };
+    let stopping = false;
+    let hardStop;
+    const stop = () => {
+        if (stopping || child.exitCode !== null || child.signalCode !== null)
+            return;
+        stopping = true;
+        lifeline.write('signal TERM\n');
+        toSession('SIGTERM');
+        hardStop = setTimeout(() => {
+            lifeline.end();
+            toSession('SIGKILL');
+            child.kill('SIGKILL');
+        }, options.graceMs ?? 3000);
+    };
     const exit = new Promise((resolve, reject) => {
         const forward = (sig) => () => {
             if (sig === 'SIGINT' && process.stdin.isTTY)
@@ -978,18 +992,11 @@ function spawnLauncher(file, options = {}) {
         const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
         watch?.unref();
         let timedOut = false;
-        let hardStop;
         const limit = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                lifeline.write('signal TERM\n');
-                toSession('SIGTERM');
-                hardStop = setTimeout(() => {
-                    lifeline.end();
-                    toSession('SIGKILL');
-                    child.kill('SIGKILL');
-                }, options.graceMs ?? 3000);
+                stop();
             }, options.timeoutMs);
         child.on('error', (e) => reject(new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .JailError */ .RE(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
@@ -1001,12 +1008,12 @@ function spawnLauncher(file, options = {}) {
                 clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
-            if (timedOut)
+            if (stopping)
                 toSession('SIGKILL');
-            resolve({ status: code ?? 128 + (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .signalNumber */ .Al)(signal), timedOut });
+            resolve({ status: code ?? 128 + (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .signalNumber */ .Al)(signal), timedOut, stopped: stopping });
         });
     });
-    return { child, exit, cutLifeline: () => lifeline.end() };
+    return { child, exit, stop, cutLifeline: () => lifeline.end() };
 }
 
 

@@ -42749,6 +42749,20 @@ function spawnLauncher(file, options = {}) {
             if (p.start !== undefined && processes_processStartTime(p.pid) === p.start)
                 processes_signal(p.pid, sig);
     };
+    let stopping = false;
+    let hardStop;
+    const stop = () => {
+        if (stopping || child.exitCode !== null || child.signalCode !== null)
+            return;
+        stopping = true;
+        lifeline.write('signal TERM\n');
+        toSession('SIGTERM');
+        hardStop = setTimeout(() => {
+            lifeline.end();
+            toSession('SIGKILL');
+            child.kill('SIGKILL');
+        }, options.graceMs ?? 3000);
+    };
     const exit = new Promise((resolve, reject) => {
         const forward = (sig) => () => {
             if (sig === 'SIGINT' && process.stdin.isTTY)
@@ -42766,18 +42780,11 @@ function spawnLauncher(file, options = {}) {
         const watch = underSudo ? setInterval(() => process.ppid !== ppid && lifeline.end(), 200) : undefined;
         watch?.unref();
         let timedOut = false;
-        let hardStop;
         const limit = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                lifeline.write('signal TERM\n');
-                toSession('SIGTERM');
-                hardStop = setTimeout(() => {
-                    lifeline.end();
-                    toSession('SIGKILL');
-                    child.kill('SIGKILL');
-                }, options.graceMs ?? 3000);
+                stop();
             }, options.timeoutMs);
         child.on('error', (e) => reject(new errors_JailError(`cannot start the launcher ${file}: ${e.message}`)));
         child.on('close', (code, signal) => {
@@ -42789,12 +42796,12 @@ function spawnLauncher(file, options = {}) {
                 clearTimeout(hardStop);
             for (const [s, h] of handlers)
                 process.off(s, h);
-            if (timedOut)
+            if (stopping)
                 toSession('SIGKILL');
-            resolve({ status: code ?? 128 + signalNumber(signal), timedOut });
+            resolve({ status: code ?? 128 + signalNumber(signal), timedOut, stopped: stopping });
         });
     });
-    return { child, exit, cutLifeline: () => lifeline.end() };
+    return { child, exit, stop, cutLifeline: () => lifeline.end() };
 }
 
 ;// CONCATENATED MODULE: ./src/core/jail/config.ts
