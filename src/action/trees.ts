@@ -68,7 +68,6 @@ export interface TreesRequest {
   onHolder?: (h: TreesHolder) => void;
 }
 
-
 function alive(pid: number, start: string): boolean {
   return processStartTime(pid) === start;
 }

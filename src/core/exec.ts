@@ -1,4 +1,4 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
 
 /**
  * The one place where micro-container starts processes (as docker/actions-toolkit keeps
@@ -58,4 +58,41 @@ export function execFilter(file: string, args: string[], input: NodeJS.ReadableS
     child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), signal, stdout: '', stderr }));
   });
   return { stdout: child.stdout!, done };
+}
+
+/**
+ * A process of a data pipeline (tar, a decompressor, a compressor, find), whose stdio the
+ * caller wires to files and to other processes: hundreds of megabytes go through these,
+ * not through strings. Only the end of its stderr is kept, for messages.
+ */
+export interface PipedProcess {
+  child: ChildProcess;
+  /** Its command line, for messages. */
+  what: string;
+  /** Its exit status (128 + N for signal N) and the end of its stderr; rejects with `cannotStart`'s error when it cannot start. */
+  done: Promise<{ code: number; stderr: string }>;
+}
+
+/** The last bytes of a pipeline process's stderr: enough for its message, bounded for a chatty one. */
+const STDERR_KEEP = 8 * 1024;
+
+/**
+ * Starts a pipeline process; stdio[2] must be 'pipe'. Its stderr is read for the message
+ * unless `passStderr` (the caller hands the stream on to another process and must not read
+ * it). `cannotStart` says, in the caller's terms, why it did not start (ENOENT: not installed).
+ */
+export function startPiped(
+  file: string,
+  args: string[],
+  stdio: StdioOptions,
+  opts: { cwd?: string; passStderr?: boolean; cannotStart: (err: NodeJS.ErrnoException) => Error },
+): PipedProcess {
+  const child = spawn(file, args, { stdio, cwd: opts.cwd });
+  let stderr = '';
+  if (!opts.passStderr) child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
+  const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+    child.on('error', (err: NodeJS.ErrnoException) => reject(opts.cannotStart(err)));
+    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+  });
+  return { child, what: [file, ...args].join(' '), done };
 }

@@ -88,7 +88,8 @@ export function statStartTime(stat: string): string | undefined {
 export function processStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(') ') + 2, stat.lastIndexOf(') ') + 3) === 'Z' ? undefined : statStartTime(stat);
+    const state = stat[stat.lastIndexOf(') ') + 2];
+    return state === 'Z' ? undefined : statStartTime(stat);
   } catch {
     return undefined;
   }

@@ -42,7 +42,6 @@ function subtree(dir: string): string[] {
   return [...children.flatMap(subtree), dir];
 }
 
-
 export interface KillOptions {
   /** How long processes get to end after SIGTERM before SIGKILL. 0: SIGKILL at once. */
   termTimeoutMs?: number;

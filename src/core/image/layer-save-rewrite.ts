@@ -94,4 +94,3 @@ export class SavePrefix implements MemberHandler {
     return { emit: [], data: 'skip' };
   }
 }
-

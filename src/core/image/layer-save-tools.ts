@@ -1,38 +1,23 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { signalNumber } from '../exec.js';
+import type { StdioOptions } from 'node:child_process';
+import { startPiped, type PipedProcess } from '../exec.js';
 import { ImageError } from './errors.js';
 
 /**
- * The tools of a save's pipelines (find, tar, the compressor) and how their exits are
- * judged. Not exec.ts's execCapture: these move hundreds of megabytes through pipes, as
- * ../rootfs/pipeline.ts does for extraction.
+ * The tools of a save's pipelines (find, tar, the compressor), started through exec.ts's
+ * startPiped as extraction's are, and how their exits are judged.
  */
-export interface Tool {
-  child: ChildProcess;
-  what: string;
-  /** Its exit status (128 + N for signal N) and the end of its stderr; rejects when it cannot start. */
-  done: Promise<{ code: number; stderr: string }>;
-}
-
-/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
-const STDERR_KEEP = 8 * 1024;
+export type Tool = PipedProcess;
 
 /**
- * Starts a tool; its stdio[2] must be 'pipe': its end is kept for the error message, unless
- * `passStderr` (the caller hands the stream on to another tool, and must not read it).
- * `orElse`: what else the user can do when it is not installed.
+ * Starts a tool (see startPiped for `passStderr`); `orElse`: what else the user can do
+ * when it is not installed.
  */
 export function startTool(file: string, args: string[], stdio: StdioOptions, opts: { cwd?: string; passStderr?: boolean; orElse?: string } = {}): Tool {
-  const child = spawn(file, args, { stdio, cwd: opts.cwd });
-  let stderr = '';
-  if (!opts.passStderr) child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
-  const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`)),
-    );
-    child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+  return startPiped(file, args, stdio, {
+    ...opts,
+    cannotStart: (err) =>
+      new ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`),
   });
-  return { child, what: [file, ...args].join(' '), done };
 }
 
 const SIGPIPE_STATUS = 128 + 13;

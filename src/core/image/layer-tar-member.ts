@@ -1,4 +1,4 @@
-import { BLOCK } from '../rootfs/tar-header.js';
+import { BLOCK, headerName } from '../rootfs/tar-header.js';
 import { ImageError } from './errors.js';
 import type { Member } from './layer-tar-rewriter.js';
 
@@ -208,11 +208,5 @@ export function memberPathBytes(m: Pick<Member, 'pax' | 'header' | 'hasLongName'
   const rec = m.pax.find((r) => r.key === 'path');
   if (rec) return paxValue(rec).toString('latin1');
   if (m.hasLongName) return Buffer.from(m.entry.path).toString('latin1');
-  const field = (off: number, len: number): string => {
-    const end = m.header.indexOf(0, off);
-    return m.header.toString('latin1', off, end === -1 || end > off + len ? off + len : end);
-  };
-  const name = field(0, 100);
-  const prefix = m.header.toString('latin1', 257, 263) === 'ustar\0' ? field(345, 155) : '';
-  return prefix ? `${prefix}/${name}` : name;
+  return headerName(m.header, 'latin1');
 }

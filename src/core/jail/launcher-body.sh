@@ -40,14 +40,16 @@ mc_scrub() {
 # - the lock is taken in the background, so that flock's exec overlaps the parsing of
 #   the rest of this file (mc_stage_main waits for it; a first run, without its state
 #   dir yet, locks there).
+# mc_lock_async: try the container's lock (fd 9) in the background; mc_locked waits for it.
+mc_lock_async() {
+  exec 9>> "$MC_STATE/lock"
+  flock -n 9 & MC_FLOCK=$!
+}
 MC_FLOCK=
 if [ "${MC_STAGE:-main}" = main ]; then
   unset LANG LANGUAGE LC_ALL LC_CTYPE LC_NUMERIC LC_TIME LC_COLLATE LC_MONETARY LC_MESSAGES \
     LC_PAPER LC_NAME LC_ADDRESS LC_TELEPHONE LC_MEASUREMENT LC_IDENTIFICATION
-  if [ -O / ] && [ -d "$MC_STATE" ]; then
-    exec 9>> "$MC_STATE/lock"
-    flock -n 9 & MC_FLOCK=$!
-  fi
+  if [ -O / ] && [ -d "$MC_STATE" ]; then mc_lock_async; fi
 fi
 
 # mc_fsesc WORD: WORD escaped for an fstab field (space, tab, newline, backslash), in MC_E.
@@ -531,10 +533,7 @@ mc_stage_main() {
   # `-O /`: we own the host's root directory, i.e. we are root (a builtin, no fork).
   [ -O / ] || mc_die "the launcher must run as root (try: sudo sh $0)"
   mc_prepare_dirs
-  if [ -z "$MC_FLOCK" ]; then
-    exec 9>> "$MC_STATE/lock"
-    flock -n 9 & MC_FLOCK=$!
-  fi
+  [ -n "$MC_FLOCK" ] || mc_lock_async
   mc_command "$@"
   mc_tries=0
   until mc_locked; do

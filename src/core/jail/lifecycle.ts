@@ -116,8 +116,7 @@ export async function stopContainer(name: string, where: Where = {}, termTimeout
   const stateDir = path.join(libraryDir, `app-${name}`);
   const record = readRunRecord(stateDir);
   const live = livePid1(stateDir);
-  const cg = cgroupOf(record, libraryDir, name, layout);
-  const group = cg ?? (live ? PidNamespace.of(live.pid) : undefined);
+  const group = processesOf(record, libraryDir, name, layout, live);
   const pids = group?.pids() ?? [];
   if (!live && pids.length === 0) return { wasRunning: false, left: [] };
   if (group && pids.length > 0) {
@@ -133,7 +132,7 @@ export async function stopContainer(name: string, where: Where = {}, termTimeout
   }
   await waitIdle(stateDir, termTimeoutMs + 30_000);
   // The launcher removes it; a launcher that was itself killed could not.
-  if (cg?.exists()) await cg.remove().catch(() => undefined);
+  if (group instanceof ContainerCgroup && group.exists()) await group.remove().catch(() => undefined);
   return { wasRunning: true, left: group?.pids() ?? [] };
 }
 

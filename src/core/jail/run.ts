@@ -152,13 +152,14 @@ export function spawnLauncher(file: string, options: RunJailOptions = {}): Spawn
   // to what is left of them, those that outlived the command included (no longer below
   // nsenter then: remembered by pid and start time).
   const joined = (): boolean => child.pid !== undefined && commOf(child.pid) === 'nsenter';
-  const stopped: { pid: number; start: string | undefined }[] = [];
+  /** The session's processes seen so far: pid -> start time. */
+  const session = new Map<number, string | undefined>();
   const toCommand = (sig: NodeJS.Signals): void => {
     if (joined()) for (const p of childrenOf(child.pid!)) signal(p, sig);
   };
   const toSession = (sig: NodeJS.Signals): void => {
-    if (joined()) for (const p of descendantsOf(child.pid!)) stopped.push({ pid: p, start: processStartTime(p) });
-    for (const p of stopped) if (p.start !== undefined && processStartTime(p.pid) === p.start) signal(p.pid, sig);
+    if (joined()) for (const p of descendantsOf(child.pid!)) if (!session.has(p)) session.set(p, processStartTime(p));
+    for (const [p, start] of session) if (start !== undefined && processStartTime(p) === start) signal(p, sig);
   };
   let stopping = false;
   let hardStop: NodeJS.Timeout | undefined;

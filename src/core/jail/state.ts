@@ -63,7 +63,6 @@ export function readRunRecord(stateDir: string): RunRecord | undefined {
   }
 }
 
-
 /** PID 1 of the container whose state dir is STATEDIR, when it is running (pid and start time match). */
 export function livePid1(stateDir: string): { pid: number; startTicks: number } | undefined {
   let text: string;

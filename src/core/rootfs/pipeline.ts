@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { read } from 'node:fs';
 import { pipeline, Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { signalNumber } from '../exec.js';
+import { startPiped, type PipedProcess } from '../exec.js';
 import { decompressorCommand, type Compression } from './compression.js';
 import { RootfsError } from './errors.js';
 
 /**
- * The one place where extraction starts processes (exec.ts's execCapture is for commands
- * whose output is a few lines; these move hundreds of megabytes):
+ * Where extraction starts its processes (through exec.ts's startPiped: execCapture is for
+ * commands whose output is a few lines; these move hundreds of megabytes):
  *
  *   archive -> decompressor -> node (the gate) -> tar -x
  *
@@ -24,32 +24,15 @@ export interface Gate {
   readonly refused: boolean;
 }
 
-/** The last bytes of a process's stderr: enough for tar's message, bounded for a chatty one. */
-const STDERR_KEEP = 8 * 1024;
 /** Bytes queued for tar before waiting for it to take them: memory stays flat. */
 const MAX_QUEUED = 4 * 1024 * 1024;
 /** Read size for a plain tar or a gzip file, and zlib's output chunk size. */
 const CHUNK = 1024 * 1024;
 
-interface Finished {
-  what: string;
-  code: number;
-  stderr: string;
-}
-
-function start(file: string, args: string[], stdin: number | 'pipe', stdout: 'pipe' | 'ignore'): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(file, args, { stdio: [stdin, stdout, 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr = (stderr + d).slice(-STDERR_KEEP);
+function start(file: string, args: string[], stdin: number | 'pipe', stdout: 'pipe' | 'ignore'): PipedProcess {
+  return startPiped(file, args, [stdin, stdout, 'pipe'], {
+    cannotStart: (err) => new RootfsError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`),
   });
-  const done = new Promise<Finished>((resolve, reject) => {
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new RootfsError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)),
-    );
-    child.on('close', (code, signal) => resolve({ what: [file, ...args].join(' '), code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
-  });
-  return { child, done };
 }
 
 function readAt(fd: number, buf: Buffer, position: number): Promise<number> {
@@ -74,7 +57,7 @@ async function* fileChunks(fd: number): AsyncGenerator<Buffer> {
 /** The decompressed archive as a stream, and the decompressor process if there is one. */
 interface Source {
   stream: Readable;
-  proc?: { child: ChildProcess; done: Promise<Finished> };
+  proc?: PipedProcess;
   /** The stream's own errors, as said to people. */
   describe?: (err: Error) => Error;
 }
@@ -107,8 +90,8 @@ function drained(w: Writable): Promise<void> {
   });
 }
 
-function failure(f: Finished, archive: string): RootfsError {
-  return new RootfsError(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
+function failure(p: PipedProcess, f: { code: number; stderr: string }, archive: string): RootfsError {
+  return new RootfsError(`${p.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -202,9 +185,9 @@ export async function extractThroughGate(
   if (t.status === 'rejected') throw t.reason;
   // A decompressor that failed by itself (not by SIGPIPE or our SIGKILL after tar or the
   // gate stopped) is the cause: a corrupt stream also reads as a truncated archive.
-  if (d.value && ![0, 128 + 13, 128 + 9].includes(d.value.code)) throw failure(d.value, archive);
+  if (d.value && ![0, 128 + 13, 128 + 9].includes(d.value.code)) throw failure(src.proc!, d.value, archive);
   if (failed !== undefined) throw failed;
-  if (t.value.code !== 0) throw failure(t.value, archive);
-  if (d.value && d.value.code !== 0) throw failure(d.value, archive);
+  if (t.value.code !== 0) throw failure(tar, t.value, archive);
+  if (d.value && d.value.code !== 0) throw failure(src.proc!, d.value, archive);
   return 'done';
 }

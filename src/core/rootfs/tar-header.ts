@@ -77,9 +77,23 @@ export function isZeroBlock(block: Buffer): boolean {
 }
 
 /** A NUL-terminated string field. */
-function str(block: Buffer, off: number, len: number): string {
+function str(block: Buffer, off: number, len: number, encoding: BufferEncoding = 'utf8'): string {
   const end = block.indexOf(0, off);
-  return block.toString('utf8', off, end === -1 || end > off + len ? off + len : end);
+  return block.toString(encoding, off, end === -1 || end > off + len ? off + len : end);
+}
+
+/**
+ * A header's member name: POSIX ustar (magic "ustar\0", whatever the version, as GNU tar
+ * compares it) splits long names into prefix + name; the GNU format ("ustar " " \0") keeps
+ * atime/ctime at that offset instead, so its prefix is not a prefix. (star's 131-byte
+ * prefix ends in a NUL at 130 by definition, so reading up to the first NUL gives the same
+ * name.) `latin1`: the name's bytes, one char each, for a name that need not be UTF-8.
+ */
+export function headerName(block: Buffer, encoding: BufferEncoding = 'utf8', posix = block.toString('latin1', 257, 263) === 'ustar\0'): string {
+  const name = str(block, 0, 100, encoding);
+  if (!posix) return name;
+  const prefix = str(block, 345, 155, encoding);
+  return prefix ? `${prefix}/${name}` : name;
 }
 
 /**
@@ -137,17 +151,9 @@ export function parseHeader(block: Buffer): RawHeader {
   if (!checksumOk(block)) throw new TarFormatError('bad tar header checksum (not a tar archive, or corrupt)');
   const magic = block.toString('latin1', 257, 263);
   const version = block.toString('latin1', 263, 265);
-  // POSIX ustar (magic "ustar\0", whatever the version, as GNU tar compares it) splits long
-  // names into prefix + name; the GNU format ("ustar " " \0") keeps atime/ctime at that
-  // offset instead, so its prefix is not a prefix. (star's 131-byte prefix ends in a NUL at
-  // 130 by definition, so reading up to the first NUL gives the same name.)
   const posix = magic === 'ustar\0';
   const gnu = magic === 'ustar ' && version === ' \0';
-  let name = str(block, 0, 100);
-  if (posix) {
-    const prefix = str(block, 345, 155);
-    if (prefix) name = `${prefix}/${name}`;
-  }
+  const name = headerName(block, 'utf8', posix);
   const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
   return {
     name,
