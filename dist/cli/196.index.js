@@ -1494,44 +1494,32 @@ async function withFileLock(file, work, options = {}) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   w: () => (/* binding */ extractThroughGate)
 /* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2642);
-/* harmony import */ var _compression_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1977);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6904);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2642);
+/* harmony import */ var _compression_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1977);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6904);
 
 
 
 
 
 
-
-/** The last bytes of a process's stderr: enough for tar's message, bounded for a chatty one. */
-const STDERR_KEEP = 8 * 1024;
 /** Bytes queued for tar before waiting for it to take them: memory stays flat. */
 const MAX_QUEUED = 4 * 1024 * 1024;
 /** Read size for a plain tar or a gzip file, and zlib's output chunk size. */
 const CHUNK = 1024 * 1024;
 function start(file, args, stdin, stdout) {
-    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, args, { stdio: [stdin, stdout, 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-        stderr = (stderr + d).slice(-STDERR_KEEP);
+    return (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .startPiped */ .PH)(file, args, [stdin, stdout, 'pipe'], {
+        cannotStart: (err) => new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`),
     });
-    const done = new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)));
-        child.on('close', (code, signal) => resolve({ what: [file, ...args].join(' '), code: code ?? 128 + (0,_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .signalNumber */ .Al)(signal), stderr: stderr.trim() }));
-    });
-    return { child, done };
 }
 function readAt(fd, buf, position) {
-    return new Promise((resolve, reject) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.read)(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
+    return new Promise((resolve, reject) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.read)(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 /**
  * The file, chunk by chunk, by positioned reads on the caller's fd (an fs.ReadStream would
@@ -1550,15 +1538,15 @@ async function* fileChunks(fd) {
 }
 function openSource(archive, fd, compression) {
     if (compression === 'none')
-        return { stream: node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from(fileChunks(fd)) };
+        return { stream: node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(fileChunks(fd)) };
     if (compression === 'gzip') {
-        const gunzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_3__.createGunzip)({ chunkSize: CHUNK });
-        const stream = (0,node_stream__WEBPACK_IMPORTED_MODULE_2__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.from(fileChunks(fd)), gunzip, () => undefined);
+        const gunzip = (0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip)({ chunkSize: CHUNK });
+        const stream = (0,node_stream__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_1__.Readable.from(fileChunks(fd)), gunzip, () => undefined);
         // zlib's messages ("unexpected end of file", "incorrect header check") need a subject.
-        const describe = (err) => err.code?.startsWith('Z_') ? new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`the gzip data of ${archive} is corrupt or truncated (zlib: ${err.message})`) : err;
+        const describe = (err) => err.code?.startsWith('Z_') ? new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`the gzip data of ${archive} is corrupt or truncated (zlib: ${err.message})`) : err;
         return { stream, describe };
     }
-    const cmd = (0,_compression_js__WEBPACK_IMPORTED_MODULE_5__/* .decompressorCommand */ .S0)(compression);
+    const cmd = (0,_compression_js__WEBPACK_IMPORTED_MODULE_4__/* .decompressorCommand */ .S0)(compression);
     const proc = start(cmd.file, cmd.args, fd, 'pipe');
     return { stream: proc.child.stdout, proc };
 }
@@ -1574,8 +1562,8 @@ function drained(w) {
         w.on('close', done);
     });
 }
-function failure(f, archive) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
+function failure(p, f, archive) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`${p.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
 }
 const asError = (err) => (err instanceof Error ? err : new Error(String(err)));
 /**
@@ -1666,7 +1654,7 @@ async function extractThroughGate(archive, fd, compression, tarArgs, gate, signa
     }
     const [t, d] = await Promise.allSettled([tar.done, src.proc?.done]);
     if (signal?.aborted)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_6__/* .RootfsError */ ._(`extraction of ${archive} was aborted`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .RootfsError */ ._(`extraction of ${archive} was aborted`);
     if (gate.refused)
         return 'refused';
     if (d.status === 'rejected')
@@ -1676,13 +1664,13 @@ async function extractThroughGate(archive, fd, compression, tarArgs, gate, signa
     // A decompressor that failed by itself (not by SIGPIPE or our SIGKILL after tar or the
     // gate stopped) is the cause: a corrupt stream also reads as a truncated archive.
     if (d.value && ![0, 128 + 13, 128 + 9].includes(d.value.code))
-        throw failure(d.value, archive);
+        throw failure(src.proc, d.value, archive);
     if (failed !== undefined)
         throw failed;
     if (t.value.code !== 0)
-        throw failure(t.value, archive);
+        throw failure(tar, t.value, archive);
     if (d.value && d.value.code !== 0)
-        throw failure(d.value, archive);
+        throw failure(src.proc, d.value, archive);
     return 'done';
 }
 
@@ -1986,6 +1974,7 @@ function tarExtractArgs(o) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bv: () => (/* binding */ headerName),
 /* harmony export */   IE: () => (/* binding */ BLOCK),
 /* harmony export */   Ms: () => (/* binding */ padding),
 /* harmony export */   Pu: () => (/* binding */ MAX_META_BYTES),
@@ -2029,9 +2018,23 @@ function isZeroBlock(block) {
     return block.subarray(0, 148).equals(ZEROS.subarray(0, 148)) && block.subarray(156, BLOCK).equals(ZEROS.subarray(156, BLOCK));
 }
 /** A NUL-terminated string field. */
-function str(block, off, len) {
+function str(block, off, len, encoding = 'utf8') {
     const end = block.indexOf(0, off);
-    return block.toString('utf8', off, end === -1 || end > off + len ? off + len : end);
+    return block.toString(encoding, off, end === -1 || end > off + len ? off + len : end);
+}
+/**
+ * A header's member name: POSIX ustar (magic "ustar\0", whatever the version, as GNU tar
+ * compares it) splits long names into prefix + name; the GNU format ("ustar " " \0") keeps
+ * atime/ctime at that offset instead, so its prefix is not a prefix. (star's 131-byte
+ * prefix ends in a NUL at 130 by definition, so reading up to the first NUL gives the same
+ * name.) `latin1`: the name's bytes, one char each, for a name that need not be UTF-8.
+ */
+function headerName(block, encoding = 'utf8', posix = block.toString('latin1', 257, 263) === 'ustar\0') {
+    const name = str(block, 0, 100, encoding);
+    if (!posix)
+        return name;
+    const prefix = str(block, 345, 155, encoding);
+    return prefix ? `${prefix}/${name}` : name;
 }
 /**
  * A numeric field: octal digits (space or NUL padded), or GNU's base-256 (top bit of the
@@ -2100,18 +2103,9 @@ function parseHeader(block) {
         throw new TarFormatError('bad tar header checksum (not a tar archive, or corrupt)');
     const magic = block.toString('latin1', 257, 263);
     const version = block.toString('latin1', 263, 265);
-    // POSIX ustar (magic "ustar\0", whatever the version, as GNU tar compares it) splits long
-    // names into prefix + name; the GNU format ("ustar " " \0") keeps atime/ctime at that
-    // offset instead, so its prefix is not a prefix. (star's 131-byte prefix ends in a NUL at
-    // 130 by definition, so reading up to the first NUL gives the same name.)
     const posix = magic === 'ustar\0';
     const gnu = magic === 'ustar ' && version === ' \0';
-    let name = str(block, 0, 100);
-    if (posix) {
-        const prefix = str(block, 345, 155);
-        if (prefix)
-            name = `${prefix}/${name}`;
-    }
+    const name = headerName(block, 'utf8', posix);
     const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
     return {
         name,

@@ -1060,13 +1060,7 @@ function memberPathBytes(m) {
         return paxValue(rec).toString('latin1');
     if (m.hasLongName)
         return Buffer.from(m.entry.path).toString('latin1');
-    const field = (off, len) => {
-        const end = m.header.indexOf(0, off);
-        return m.header.toString('latin1', off, end === -1 || end > off + len ? off + len : end);
-    };
-    const name = field(0, 100);
-    const prefix = m.header.toString('latin1', 257, 263) === 'ustar\0' ? field(345, 155) : '';
-    return prefix ? `${prefix}/${name}` : name;
+    return (0,tar_header/* headerName */.Bv)(m.header, 'latin1');
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/layer-member-edit.ts
@@ -1850,29 +1844,18 @@ class SavePrefix {
     }
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/core/image/layer-save-tools.ts
 
 
-
-/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
-const STDERR_KEEP = 8 * 1024;
 /**
- * Starts a tool; its stdio[2] must be 'pipe': its end is kept for the error message, unless
- * `passStderr` (the caller hands the stream on to another tool, and must not read it).
- * `orElse`: what else the user can do when it is not installed.
+ * Starts a tool (see startPiped for `passStderr`); `orElse`: what else the user can do
+ * when it is not installed.
  */
 function startTool(file, args, stdio, opts = {}) {
-    const child = (0,external_node_child_process_.spawn)(file, args, { stdio, cwd: opts.cwd });
-    let stderr = '';
-    if (!opts.passStderr)
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
-    const done = new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new image_errors/* ImageError */.C(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`)));
-        child.on('close', (code, signal) => resolve({ code: code ?? 128 + (0,exec/* signalNumber */.Al)(signal), stderr: stderr.trim() }));
+    return (0,exec/* startPiped */.PH)(file, args, stdio, {
+        ...opts,
+        cannotStart: (err) => new image_errors/* ImageError */.C(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`),
     });
-    return { child, what: [file, ...args].join(' '), done };
 }
 const SIGPIPE_STATUS = 128 + 13;
 const SIGKILL_STATUS = 128 + 9;

@@ -41522,6 +41522,24 @@ function execFilter(file, args, input) {
     });
     return { stdout: child.stdout, done };
 }
+/** The last bytes of a pipeline process's stderr: enough for its message, bounded for a chatty one. */
+const STDERR_KEEP = 8 * 1024;
+/**
+ * Starts a pipeline process; stdio[2] must be 'pipe'. Its stderr is read for the message
+ * unless `passStderr` (the caller hands the stream on to another process and must not read
+ * it). `cannotStart` says, in the caller's terms, why it did not start (ENOENT: not installed).
+ */
+function startPiped(file, args, stdio, opts) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio, cwd: opts.cwd });
+    let stderr = '';
+    if (!opts.passStderr)
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-STDERR_KEEP)));
+    const done = new Promise((resolve, reject) => {
+        child.on('error', (err) => reject(opts.cannotStart(err)));
+        child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+    });
+    return { child, what: [file, ...args].join(' '), done };
+}
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
@@ -41618,7 +41636,8 @@ function statStartTime(stat) {
 function processes_processStartTime(pid) {
     try {
         const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(') ') + 2, stat.lastIndexOf(') ') + 3) === 'Z' ? undefined : statStartTime(stat);
+        const state = stat[stat.lastIndexOf(') ') + 2];
+        return state === 'Z' ? undefined : statStartTime(stat);
     }
     catch {
         return undefined;
@@ -42036,7 +42055,8 @@ function spawnLauncher(file, options = {}) {
     // to what is left of them, those that outlived the command included (no longer below
     // nsenter then: remembered by pid and start time).
     const joined = () => child.pid !== undefined && commOf(child.pid) === 'nsenter';
-    const stopped = [];
+    /** The session's processes seen so far: pid -> start time. */
+    const session = new Map();
     const toCommand = (sig) => {
         if (joined())
             for (const p of childrenOf(child.pid))
@@ -42045,10 +42065,11 @@ function spawnLauncher(file, options = {}) {
     const toSession = (sig) => {
         if (joined())
             for (const p of descendantsOf(child.pid))
-                stopped.push({ pid: p, start: processes_processStartTime(p) });
-        for (const p of stopped)
-            if (p.start !== undefined && processes_processStartTime(p.pid) === p.start)
-                signal(p.pid, sig);
+                if (!session.has(p))
+                    session.set(p, processes_processStartTime(p));
+        for (const [p, start] of session)
+            if (start !== undefined && processes_processStartTime(p) === start)
+                signal(p, sig);
     };
     let stopping = false;
     let hardStop;
@@ -100786,9 +100807,23 @@ function isZeroBlock(block) {
     return block.subarray(0, 148).equals(ZEROS.subarray(0, 148)) && block.subarray(156, BLOCK).equals(ZEROS.subarray(156, BLOCK));
 }
 /** A NUL-terminated string field. */
-function str(block, off, len) {
+function str(block, off, len, encoding = 'utf8') {
     const end = block.indexOf(0, off);
-    return block.toString('utf8', off, end === -1 || end > off + len ? off + len : end);
+    return block.toString(encoding, off, end === -1 || end > off + len ? off + len : end);
+}
+/**
+ * A header's member name: POSIX ustar (magic "ustar\0", whatever the version, as GNU tar
+ * compares it) splits long names into prefix + name; the GNU format ("ustar " " \0") keeps
+ * atime/ctime at that offset instead, so its prefix is not a prefix. (star's 131-byte
+ * prefix ends in a NUL at 130 by definition, so reading up to the first NUL gives the same
+ * name.) `latin1`: the name's bytes, one char each, for a name that need not be UTF-8.
+ */
+function headerName(block, encoding = 'utf8', posix = block.toString('latin1', 257, 263) === 'ustar\0') {
+    const name = str(block, 0, 100, encoding);
+    if (!posix)
+        return name;
+    const prefix = str(block, 345, 155, encoding);
+    return prefix ? `${prefix}/${name}` : name;
 }
 /**
  * A numeric field: octal digits (space or NUL padded), or GNU's base-256 (top bit of the
@@ -100857,18 +100892,9 @@ function parseHeader(block) {
         throw new TarFormatError('bad tar header checksum (not a tar archive, or corrupt)');
     const magic = block.toString('latin1', 257, 263);
     const version = block.toString('latin1', 263, 265);
-    // POSIX ustar (magic "ustar\0", whatever the version, as GNU tar compares it) splits long
-    // names into prefix + name; the GNU format ("ustar " " \0") keeps atime/ctime at that
-    // offset instead, so its prefix is not a prefix. (star's 131-byte prefix ends in a NUL at
-    // 130 by definition, so reading up to the first NUL gives the same name.)
     const posix = magic === 'ustar\0';
     const gnu = magic === 'ustar ' && version === ' \0';
-    let name = str(block, 0, 100);
-    if (posix) {
-        const prefix = str(block, 345, 155);
-        if (prefix)
-            name = `${prefix}/${name}`;
-    }
+    const name = headerName(block, 'utf8', posix);
     const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
     return {
         name,
@@ -101290,24 +101316,14 @@ class ExtractionGate {
 
 
 
-
-/** The last bytes of a process's stderr: enough for tar's message, bounded for a chatty one. */
-const STDERR_KEEP = 8 * 1024;
 /** Bytes queued for tar before waiting for it to take them: memory stays flat. */
 const MAX_QUEUED = 4 * 1024 * 1024;
 /** Read size for a plain tar or a gzip file, and zlib's output chunk size. */
 const CHUNK = 1024 * 1024;
 function start(file, args, stdin, stdout) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio: [stdin, stdout, 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => {
-        stderr = (stderr + d).slice(-STDERR_KEEP);
+    return startPiped(file, args, [stdin, stdout, 'pipe'], {
+        cannotStart: (err) => new RootfsError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`),
     });
-    const done = new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new RootfsError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to extract this archive` : `cannot run ${file}: ${err.message}`)));
-        child.on('close', (code, signal) => resolve({ what: [file, ...args].join(' '), code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
-    });
-    return { child, done };
 }
 function readAt(fd, buf, position) {
     return new Promise((resolve, reject) => (0,external_node_fs_namespaceObject.read)(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
@@ -101353,8 +101369,8 @@ function drained(w) {
         w.on('close', done);
     });
 }
-function failure(f, archive) {
-    return new RootfsError(`${f.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
+function failure(p, f, archive) {
+    return new RootfsError(`${p.what} failed on ${archive} (exit status ${f.code})${f.stderr ? `: ${f.stderr}` : ''}`);
 }
 const asError = (err) => (err instanceof Error ? err : new Error(String(err)));
 /**
@@ -101455,13 +101471,13 @@ async function extractThroughGate(archive, fd, compression, tarArgs, gate, signa
     // A decompressor that failed by itself (not by SIGPIPE or our SIGKILL after tar or the
     // gate stopped) is the cause: a corrupt stream also reads as a truncated archive.
     if (d.value && ![0, 128 + 13, 128 + 9].includes(d.value.code))
-        throw failure(d.value, archive);
+        throw failure(src.proc, d.value, archive);
     if (failed !== undefined)
         throw failed;
     if (t.value.code !== 0)
-        throw failure(t.value, archive);
+        throw failure(tar, t.value, archive);
     if (d.value && d.value.code !== 0)
-        throw failure(d.value, archive);
+        throw failure(src.proc, d.value, archive);
     return 'done';
 }
 
@@ -101643,13 +101659,7 @@ function memberPathBytes(m) {
         return paxValue(rec).toString('latin1');
     if (m.hasLongName)
         return Buffer.from(m.entry.path).toString('latin1');
-    const field = (off, len) => {
-        const end = m.header.indexOf(0, off);
-        return m.header.toString('latin1', off, end === -1 || end > off + len ? off + len : end);
-    };
-    const name = field(0, 100);
-    const prefix = m.header.toString('latin1', 257, 263) === 'ustar\0' ? field(345, 155) : '';
-    return prefix ? `${prefix}/${name}` : name;
+    return headerName(m.header, 'latin1');
 }
 
 ;// CONCATENATED MODULE: ./src/core/image/layer-member-edit.ts
@@ -102827,24 +102837,15 @@ class SavePrefix {
 ;// CONCATENATED MODULE: ./src/core/image/layer-save-tools.ts
 
 
-
-/** The last bytes of a tool's stderr: enough for its message, bounded for a chatty one. */
-const layer_save_tools_STDERR_KEEP = 8 * 1024;
 /**
- * Starts a tool; its stdio[2] must be 'pipe': its end is kept for the error message, unless
- * `passStderr` (the caller hands the stream on to another tool, and must not read it).
- * `orElse`: what else the user can do when it is not installed.
+ * Starts a tool (see startPiped for `passStderr`); `orElse`: what else the user can do
+ * when it is not installed.
  */
 function startTool(file, args, stdio, opts = {}) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, { stdio, cwd: opts.cwd });
-    let stderr = '';
-    if (!opts.passStderr)
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-layer_save_tools_STDERR_KEEP)));
-    const done = new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new errors_ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`)));
-        child.on('close', (code, signal) => resolve({ code: code ?? 128 + signalNumber(signal), stderr: stderr.trim() }));
+    return startPiped(file, args, stdio, {
+        ...opts,
+        cannotStart: (err) => new errors_ImageError(err.code === 'ENOENT' ? `${file} is not installed; it is needed to save an image layer (install it${opts.orElse ? `, or ${opts.orElse}` : ''})` : `cannot run ${file}: ${err.message}`),
     });
-    return { child, what: [file, ...args].join(' '), done };
 }
 const SIGPIPE_STATUS = 128 + 13;
 const SIGKILL_STATUS = 128 + 9;
